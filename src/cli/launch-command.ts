@@ -1,0 +1,112 @@
+import { randomInt } from 'node:crypto';
+import type { Argv } from 'yargs';
+import { parseIdList, randomIds } from '../config/ids.js';
+import type { Member } from '../config/ring-file.js';
+import { ConfigError, EXIT } from '../errors.js';
+import { checkHost, checkPort } from '../transport/address.js';
+import { reserveUdpPorts } from '../transport/ports.js';
+import { launchRing } from './launch.js';
+import { linkConfigFrom, withLinkOptions } from './link-options.js';
+import { formatSummary, summarize } from './summary.js';
+
+/** More processes than this would not fit the machine's memory comfortably. */
+const MAX_PROCESSES = 512;
+
+export const launchCommand = {
+  command: 'launch',
+  describe: 'Start a ring of node processes on this machine, elect, and report',
+  builder: (y: Argv) =>
+    withLinkOptions(
+      y
+        .usage(
+          'Launch n `hs-ring node` processes on one host in a ring, start them together, and check\n' +
+            'that all of them agree on the maximum id.\n\n' +
+            '  hs-ring launch -n 8                 random ids (the seed is printed)\n' +
+            '  hs-ring launch --ids 1,2,3,4,5,6    these ids, in ring order\n\n' +
+            'Exit codes: 0 elected and agreed, 2 bad configuration, 3 stalled, 4 wrong result.',
+        )
+        .option('n', { alias: 'nodes', type: 'number', describe: 'Ring size (default 8, or the length of --ids)' })
+        .option('ids', { type: 'string', describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
+        .option('seed', { type: 'number', describe: 'Seed for the random ids (default: random, printed)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every node binds' })
+        .option('base-port', { type: 'number', default: 0, describe: 'Ports base..base+n-1 (0: any free ports)' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object with the summary and every node result' })
+        .option('trace', { type: 'string', describe: 'Write one merged trace of core transitions (JSON lines) to this file' }),
+    ),
+  handler: runLaunchCommand,
+};
+
+interface LaunchArgs {
+  n?: number;
+  ids?: string;
+  seed?: number;
+  host: string;
+  'base-port': number;
+  json: boolean;
+  trace?: string;
+  timeout: number;
+  rto: number;
+  'ack-delay': number;
+  linger: number;
+}
+
+async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
+  linkConfigFrom(argv);
+  const { ids, seed } = chooseIds(argv);
+  const host = checkHost(argv.host, '--host');
+  const base = checkPort(argv['base-port'], '--base-port', true);
+  if (base > 0 && base + ids.length - 1 > 65535) throw new ConfigError(`--base-port ${base} leaves no room for ${ids.length} ports`);
+  const ports = base > 0 ? ids.map((_, i) => base + i) : await reserveUdpPorts(host, ids.length);
+  const members: Member[] = ids.map((id, i) => ({ id, host, port: ports[i]! }));
+  const log = (line: string) => {
+    if (!argv.json) process.stdout.write(line + '\n');
+  };
+
+  log(`ring of ${ids.length} on ${host}${seed === null ? '' : ` (seed ${seed})`}, rightwards: ${describeRing(ids)}`);
+  const { mergeTraces, traceFileFor } = await import('./trace-files.js');
+  const outcome = await launchRing({
+    members,
+    nodeArgs: ['--timeout', String(argv.timeout), '--rto', String(argv.rto), '--ack-delay', String(argv['ack-delay']), '--linger', String(argv.linger)],
+    readyTimeoutMs: 15_000 + 100 * ids.length,
+    onPhase: (phase, id, atMs) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`),
+    ...(argv.trace ? { traceFile: (id: number) => traceFileFor(argv.trace as string, id) } : {}),
+  });
+  if (argv.trace) await mergeTraces(argv.trace, ids);
+  const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
+  const failures = outcome.failures.map((f) => `node ${f.id} exited without a result: ${f.message}`);
+  if (argv.json) {
+    process.stdout.write(JSON.stringify({ ...summary, failures, nodes: outcome.results }) + '\n');
+  } else {
+    log(formatSummary(summary));
+    for (const f of failures) log(f);
+    if (argv.trace) log(`trace written to ${argv.trace}`);
+  }
+  process.exitCode = summary.outcome === 'elected' ? EXIT.ok : summary.outcome === 'wrong' ? EXIT.wrongResult : EXIT.stalled;
+}
+
+function chooseIds(argv: LaunchArgs): { ids: number[]; seed: number | null } {
+  if (argv.ids !== undefined) {
+    if (argv.seed !== undefined) throw new ConfigError('--seed chooses random ids; it cannot be combined with --ids');
+    const ids = parseIdList(String(argv.ids));
+    if (argv.n !== undefined && argv.n !== ids.length) throw new ConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
+    checkSize(ids.length);
+    return { ids, seed: null };
+  }
+  const n = argv.n ?? 8;
+  checkSize(n);
+  if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
+    throw new ConfigError(`--seed must be an integer in 0..2^32-1, got ${argv.seed}`);
+  }
+  const seed = argv.seed ?? randomInt(2 ** 31);
+  return { ids: randomIds(n, seed), seed };
+}
+
+function checkSize(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`-n must be a positive integer, got ${n}`);
+  if (n > MAX_PROCESSES) throw new ConfigError(`-n ${n} is more processes than launch allows (${MAX_PROCESSES}); use hs-ring sim for large rings`);
+}
+
+function describeRing(ids: readonly number[]): string {
+  const shown = ids.length <= 32 ? ids : [...ids.slice(0, 16), '…', ...ids.slice(-8)];
+  return shown.join(' → ') + ' → (back to start)';
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+import { type Address, checkHost, checkPort, formatAddress } from '../transport/address.js';
+import { checkUnique, parseId } from './ids.js';
+
+/** A ring member: its id and the UDP address it listens on. */
+export interface Member extends Address {
+  readonly id: number;
+}
+
+/**
+ * Reads a ring file: JSON `{"members": [{"id": 5, "host": "10.0.0.1", "port": 7000}, ...]}` listing
+ * members in ring order (each member's right neighbour is the next one, the last wraps round).
+ */
+export function loadRingFile(path: string): Member[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`ring file ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`ring file ${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return parseRing(data, `ring file ${path}`);
+}
+
+/** Validates parsed ring JSON; `what` prefixes every error message. */
+export function parseRing(data: unknown, what: string): Member[] {
+  const list = Array.isArray(data) ? data : (data as { members?: unknown } | null)?.members;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ConfigError(`${what}: expected {"members": [{"id", "host", "port"}, ...]} with at least one member`);
+  }
+  const members = list.map((m: unknown, i) => {
+    const at = `${what}: member ${i + 1}`;
+    if (typeof m !== 'object' || m === null) throw new ConfigError(`${at} is not an object`);
+    const { id, host, port } = m as Record<string, unknown>;
+    if (id === undefined || host === undefined || port === undefined) {
+      throw new ConfigError(`${at} needs "id", "host" and "port"`);
+    }
+    if (typeof host !== 'string') throw new ConfigError(`${at}: host must be a string`);
+    if (typeof port !== 'number') throw new ConfigError(`${at}: port must be a number`);
+    if (typeof id !== 'number' && typeof id !== 'string') throw new ConfigError(`${at}: id must be a number`);
+    return { id: parseId(id, at), host: checkHost(host, at), port: checkPort(port, at) };
+  });
+  checkUnique(
+    members.map((m) => m.id),
+    what,
+  );
+  const seen = new Map<string, number>();
+  for (const m of members) {
+    const key = formatAddress(m);
+    const other = seen.get(key);
+    if (other !== undefined) throw new ConfigError(`${what}: ids ${other} and ${m.id} share the address ${key}`);
+    seen.set(key, m.id);
+  }
+  return members;
+}
+
+/** The neighbours of member `id`: left is the previous entry, right the next (cyclically). */
+export function neighboursOf(members: readonly Member[], id: number): { self: Member; left: Member; right: Member } {
+  const i = members.findIndex((m) => m.id === id);
+  if (i < 0) throw new ConfigError(`--self ${id} is not a member of the ring (ids: ${members.map((m) => m.id).join(', ')})`);
+  const n = members.length;
+  return { self: members[i]!, left: members[(i - 1 + n) % n]!, right: members[(i + 1) % n]! };
+}

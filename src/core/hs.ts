@@ -1,0 +1,153 @@
+import {
+  type Action,
+  type Command,
+  type Direction,
+  type Message,
+  type Status,
+  type Step,
+  isValidId,
+  opposite,
+} from './types.js';
+
+/** The state of one node, readable by tests, the simulator and the runtime's reports. */
+export interface HsState {
+  readonly id: number;
+  readonly status: Status;
+  /** Current phase; probes of phase k travel to distance 2^k. */
+  readonly phase: number;
+  /** Which sides have replied in the current phase. */
+  readonly repliedLeft: boolean;
+  readonly repliedRight: boolean;
+  /** The leader, once known. */
+  readonly leader: number | undefined;
+}
+
+/** Thrown for a programming error by the caller (e.g. a message before start), never for network input. */
+export class CoreUsageError extends Error {
+  override readonly name = 'CoreUsageError';
+}
+
+/**
+ * Hirschberg–Sinclair leader election for one node, as a deterministic state machine.
+ *
+ * Inputs: `start()` and `receive(direction, message)`, where `direction` is the side the message
+ * arrived on. Each returns the action taken (named as in the TLA+ spec) and the commands to carry
+ * out. It assumes each message is delivered exactly once but in any order: the link layer gives
+ * that. It never throws on a message that could arrive from a correct peer.
+ */
+export class HsNode {
+  private status: Status = 'idle';
+  private phase = 0;
+  private repliedLeft = false;
+  private repliedRight = false;
+  private leader: number | undefined;
+
+  constructor(readonly id: number) {
+    if (!isValidId(id)) throw new CoreUsageError(`id ${id} is not an integer in 0..2^53-1`);
+  }
+
+  /** A snapshot of the node's state. */
+  state(): HsState {
+    return {
+      id: this.id,
+      status: this.status,
+      phase: this.phase,
+      repliedLeft: this.repliedLeft,
+      repliedRight: this.repliedRight,
+      leader: this.leader,
+    };
+  }
+
+  /** Begin phase 0: probe both neighbours. */
+  start(): Step {
+    if (this.status !== 'idle') throw new CoreUsageError('start() called twice');
+    this.status = 'active';
+    return { action: 'Start', commands: [{ type: 'phase', phase: 0 }, ...this.probeBothWays()] };
+  }
+
+  /** Handle `message`, which arrived on side `from`. */
+  receive(from: Direction, message: Message): Step {
+    if (this.status === 'idle') throw new CoreUsageError('receive() before start()');
+    switch (message.kind) {
+      case 'probe':
+        return this.onProbe(from, message.origin, message.phase, message.hops);
+      case 'reply':
+        return this.onReply(from, message.origin, message.phase);
+      case 'announcement':
+        return this.onAnnouncement(from, message.leader);
+    }
+  }
+
+  private onProbe(from: Direction, origin: number, phase: number, hops: number): Step {
+    if (this.knowsLeader()) return discard();
+    if (origin === this.id) {
+      // Our own probe went all the way round: no larger id exists. Both of our final probes come
+      // back; the second one finds us already leader and is discarded above.
+      this.status = 'leader';
+      this.leader = this.id;
+      return step('BecomeLeader', [
+        { type: 'decide', leader: this.id, isLeader: true },
+        send('right', { kind: 'announcement', leader: this.id }),
+      ]);
+    }
+    if (origin < this.id) return step('SwallowProbe', []);
+    const to = opposite(from);
+    if (hops < 2 ** phase) {
+      return step('RelayProbe', [send(to, { kind: 'probe', origin, phase, hops: hops + 1 })]);
+    }
+    return step('BounceProbe', [send(from, { kind: 'reply', origin, phase })]);
+  }
+
+  private onReply(from: Direction, origin: number, phase: number): Step {
+    if (this.knowsLeader()) return discard();
+    if (origin !== this.id) {
+      return step('RelayReply', [send(opposite(from), { kind: 'reply', origin, phase })]);
+    }
+    // Only the current phase can have replies outstanding: the next phase starts after both.
+    if (phase !== this.phase) return discard();
+    if (from === 'left') this.repliedLeft = true;
+    else this.repliedRight = true;
+    if (!(this.repliedLeft && this.repliedRight)) return step('ReceiveReply', []);
+    this.phase += 1;
+    this.repliedLeft = false;
+    this.repliedRight = false;
+    return step('AdvancePhase', [{ type: 'phase', phase: this.phase }, ...this.probeBothWays()]);
+  }
+
+  private onAnnouncement(from: Direction, leader: number): Step {
+    if (leader === this.id && this.status === 'leader') {
+      this.status = 'done';
+      return step('Finish', [{ type: 'done' }]);
+    }
+    if (this.status === 'done' || this.status === 'leader') return discard();
+    this.status = 'done';
+    this.leader = leader;
+    return step('RelayAnnouncement', [
+      { type: 'decide', leader, isLeader: false },
+      send(opposite(from), { kind: 'announcement', leader }),
+      { type: 'done' },
+    ]);
+  }
+
+  private knowsLeader(): boolean {
+    return this.leader !== undefined;
+  }
+
+  private probeBothWays(): Command[] {
+    const probe: Message = { kind: 'probe', origin: this.id, phase: this.phase, hops: 1 };
+    return [send('left', probe), send('right', probe)];
+  }
+}
+
+function send(direction: Direction, message: Message): Command {
+  return { type: 'send', direction, message };
+}
+
+function step(action: Action, commands: Command[]): Step {
+  return { action, commands };
+}
+
+/** Late election traffic at a node that already knows the leader cannot change anything. */
+function discard(): Step {
+  return { action: 'DiscardLate', commands: [] };
+}

@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './hs.js';
+export * from './bound.js';
+export * from './trace.js';

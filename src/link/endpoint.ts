@@ -1,0 +1,278 @@
+import { HsNode, type HsState } from '../core/hs.js';
+import { traceEvent, type TraceEvent } from '../core/trace.js';
+import { type Direction, type Message, type Step, opposite } from '../core/types.js';
+import { decodeFrame, encodeFrame } from '../wire/codec.js';
+import type { Frame } from '../wire/frame.js';
+import { type LinkConfig, DEFAULT_LINK_CONFIG, linkConfigProblem } from './config.js';
+import { LinkReceiver } from './receiver.js';
+import { LinkSender } from './sender.js';
+import { type DropReason, type NodeStats, emptyStats } from './stats.js';
+
+/** Timers an endpoint asks for; setting a key again replaces the earlier timer of that key. */
+export type TimerKey = 'retransmit-left' | 'retransmit-right' | 'ack-left' | 'ack-right' | 'linger';
+
+/** What an endpoint asks its runtime (UDP or simulator) to do, or tells it. */
+export type Output =
+  | { readonly type: 'transmit'; readonly side: Direction; readonly bytes: Uint8Array }
+  | { readonly type: 'setTimer'; readonly key: TimerKey; readonly delayMs: number }
+  | { readonly type: 'cancelTimer'; readonly key: TimerKey }
+  | { readonly type: 'phase'; readonly phase: number }
+  | { readonly type: 'decide'; readonly leader: number; readonly isLeader: boolean }
+  | { readonly type: 'trace'; readonly event: TraceEvent }
+  | { readonly type: 'drop'; readonly reason: DropReason; readonly detail: string }
+  /** Finished, everything acknowledged, and quiet for the linger time: the node may close. */
+  | { readonly type: 'exit' };
+
+/** Which configured neighbours a datagram's source address matches (both for n = 2, n = 1). */
+export interface SenderSides {
+  readonly left: boolean;
+  readonly right: boolean;
+}
+
+export interface EndpointOptions {
+  readonly id: number;
+  /** This process's incarnation, written into every frame. */
+  readonly session: number;
+  readonly config?: LinkConfig;
+  /** Uniform in [0, 1); seeded in simulation. Used only for retransmission jitter. */
+  readonly random: () => number;
+  /** Emit a `trace` output for every core step. */
+  readonly trace?: boolean;
+}
+
+/** Per-side state of the link to one neighbour. */
+interface Side {
+  readonly sender: LinkSender;
+  readonly receiver: LinkReceiver;
+  /** The neighbour's session, learnt from its first frame; frames of another session are stale. */
+  peerSession: number | undefined;
+  ackOwed: boolean;
+  ackTimerSet: boolean;
+  retransmitAt: number | undefined;
+  lastHeardAt: number | undefined;
+}
+
+/** Where an endpoint is in its life. */
+export type Phase = 'idle' | 'running' | 'lingering' | 'exited';
+
+/**
+ * One ring node without I/O: the HS core behind a reliable link on each side. Datagrams and
+ * timer firings go in, with the current time; datagrams to send and timers to set come out.
+ * The UDP runtime and the simulator both drive this class, so they run the same protocol.
+ */
+export class Endpoint {
+  readonly core: HsNode;
+  readonly stats: NodeStats = emptyStats();
+  private readonly config: LinkConfig;
+  private readonly sides: Record<Direction, Side>;
+  private out: Output[] = [];
+  private life: Phase = 'idle';
+  private now = 0;
+  private decidedAt: number | undefined;
+
+  constructor(private readonly options: EndpointOptions) {
+    this.config = options.config ?? DEFAULT_LINK_CONFIG;
+    const problem = linkConfigProblem(this.config);
+    if (problem) throw new RangeError(problem);
+    this.core = new HsNode(options.id);
+    const side = (): Side => ({
+      sender: new LinkSender(this.config, options.random),
+      receiver: new LinkReceiver(),
+      peerSession: undefined,
+      ackOwed: false,
+      ackTimerSet: false,
+      retransmitAt: undefined,
+      lastHeardAt: undefined,
+    });
+    this.sides = { left: side(), right: side() };
+  }
+
+  /** Starts the election at this node. */
+  start(now: number): Output[] {
+    this.now = now;
+    this.life = 'running';
+    this.applyStep(this.core.start());
+    return this.flush();
+  }
+
+  /** Handles one datagram; `from` says which neighbours its source address belongs to. */
+  onDatagram(now: number, bytes: Uint8Array, from: SenderSides): Output[] {
+    this.now = now;
+    this.stats.datagrams.received += 1;
+    if (this.life === 'exited') return this.flush();
+    const decoded = decodeFrame(bytes);
+    if (!decoded.ok) return this.drop(decoded.reason, decoded.detail);
+    const frame = decoded.frame;
+    const arrival = opposite(frame.side);
+    if (!from[arrival]) return this.drop('unknown-sender', `frame for the ${arrival} link from another address`);
+    const side = this.sides[arrival];
+    if (side.peerSession === undefined) side.peerSession = frame.session;
+    else if (side.peerSession !== frame.session) {
+      return this.drop('stale', `session ${frame.session} on the ${arrival} link, expected ${side.peerSession}`);
+    }
+    side.lastHeardAt = now;
+    side.sender.acknowledge(now, frame.ack);
+    if (frame.data) this.onData(arrival, frame.data.seq, frame.data.message);
+    this.afterInput();
+    return this.flush();
+  }
+
+  /** Handles a timer this endpoint asked for. */
+  onTimer(now: number, key: TimerKey): Output[] {
+    this.now = now;
+    switch (key) {
+      case 'retransmit-left':
+      case 'retransmit-right': {
+        const d: Direction = key === 'retransmit-left' ? 'left' : 'right';
+        const side = this.sides[d];
+        side.retransmitAt = undefined;
+        for (const { seq, message } of side.sender.due(now)) {
+          this.stats.datagrams.retransmissions += 1;
+          this.transmit(d, { seq, message });
+        }
+        break;
+      }
+      case 'ack-left':
+      case 'ack-right': {
+        const d: Direction = key === 'ack-left' ? 'left' : 'right';
+        this.sides[d].ackTimerSet = false;
+        if (this.sides[d].ackOwed) this.transmit(d, undefined);
+        break;
+      }
+      case 'linger':
+        if (this.life === 'lingering') {
+          this.life = 'exited';
+          this.out.push({ type: 'exit' });
+          return this.flush();
+        }
+        break;
+    }
+    this.afterInput();
+    return this.flush();
+  }
+
+  /** The core's state. */
+  state(): HsState {
+    return this.core.state();
+  }
+
+  /** Where the endpoint is in its life. */
+  lifecycle(): Phase {
+    return this.life;
+  }
+
+  /** When the leader became known here, in the caller's clock, or undefined. */
+  decidedTime(): number | undefined {
+    return this.decidedAt;
+  }
+
+  /** What is still unfinished per side, for a stall report. */
+  diagnose(now: number): Record<Direction, { unacked: number; oldestUnackedMs: number; lastHeardMs: number | null }> {
+    const d = (s: Side) => ({
+      unacked: s.sender.pending(),
+      oldestUnackedMs: s.sender.oldestAge(now),
+      lastHeardMs: s.lastHeardAt === undefined ? null : now - s.lastHeardAt,
+    });
+    return { left: d(this.sides.left), right: d(this.sides.right) };
+  }
+
+  private onData(arrival: Direction, seq: number, message: Message): void {
+    const side = this.sides[arrival];
+    side.ackOwed = true;
+    if (!side.receiver.accept(seq)) {
+      // A duplicate means our earlier ack may be lost: answer at once rather than after a delay.
+      this.stats.datagrams.duplicates += 1;
+      this.transmit(arrival, undefined);
+      return;
+    }
+    if (this.life !== 'running') return;
+    this.stats.algorithm.received[message.kind] += 1;
+    this.applyStep(this.core.receive(arrival, message), { from: arrival, message });
+  }
+
+  private applyStep(step: Step, input?: { from: Direction; message: Message }): void {
+    if (this.options.trace) this.out.push({ type: 'trace', event: traceEvent(this.now, this.core.state(), step, input) });
+    for (const c of step.commands) {
+      switch (c.type) {
+        case 'send': {
+          this.stats.algorithm.sent[c.message.kind] += 1;
+          const seq = this.sides[c.direction].sender.push(this.now, c.message);
+          this.transmit(c.direction, { seq, message: c.message });
+          break;
+        }
+        case 'decide':
+          this.decidedAt = this.now;
+          // Once the leader is known, probes and replies still unacknowledged are useless to the
+          // neighbours (they learn the leader from the announcement); stop retrying them so no
+          // node waits on a neighbour that has already finished and left.
+          for (const d of ['left', 'right'] as const) {
+            this.stats.datagrams.abandoned += this.sides[d].sender.abandon((m) => m.kind === 'announcement');
+          }
+          this.out.push({ type: 'decide', leader: c.leader, isLeader: c.isLeader });
+          break;
+        case 'phase':
+          this.out.push({ type: 'phase', phase: c.phase });
+          break;
+        case 'done':
+          break;
+      }
+    }
+  }
+
+  /** Sends a frame on `d`, carrying the current ack for that side, and with data if given. */
+  private transmit(d: Direction, data: { seq: number; message: Message } | undefined): void {
+    const side = this.sides[d];
+    const frame: Frame = {
+      side: d,
+      session: this.options.session,
+      ack: side.receiver.ack(),
+      ...(data ? { data } : {}),
+    };
+    side.ackOwed = false;
+    if (!data) this.stats.datagrams.pureAcks += 1;
+    this.stats.datagrams.sent += 1;
+    this.out.push({ type: 'transmit', side: d, bytes: encodeFrame(frame) });
+  }
+
+  /** Re-arms timers after any input, and moves to lingering when the work is over. */
+  private afterInput(): void {
+    const finished = this.core.state().status === 'done';
+    for (const d of ['left', 'right'] as const) {
+      const side = this.sides[d];
+      if (side.ackOwed) {
+        // A finished node will not send data that an ack could ride on: answer now.
+        if (finished || this.config.ackDelayMs === 0) this.transmit(d, undefined);
+        else if (!side.ackTimerSet) {
+          side.ackTimerSet = true;
+          this.out.push({ type: 'setTimer', key: d === 'left' ? 'ack-left' : 'ack-right', delayMs: this.config.ackDelayMs });
+        }
+      }
+      const next = side.sender.nextDeadline();
+      if (next !== side.retransmitAt) {
+        const key = d === 'left' ? 'retransmit-left' : 'retransmit-right';
+        side.retransmitAt = next;
+        if (next === undefined) this.out.push({ type: 'cancelTimer', key });
+        else this.out.push({ type: 'setTimer', key, delayMs: Math.max(0, next - this.now) });
+      }
+    }
+    const allAcked = this.sides.left.sender.pending() === 0 && this.sides.right.sender.pending() === 0;
+    if (finished && allAcked && this.life === 'running') this.life = 'lingering';
+    if (this.life === 'lingering') {
+      // Every datagram heard restarts the quiet period: a neighbour still retransmitting has not
+      // seen our ack, and would retry forever if we were gone.
+      this.out.push({ type: 'setTimer', key: 'linger', delayMs: this.config.lingerMs });
+    }
+  }
+
+  private drop(reason: DropReason, detail: string): Output[] {
+    this.stats.datagrams.dropped[reason] += 1;
+    this.out.push({ type: 'drop', reason, detail });
+    return this.flush();
+  }
+
+  private flush(): Output[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './endpoint.js';
+export * from './stats.js';
+export * from './sender.js';
+export * from './receiver.js';

@@ -1,0 +1,28 @@
+import type { Ack } from '../wire/frame.js';
+import { MAX_SACKS } from '../wire/frame.js';
+
+/**
+ * Inbound half of one link: remembers which sequence numbers were delivered so each is handed to
+ * the core exactly once, whatever the network duplicates or reorders.
+ */
+export class LinkReceiver {
+  /** Every seq below this was delivered. */
+  private cumulative = 0;
+  /** Delivered seqs at or above `cumulative`. */
+  private readonly above = new Set<number>();
+
+  /** Records `seq`; true if it is new and must be delivered, false for a duplicate. */
+  accept(seq: number): boolean {
+    if (seq < this.cumulative || this.above.has(seq)) return false;
+    this.above.add(seq);
+    while (this.above.delete(this.cumulative)) this.cumulative += 1;
+    return true;
+  }
+
+  /** The acknowledgement to send back; selective acks are the newest ones when there are too many. */
+  ack(): Ack {
+    let selective = [...this.above];
+    if (selective.length > MAX_SACKS) selective = selective.sort((a, b) => a - b).slice(-MAX_SACKS);
+    return { cumulative: this.cumulative, selective };
+  }
+}

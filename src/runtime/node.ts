@@ -1,0 +1,171 @@
+import { randomInt } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { TraceEvent } from '../core/trace.js';
+import type { Direction } from '../core/types.js';
+import { Endpoint, type Output, type TimerKey } from '../link/endpoint.js';
+import type { LinkConfig } from '../link/config.js';
+import type { DropReason } from '../link/stats.js';
+import { type Address, formatAddress, sameAddress } from '../transport/address.js';
+import type { Transport } from '../transport/transport.js';
+import { type Clock, systemClock } from './clock.js';
+import type { NodeResult } from './result.js';
+
+export interface RingNodeOptions {
+  readonly id: number;
+  readonly transport: Transport;
+  readonly left: Address;
+  readonly right: Address;
+  readonly link?: LinkConfig;
+  /** Give up after this many ms without finishing, and report a stall. */
+  readonly timeoutMs: number;
+  readonly clock?: Clock;
+  /** Source of jitter; defaults to Math.random. */
+  readonly random?: () => number;
+  readonly trace?: boolean;
+}
+
+/** Typed events of a running node. */
+export interface RingNodeEvents {
+  phase: [phase: number, atMs: number];
+  decide: [leader: number, isLeader: boolean, atMs: number];
+  trace: [event: TraceEvent];
+  drop: [reason: DropReason, detail: string, from: Address];
+}
+
+/**
+ * One ring node on a real (or in-memory) network: it feeds datagrams and timers to an Endpoint
+ * and carries out what comes back. `run()` resolves when the node has finished and lingered,
+ * or when the timeout expires with a stall report.
+ */
+export class RingNode extends EventEmitter<RingNodeEvents> {
+  private readonly endpoint: Endpoint;
+  private readonly clock: Clock;
+  private readonly timers = new Map<TimerKey, unknown>();
+  private startedAt = 0;
+  private lastPhase = 0;
+  private finish: ((r: NodeResult) => void) | undefined;
+  private deadline: unknown;
+
+  constructor(private readonly options: RingNodeOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    this.endpoint = new Endpoint({
+      id: options.id,
+      session: randomInt(2 ** 32 - 1),
+      random: options.random ?? Math.random,
+      trace: options.trace ?? false,
+      ...(options.link ? { config: options.link } : {}),
+    });
+  }
+
+  /** Starts the election and resolves with this node's result. */
+  run(): Promise<NodeResult> {
+    return new Promise((resolve) => {
+      this.finish = resolve;
+      this.startedAt = this.clock.now();
+      this.options.transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
+      this.deadline = this.clock.setTimer(() => this.stop('stalled'), this.options.timeoutMs);
+      this.apply(this.endpoint.start(this.elapsed()));
+    });
+  }
+
+  private onDatagram(bytes: Uint8Array, from: Address): void {
+    if (!this.finish) return;
+    const sides = { left: sameAddress(from, this.options.left), right: sameAddress(from, this.options.right) };
+    this.apply(this.endpoint.onDatagram(this.elapsed(), bytes, sides), from);
+  }
+
+  private apply(outputs: Output[], from?: Address): void {
+    for (const o of outputs) {
+      switch (o.type) {
+        case 'transmit':
+          this.options.transport.send(o.bytes, o.side === 'left' ? this.options.left : this.options.right);
+          break;
+        case 'setTimer': {
+          const old = this.timers.get(o.key);
+          if (old !== undefined) this.clock.clearTimer(old);
+          this.timers.set(
+            o.key,
+            this.clock.setTimer(() => {
+              this.timers.delete(o.key);
+              if (this.finish) this.apply(this.endpoint.onTimer(this.elapsed(), o.key));
+            }, o.delayMs),
+          );
+          break;
+        }
+        case 'cancelTimer': {
+          const old = this.timers.get(o.key);
+          if (old !== undefined) this.clock.clearTimer(old);
+          this.timers.delete(o.key);
+          break;
+        }
+        case 'phase':
+          this.lastPhase = o.phase;
+          this.emit('phase', o.phase, this.elapsed());
+          break;
+        case 'decide':
+          this.emit('decide', o.leader, o.isLeader, this.elapsed());
+          break;
+        case 'trace':
+          this.emit('trace', o.event);
+          break;
+        case 'drop':
+          this.emit('drop', o.reason, o.detail, from ?? this.options.transport.local);
+          break;
+        case 'exit':
+          this.stop('ok');
+          break;
+      }
+    }
+  }
+
+  private stop(outcome: 'ok' | 'stalled'): void {
+    const finish = this.finish;
+    if (!finish) return;
+    this.finish = undefined;
+    for (const t of this.timers.values()) this.clock.clearTimer(t);
+    this.timers.clear();
+    this.clock.clearTimer(this.deadline);
+    finish(this.result(outcome));
+  }
+
+  private result(outcome: 'ok' | 'stalled'): NodeResult {
+    const now = this.elapsed();
+    const state = this.endpoint.state();
+    const decided = this.endpoint.decidedTime();
+    const base: NodeResult = {
+      id: this.options.id,
+      outcome,
+      leader: state.leader ?? null,
+      isLeader: state.leader === this.options.id,
+      phases: this.lastPhase + 1,
+      messages: this.endpoint.stats.algorithm,
+      datagrams: this.endpoint.stats.datagrams,
+      decidedMs: decided === undefined ? null : round(decided),
+      elapsedMs: round(now),
+    };
+    if (outcome === 'ok') return base;
+    const diagnosis = this.endpoint.diagnose(now);
+    const unreachable = (['left', 'right'] as const)
+      .filter((d: Direction) => diagnosis[d].unacked > 0 || diagnosis[d].lastHeardMs === null)
+      .map((d) => ({
+        side: d,
+        address: formatAddress(d === 'left' ? this.options.left : this.options.right),
+        unacked: diagnosis[d].unacked,
+        lastHeardMs: diagnosis[d].lastHeardMs === null ? null : round(diagnosis[d].lastHeardMs),
+      }));
+    const reason =
+      state.leader === undefined
+        ? `no leader known after ${this.options.timeoutMs} ms`
+        : `leader ${state.leader} known, but messages unacknowledged after ${this.options.timeoutMs} ms`;
+    return { ...base, stall: { reason, unreachable } };
+  }
+
+  private elapsed(): number {
+    return this.clock.now() - this.startedAt;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

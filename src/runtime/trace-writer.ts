@@ -1,0 +1,27 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { TraceEvent } from '../core/trace.js';
+import { ConfigError } from '../errors.js';
+
+/** Appends trace events to a file as JSON lines. */
+export class TraceWriter {
+  private constructor(private readonly stream: WriteStream) {}
+
+  /** Opens `path` for writing; ConfigError if it cannot be created. */
+  static open(path: string): TraceWriter {
+    const stream = createWriteStream(path, { flags: 'w' });
+    stream.on('error', (err) => {
+      process.stderr.write(`hs-ring: cannot write trace ${path}: ${err.message}\n`);
+      process.exitCode = 2;
+    });
+    if (!path) throw new ConfigError('--trace needs a file name');
+    return new TraceWriter(stream);
+  }
+
+  write(event: TraceEvent | object): void {
+    this.stream.write(JSON.stringify(event) + '\n');
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+}

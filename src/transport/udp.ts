@@ -1,0 +1,66 @@
+import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
+import { isIP } from 'node:net';
+import { ConfigError } from '../errors.js';
+import { type Address, formatAddress } from './address.js';
+import type { DatagramHandler, Transport } from './transport.js';
+
+/**
+ * UDP through dgram-as-promised. Its `recv()` loses datagrams that arrive while no call is
+ * pending, so we give `createSocket` a message listener instead: Node then delivers every
+ * datagram the kernel hands over, in order, whether or not we are busy.
+ */
+export class UdpTransport implements Transport {
+  private handler: DatagramHandler | undefined;
+  private readonly early: { bytes: Uint8Array; from: Address }[] = [];
+  /** Send failures (e.g. EHOSTUNREACH); UDP is unreliable anyway, so they are counted, not fatal. */
+  sendErrors = 0;
+
+  private constructor(
+    private readonly socket: SocketAsPromised,
+    readonly local: Address,
+  ) {}
+
+  /** Binds `address` (port 0: any free port). A busy port or foreign address is a ConfigError. */
+  static async bind(address: Address): Promise<UdpTransport> {
+    const type = isIP(address.host) === 6 ? 'udp6' : 'udp4';
+    let self: UdpTransport | undefined;
+    const socket = DgramAsPromised.createSocket({ type }, (msg, rinfo) => {
+      const from = { host: rinfo.address, port: rinfo.port };
+      if (!self) return;
+      if (self.handler) self.handler(msg, from);
+      else self.early.push({ bytes: msg, from });
+    });
+    try {
+      const info = await socket.bind(address.port, address.host);
+      self = new UdpTransport(socket, { host: info.address, port: info.port });
+      // Errors after bind (ICMP-induced on some platforms) must not kill the node.
+      socket.socket.on('error', () => {
+        if (self) self.sendErrors += 1;
+      });
+      return self;
+    } catch (err) {
+      await socket.close().catch(() => undefined);
+      const code = (err as NodeJS.ErrnoException).code;
+      const where = formatAddress(address);
+      if (code === 'EADDRINUSE') throw new ConfigError(`cannot listen on ${where}: port already in use`);
+      if (code === 'EADDRNOTAVAIL') throw new ConfigError(`cannot listen on ${where}: no such local address`);
+      if (code === 'EACCES') throw new ConfigError(`cannot listen on ${where}: permission denied`);
+      throw new ConfigError(`cannot listen on ${where}: ${(err as Error).message}`);
+    }
+  }
+
+  send(bytes: Uint8Array, to: Address): void {
+    this.socket.send(bytes, to.port, to.host).catch(() => {
+      this.sendErrors += 1;
+    });
+  }
+
+  onDatagram(handler: DatagramHandler): void {
+    this.handler = handler;
+    for (const d of this.early.splice(0)) handler(d.bytes, d.from);
+  }
+
+  async close(): Promise<void> {
+    await this.socket.close().catch(() => undefined);
+  }
+}
