@@ -1,3 +1,4 @@
+import type { CoreFactory, ElectionCore } from '../core/election-core.js';
 import { HsNode, type HsState } from '../core/hs.js';
 import { traceEvent, type TraceEvent } from '../core/trace.js';
 import { type Direction, type Message, type Step, opposite } from '../core/types.js';
@@ -7,6 +8,9 @@ import { type LinkConfig, DEFAULT_LINK_CONFIG, linkConfigProblem } from './confi
 import { LinkReceiver } from './receiver.js';
 import { LinkSender } from './sender.js';
 import { type DropReason, type NodeStats, emptyStats } from './stats.js';
+
+/** Linger periods of silence after which a finished node stops retrying its last announcement. */
+const GIVE_UP_LINGERS = 4;
 
 /** Timers an endpoint asks for; setting a key again replaces the earlier timer of that key. */
 export type TimerKey = 'retransmit-left' | 'retransmit-right' | 'ack-left' | 'ack-right' | 'linger';
@@ -38,6 +42,8 @@ export interface EndpointOptions {
   readonly random: () => number;
   /** Emit a `trace` output for every core step. */
   readonly trace?: boolean;
+  /** The election algorithm behind the link; Hirschberg–Sinclair unless given (e.g. LCR, or a broken core in tests). */
+  readonly core?: CoreFactory;
 }
 
 /** Per-side state of the link to one neighbour. */
@@ -61,7 +67,7 @@ export type Phase = 'idle' | 'running' | 'lingering' | 'exited';
  * The UDP runtime and the simulator both drive this class, so they run the same protocol.
  */
 export class Endpoint {
-  readonly core: HsNode;
+  readonly core: ElectionCore;
   readonly stats: NodeStats = emptyStats();
   private readonly config: LinkConfig;
   private readonly sides: Record<Direction, Side>;
@@ -69,12 +75,14 @@ export class Endpoint {
   private life: Phase = 'idle';
   private now = 0;
   private decidedAt: number | undefined;
+  private finishedAt: number | undefined;
+  private readonly unconfirmedSides = new Set<Direction>();
 
   constructor(private readonly options: EndpointOptions) {
     this.config = options.config ?? DEFAULT_LINK_CONFIG;
     const problem = linkConfigProblem(this.config);
     if (problem) throw new RangeError(problem);
-    this.core = new HsNode(options.id);
+    this.core = options.core ? options.core(options.id) : new HsNode(options.id);
     const side = (): Side => ({
       sender: new LinkSender(this.config, options.random),
       receiver: new LinkReceiver(),
@@ -99,7 +107,8 @@ export class Endpoint {
   onDatagram(now: number, bytes: Uint8Array, from: SenderSides): Output[] {
     this.now = now;
     this.stats.datagrams.received += 1;
-    if (this.life === 'exited') return this.flush();
+    // Not started: neither deliver nor acknowledge, so the sender keeps the message and retries.
+    if (this.life === 'idle' || this.life === 'exited') return this.flush();
     const decoded = decodeFrame(bytes);
     if (!decoded.ok) return this.drop(decoded.reason, decoded.detail);
     const frame = decoded.frame;
@@ -126,10 +135,15 @@ export class Endpoint {
         const d: Direction = key === 'retransmit-left' ? 'left' : 'right';
         const side = this.sides[d];
         side.retransmitAt = undefined;
-        for (const { seq, message } of side.sender.due(now)) {
+        const finishedAt = this.finishedAt;
+        // A finished node's last announcement goes to a neighbour that lingers for lingerMs of
+        // quiet: retry often enough that several retries fall inside that window.
+        const cap = finishedAt === undefined ? undefined : this.config.lingerMs / 4;
+        for (const { seq, message } of side.sender.due(now, cap)) {
           this.stats.datagrams.retransmissions += 1;
           this.transmit(d, { seq, message });
         }
+        if (finishedAt !== undefined) this.maybeGiveUp(d, finishedAt);
         break;
       }
       case 'ack-left':
@@ -174,6 +188,26 @@ export class Endpoint {
       lastHeardMs: s.lastHeardAt === undefined ? null : now - s.lastHeardAt,
     });
     return { left: d(this.sides.left), right: d(this.sides.right) };
+  }
+
+  /**
+   * The neighbour on `d` has been silent for GIVE_UP_LINGERS linger periods while we retry our
+   * final announcement. It can only have exited after receiving that announcement (it is done
+   * only once it has it), unless it crashed; either way retrying longer helps no one. We stop and
+   * report the delivery as unconfirmed.
+   */
+  private maybeGiveUp(d: Direction, finishedAt: number): void {
+    const side = this.sides[d];
+    if (side.sender.pending() === 0) return;
+    const silentFor = this.now - Math.max(side.lastHeardAt ?? finishedAt, finishedAt);
+    if (silentFor < GIVE_UP_LINGERS * this.config.lingerMs) return;
+    this.stats.datagrams.abandoned += side.sender.abandon(() => false);
+    this.unconfirmedSides.add(d);
+  }
+
+  /** Sides whose final announcement was never acknowledged (see maybeGiveUp). */
+  unconfirmed(): Direction[] {
+    return [...this.unconfirmedSides];
   }
 
   private onData(arrival: Direction, seq: number, message: Message): void {
@@ -237,6 +271,7 @@ export class Endpoint {
   /** Re-arms timers after any input, and moves to lingering when the work is over. */
   private afterInput(): void {
     const finished = this.core.state().status === 'done';
+    if (finished && this.finishedAt === undefined) this.finishedAt = this.now;
     for (const d of ['left', 'right'] as const) {
       const side = this.sides[d];
       if (side.ackOwed) {

@@ -60,14 +60,17 @@ export class LinkSender {
     return acked;
   }
 
-  /** Frames whose deadline has passed; their clocks restart with a doubled timeout. */
-  due(now: number): { seq: number; message: Message }[] {
+  /**
+   * Frames whose deadline has passed; their clocks restart with a doubled timeout, at most
+   * `maxIntervalMs` (default: the configured ceiling).
+   */
+  due(now: number, maxIntervalMs = this.config.maxRtoMs): { seq: number; message: Message }[] {
     const out: { seq: number; message: Message }[] = [];
     for (const f of this.inFlight.values()) {
       if (f.deadline > now) continue;
       f.transmissions += 1;
       f.lastSentAt = now;
-      const backoff = Math.min(this.config.maxRtoMs, this.rtt.rto() * 2 ** (f.transmissions - 1));
+      const backoff = Math.min(maxIntervalMs, this.config.maxRtoMs, this.rtt.rto() * 2 ** (f.transmissions - 1));
       f.deadline = now + this.jittered(backoff);
       out.push({ seq: f.seq, message: f.message });
     }

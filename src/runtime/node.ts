@@ -63,9 +63,10 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
     return new Promise((resolve) => {
       this.finish = resolve;
       this.startedAt = this.clock.now();
-      this.options.transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
       this.deadline = this.clock.setTimer(() => this.stop('stalled'), this.options.timeoutMs);
       this.apply(this.endpoint.start(this.elapsed()));
+      // Only now: datagrams that arrived before the start are replayed to a started endpoint.
+      this.options.transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
     });
   }
 
@@ -143,6 +144,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       datagrams: this.endpoint.stats.datagrams,
       decidedMs: decided === undefined ? null : round(decided),
       elapsedMs: round(now),
+      unconfirmed: this.endpoint.unconfirmed(),
     };
     if (outcome === 'ok') return base;
     const diagnosis = this.endpoint.diagnose(now);

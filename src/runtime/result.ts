@@ -19,6 +19,11 @@ export interface NodeResult {
   readonly decidedMs: number | null;
   /** Start to exit (after acknowledgements and linger), ms. */
   readonly elapsedMs: number;
+  /**
+   * Sides whose neighbour never acknowledged our final announcement and went silent: it exited
+   * (it had the announcement) or crashed. The decision stands; only the delivery is unconfirmed.
+   */
+  readonly unconfirmed: readonly Direction[];
   /** For a stall: which neighbours did not acknowledge or were never heard from. */
   readonly stall?: {
     readonly reason: string;

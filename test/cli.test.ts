@@ -1,0 +1,90 @@
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSocket } from 'node:dgram';
+import { runCli } from './helpers/cli.js';
+
+/** A user mistake: exactly one line on stderr naming the problem, exit 2, no stack trace. */
+async function rejects(t: import('ava').ExecutionContext, args: string[], pattern: RegExp): Promise<void> {
+  const r = await runCli(args);
+  t.is(r.code, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  t.is(lines.length, 1, `one line: ${r.stderr}`);
+  t.regex(lines[0]!, pattern);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+test('cli: duplicate ids are refused', (t) => rejects(t, ['launch', '--ids', '4,7,4'], /duplicate id 4/));
+test('cli: an id out of range is refused', (t) =>
+  rejects(t, ['launch', '--ids', '1,9007199254740992'], /out of range 0\.\.2\^53-1/));
+test('cli: a negative or non-integer id is refused', (t) =>
+  rejects(t, ['node', '--id', '-3', '--listen', '127.0.0.1:1', '--left', '127.0.0.1:2', '--right', '127.0.0.1:3'], /--id: "-3" is not a non-negative integer/));
+test('cli: a malformed address is refused', (t) =>
+  rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1', '--left', '127.0.0.1:2', '--right', '127.0.0.1:3'], /--listen: "127\.0\.0\.1" is not HOST:PORT/));
+test('cli: a host name that is not an address is refused', (t) =>
+  rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:9', '--left', 'example:2', '--right', '127.0.0.1:3'], /--left: "example" is not an IPv4 or IPv6 address/));
+test('cli: a missing neighbour is named', (t) =>
+  rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7000', '--left', '127.0.0.1:7001'], /missing --right/));
+test('cli: an unknown option is refused', (t) => rejects(t, ['launch', '--bogus'], /Unknown argument: bogus/));
+test('cli: -n that disagrees with --ids is refused', (t) => rejects(t, ['launch', '-n', '3', '--ids', '1,2'], /-n 3 but --ids lists 2/));
+
+test('cli: a port in use is refused with the address', async (t) => {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await rejects(
+    t,
+    ['node', '--id', '1', '--listen', `127.0.0.1:${port}`, '--left', '127.0.0.1:2', '--right', '127.0.0.1:3'],
+    new RegExp(`127\\.0\\.0\\.1:${port}: port already in use`),
+  );
+  s.close();
+});
+
+test('cli: launch names a port in use too', async (t) => {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  const r = await runCli(['launch', '-n', '2', '--base-port', String(port - 1)]);
+  s.close();
+  t.is(r.code, 2);
+  t.regex(r.stderr, new RegExp(`port already in use`));
+  t.notRegex(r.stderr, /\n\s+at /);
+});
+
+test('cli: bad ring files are refused with the reason', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hs-ring-'));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  await rejects(t, ['node', '--ring', join(dir, 'absent.json'), '--self', '1'], /cannot read \(ENOENT\)/);
+  await rejects(t, ['node', '--ring', file('bad.json', '{oops'), '--self', '1'], /not valid JSON/);
+  await rejects(t, ['node', '--ring', file('empty.json', '{"members":[]}'), '--self', '1'], /at least one member/);
+  await rejects(
+    t,
+    ['node', '--ring', file('dup.json', JSON.stringify({ members: [{ id: 1, host: '127.0.0.1', port: 1 }, { id: 1, host: '127.0.0.1', port: 2 }] })), '--self', '1'],
+    /duplicate id 1/,
+  );
+  await rejects(
+    t,
+    ['node', '--ring', file('noport.json', JSON.stringify({ members: [{ id: 1, host: '127.0.0.1' }] })), '--self', '1'],
+    /member 1 needs "id", "host" and "port"/,
+  );
+  await rejects(
+    t,
+    ['node', '--ring', file('ok.json', JSON.stringify({ members: [{ id: 1, host: '127.0.0.1', port: 7 }] })), '--self', '2'],
+    /--self 2 is not a member/,
+  );
+});
+
+test('cli: --help explains every command', async (t) => {
+  const top = await runCli(['--help']);
+  t.is(top.code, 0);
+  t.regex(top.stdout, /node/);
+  t.regex(top.stdout, /launch/);
+  const node = await runCli(['node', '--help']);
+  t.regex(node.stdout, /--ring/);
+  t.regex(node.stdout, /Ring file/);
+});

@@ -1,0 +1,74 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { MAX_ID, type Message } from '../../src/core/types.js';
+import { decodeFrame, encodeFrame, MAX_SACKS, type Frame } from '../../src/wire/index.js';
+
+const u32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
+const id = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: MAX_ID }));
+const message: fc.Arbitrary<Message> = fc.oneof(
+  fc.record({ kind: fc.constant('probe' as const), origin: id, phase: fc.integer({ min: 0, max: 32 }), hops: fc.integer({ min: 1, max: 2 ** 32 - 1 }) }),
+  fc.record({ kind: fc.constant('reply' as const), origin: id, phase: fc.integer({ min: 0, max: 32 }) }),
+  fc.record({ kind: fc.constant('announcement' as const), leader: id }),
+);
+const frame: fc.Arbitrary<Frame> = fc
+  .record({
+    side: fc.constantFrom('left' as const, 'right' as const),
+    session: u32,
+    ack: fc.record({ cumulative: u32, selective: fc.array(u32, { maxLength: MAX_SACKS }) }),
+    data: fc.option(fc.record({ seq: u32, message }), { nil: undefined }),
+  })
+  .map((f) => (f.data === undefined ? { side: f.side, session: f.session, ack: f.ack } : f));
+
+test('codec: every frame decodes to itself', (t) => {
+  fc.assert(
+    fc.property(frame, (f) => {
+      const r = decodeFrame(encodeFrame(f));
+      return r.ok && JSON.stringify(r.frame) === JSON.stringify(f);
+    }),
+    { numRuns: 2000 },
+  );
+  t.pass();
+});
+
+const valid = encodeFrame({
+  side: 'right',
+  session: 7,
+  ack: { cumulative: 3, selective: [5] },
+  data: { seq: 4, message: { kind: 'probe', origin: 42, phase: 1, hops: 2 } },
+});
+
+test('codec: truncated frames are rejected as malformed', (t) => {
+  for (let len = 0; len < valid.length; len++) {
+    const r = decodeFrame(valid.slice(0, len));
+    t.false(r.ok, `prefix of ${len} bytes`);
+    if (!r.ok) t.is(r.reason, 'malformed');
+  }
+});
+
+test('codec: wrong magic, wrong version, trailing bytes and bad fields are rejected with a reason', (t) => {
+  const mutate = (at: number, v: number) => {
+    const b = valid.slice();
+    b[at] = v;
+    return decodeFrame(b);
+  };
+  t.like(mutate(0, 0), { ok: false, reason: 'magic' });
+  t.like(mutate(2, 2), { ok: false, reason: 'version' });
+  t.like(mutate(3, 9), { ok: false, reason: 'malformed' });
+  t.like(mutate(4, 2), { ok: false, reason: 'malformed' });
+  t.like(decodeFrame(new Uint8Array([...valid, 0])), { ok: false, reason: 'malformed' });
+  // Message kind byte follows the header (14), one sack (4) and the seq (4).
+  t.like(mutate(22, 0), { ok: false, reason: 'malformed' });
+  // An origin id above 2^53-1: high word 0xff.
+  t.like(mutate(23, 0xff), { ok: false, reason: 'malformed' });
+  t.like(decodeFrame(new Uint8Array(5000)), { ok: false, reason: 'malformed' });
+});
+
+test('codec: random bytes never throw', (t) => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+      decodeFrame(bytes);
+    }),
+    { numRuns: 3000 },
+  );
+  t.pass();
+});
