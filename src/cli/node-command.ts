@@ -10,6 +10,7 @@ import { UdpTransport } from '../transport/udp.js';
 import { linkConfigFrom, withLinkOptions } from './link-options.js';
 import { total } from '../link/stats.js';
 import { TraceWriter } from '../runtime/trace-writer.js';
+import { warmUp } from '../runtime/warmup.js';
 
 export const nodeCommand = {
   command: 'node',
@@ -113,6 +114,7 @@ async function runNodeCommand(argv: NodeArgs): Promise<void> {
     emit({ event: 'drop', id: where.id, reason, detail, from: formatAddress(from) });
   });
 
+  warmUp();
   emit({ event: 'ready', id: where.id, listen: formatAddress(transport.local) });
   say(
     `node ${where.id} on ${formatAddress(transport.local)}, left ${formatAddress(where.left)}, right ${formatAddress(where.right)}`,
