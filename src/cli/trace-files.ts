@@ -1,4 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import type { TraceEvent } from '../core/trace.js';
+import { opposite } from '../core/types.js';
 
 /** Per-node trace file used while a launched ring runs; merged into `path` afterwards. */
 export function traceFileFor(path: string, id: number): string {
@@ -6,22 +8,61 @@ export function traceFileFor(path: string, id: number): string {
 }
 
 /**
- * Merges the per-node traces into one file ordered by time, preceded by the header
- * `{"ring": [ids in ring order]}` that the trace checker needs. Node clocks start together on
- * the launcher's signal, so this order is approximate across nodes; each node's own events stay
- * in their order, which is what a replay against the spec relies on.
+ * Merges the per-node traces into one file, preceded by the header `{"ring": [ids in ring
+ * order]}` that the trace checker needs.
  */
 export async function mergeTraces(path: string, ids: readonly number[]): Promise<void> {
-  const events: { t: number; node: number; seq: number; line: string }[] = [];
+  const perNode: TraceEvent[][] = [];
   for (const id of ids) {
     const part = traceFileFor(path, id);
     const text = await readFile(part, 'utf8').catch(() => '');
-    text
-      .split('\n')
-      .filter((l) => l.trim())
-      .forEach((line, seq) => events.push({ t: (JSON.parse(line) as { t: number }).t, node: id, seq, line }));
+    perNode.push(
+      text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as TraceEvent),
+    );
     await rm(part, { force: true });
   }
-  events.sort((a, b) => a.t - b.t || (a.node === b.node ? a.seq - b.seq : 0));
-  await writeFile(path, [JSON.stringify({ ring: ids }), ...events.map((e) => e.line)].join('\n') + '\n');
+  const merged = causalMerge(ids, perNode);
+  await writeFile(path, [JSON.stringify({ ring: ids }), ...merged.map((e) => JSON.stringify(e))].join('\n') + '\n');
+}
+
+/**
+ * Interleaves per-node event lists into one order in which every message is received after it
+ * was sent. Node clocks only roughly agree (each starts on the launcher's signal), so sorting by
+ * time alone could put a receive before its send. Among the nodes whose next event is possible
+ * now, the earliest by local time goes first; each node's own order is kept.
+ */
+export function causalMerge(ids: readonly number[], perNode: readonly (readonly TraceEvent[])[]): TraceEvent[] {
+  const n = ids.length;
+  const inFlight = new Map<string, number>();
+  const key = (to: number, from: string, m: unknown) => `${to}<${from}<${JSON.stringify(m)}`;
+  const next = perNode.map(() => 0);
+  const out: TraceEvent[] = [];
+  const ready = (e: TraceEvent) => !e.received || (inFlight.get(key(e.node, e.from as string, e.received)) ?? 0) > 0;
+  for (;;) {
+    let pick = -1;
+    for (let i = 0; i < n; i++) {
+      const e = perNode[i]![next[i]!];
+      if (e && ready(e) && (pick < 0 || e.t < perNode[pick]![next[pick]!]!.t)) pick = i;
+    }
+    if (pick < 0) break;
+    const e = perNode[pick]![next[pick]!]!;
+    next[pick]! += 1;
+    if (e.received) {
+      const k = key(e.node, e.from as string, e.received);
+      inFlight.set(k, inFlight.get(k)! - 1);
+    }
+    for (const s of e.sent) {
+      const to = ids[s.direction === 'right' ? (pick + 1) % n : (pick - 1 + n) % n]!;
+      const k = key(to, opposite(s.direction), s.message);
+      inFlight.set(k, (inFlight.get(k) ?? 0) + 1);
+    }
+    out.push(e);
+  }
+  // Events that could not be placed (a trace cut short) keep their time order at the end, so
+  // the checker reports them instead of the merge hiding them.
+  const rest = perNode.flatMap((events, i) => events.slice(next[i]));
+  return [...out, ...rest.sort((a, b) => a.t - b.t)];
 }
