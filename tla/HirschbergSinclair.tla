@@ -258,7 +258,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 (* Properties. P-numbers as in spec/properties.md.                         *)
 
 TypeOK ==
-  /\ id \in IdOrders
+  /\ id \in [Nodes -> Ids]            \* (and injective, by ASSUME: id never changes)
   /\ status \in [Nodes -> {"idle", "active", "leader", "done"}]
   /\ phase \in [Nodes -> Phases]
   /\ repliedLeft \in [Nodes -> BOOLEAN]
