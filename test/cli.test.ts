@@ -88,3 +88,36 @@ test('cli: --help explains every command', async (t) => {
   t.regex(node.stdout, /--ring/);
   t.regex(node.stdout, /Ring file/);
 });
+
+test('cli: a key file that is missing, empty, too short or unreadable is refused', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hs-ring-'));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const node = ['node', '--id', '1', '--listen', '127.0.0.1:1', '--left', '127.0.0.1:2', '--right', '127.0.0.1:3'];
+  await rejects(t, [...node, '--key-file', join(dir, 'absent.key')], /key file .*absent\.key: cannot read \(ENOENT\)/);
+  await rejects(t, [...node, '--key-file', file('empty.key', '\n')], /key file .*empty\.key: empty/);
+  await rejects(t, [...node, '--key-file', file('short.key', 'abc')], /3 bytes is too short \(at least 16\)/);
+  await rejects(t, [...node, '--key-file', dir], /cannot read \(EISDIR\)/);
+  await rejects(t, ['launch', '-n', '2', '--key-file', join(dir, 'absent.key')], /cannot read \(ENOENT\)/);
+});
+
+test('cli: impossible fault settings are refused', async (t) => {
+  await rejects(t, ['launch', '--loss', '1'], /--loss must be a probability in \[0, 1\)/);
+  await rejects(t, ['launch', '--loss', '-0.5'], /--loss/);
+  await rejects(t, ['launch', '--dup', '2'], /--dup must be a probability in \[0, 1\]/);
+  await rejects(t, ['launch', '--delay', '20-5'], /--delay must be MS or MIN-MAX/);
+  await rejects(t, ['launch', '--delay', 'soon'], /--delay must be MS or MIN-MAX/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:1', '--left', '127.0.0.1:2', '--right', '127.0.0.1:3', '--fault-seed', '-1'], /--fault-seed/);
+});
+
+test('cli: bad --kill and --processes are refused', async (t) => {
+  await rejects(t, ['launch', '--ids', '1,2,3', '--kill', '2'], /--kill must be ID@MS/);
+  await rejects(t, ['launch', '--ids', '1,2,3', '--kill', '7@10'], /--kill 7: no such node/);
+  await rejects(t, ['launch', '--processes', '2', '--kill', '1@10', '--ids', '1,2,3,4'], /cannot be combined with --processes/);
+  await rejects(t, ['launch', '-n', '4', '--processes', '5'], /--processes 5 is more than the 4 nodes/);
+  await rejects(t, ['launch', '-n', '4', '--processes', '0'], /--processes must be a positive integer/);
+  await rejects(t, ['launch', '-n', '600'], /add --processes K/);
+});

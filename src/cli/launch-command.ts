@@ -1,22 +1,25 @@
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
-import { parseIdList, randomIds } from '../config/ids.js';
+import { parseId, parseIdList, randomIds } from '../config/ids.js';
 import type { Member } from '../config/ring-file.js';
 import { ConfigError, EXIT } from '../errors.js';
 import { checkHost, checkPort } from '../transport/address.js';
 import { reserveUdpPorts } from '../transport/ports.js';
+import { describeFaults, faultConfigFrom, faultFlags, loadKeyFile, withFaultOptions } from './fault-options.js';
 import { launchRing } from './launch.js';
 import { linkConfigFrom, withLinkOptions } from './link-options.js';
 import { formatSummary, summarize } from './summary.js';
 
 /** More processes than this would not fit the machine's memory comfortably. */
 const MAX_PROCESSES = 512;
+/** Ring size limit when nodes share processes (--processes): sockets, not memory, are then the limit. */
+const MAX_HOSTED_NODES = 4096;
 
 export const launchCommand = {
   command: 'launch',
   describe: 'Start a ring of node processes on this machine, elect, and report',
   builder: (y: Argv) =>
-    withLinkOptions(
+    withFaultOptions(withLinkOptions(
       y
         .usage(
           'Launch n `hs-ring node` processes on one host in a ring, start them together, and check\n' +
@@ -31,8 +34,16 @@ export const launchCommand = {
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every node binds' })
         .option('base-port', { type: 'number', default: 0, describe: 'Ports base..base+n-1 (0: any free ports)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object with the summary and every node result' })
-        .option('trace', { type: 'string', describe: 'Write one merged trace of core transitions (JSON lines) to this file' }),
-    ),
+        .option('trace', { type: 'string', describe: 'Write one merged trace of core transitions (JSON lines) to this file' })
+        .option('processes', {
+          type: 'number',
+          describe: 'Host the n nodes in this many processes, each node on its own UDP socket (default: one per node)',
+        })
+        .option('kill', {
+          type: 'string',
+          describe: 'Crash test: SIGKILL node ID MS ms after the start (ID@MS); the others must stall, never elect wrongly',
+        }),
+    )),
   handler: runLaunchCommand,
 };
 
@@ -48,11 +59,24 @@ interface LaunchArgs {
   rto: number;
   'ack-delay': number;
   linger: number;
+  loss: number;
+  dup: number;
+  delay: string;
+  reorder: boolean;
+  'fault-seed'?: number;
+  'key-file'?: string;
+  processes?: number;
+  kill?: string;
 }
 
 async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   linkConfigFrom(argv);
+  const faults = faultConfigFrom(argv);
+  // Read here so a bad key file is one error from launch, not one per node.
+  if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
   const { ids, seed } = chooseIds(argv);
+  const processes = chooseProcesses(argv.processes, ids.length);
+  const kill = argv.kill === undefined ? undefined : parseKill(argv.kill, ids, processes);
   const host = checkHost(argv.host, '--host');
   const base = checkPort(argv['base-port'], '--base-port', true);
   if (base > 0 && base + ids.length - 1 > 65535) throw new ConfigError(`--base-port ${base} leaves no room for ${ids.length} ports`);
@@ -63,19 +87,30 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   };
 
   log(`ring of ${ids.length} on ${host}${seed === null ? '' : ` (seed ${seed})`}, rightwards: ${describeRing(ids)}`);
+  if (processes < ids.length) log(`  in ${processes} processes, one UDP socket per node`);
+  if (faults) log(`  ${describeFaults(faults)}`);
+  if (argv['key-file'] !== undefined) log('  frames authenticated with the cluster key');
   const { mergeTraces, traceFileFor } = await import('./trace-files.js');
   const outcome = await launchRing({
     members,
-    nodeArgs: ['--timeout', String(argv.timeout), '--rto', String(argv.rto), '--ack-delay', String(argv['ack-delay']), '--linger', String(argv.linger)],
+    nodeArgs: [
+      '--timeout', String(argv.timeout), '--rto', String(argv.rto), '--ack-delay', String(argv['ack-delay']), '--linger', String(argv.linger),
+      ...faultFlags(faults),
+      ...(argv['key-file'] !== undefined ? ['--key-file', argv['key-file']] : []),
+    ],
+    processes,
+    ...(kill ? { kill, onKill: (id: number, atMs: number) => log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`) } : {}),
     readyTimeoutMs: 15_000 + 100 * ids.length,
     onPhase: (phase, id, atMs) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`),
-    ...(argv.trace ? { traceFile: (id: number) => traceFileFor(argv.trace as string, id) } : {}),
+    ...(argv.trace ? { traceFile: (id: number | string) => traceFileFor(argv.trace as string, id) } : {}),
   });
   if (argv.trace) await mergeTraces(argv.trace, ids);
   const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
-  const failures = outcome.failures.map((f) => `node ${f.id} exited without a result: ${f.message}`);
+  const failures = outcome.failures.map((f) =>
+    f.id === outcome.killed ? `node ${f.id} was killed by --kill (no result)` : `node ${f.id} exited without a result: ${f.message}`,
+  );
   if (argv.json) {
-    process.stdout.write(JSON.stringify({ ...summary, failures, nodes: outcome.results }) + '\n');
+    process.stdout.write(JSON.stringify({ ...summary, failures, killed: outcome.killed, nodes: outcome.results }) + '\n');
   } else {
     log(formatSummary(summary));
     for (const f of failures) log(f);
@@ -103,7 +138,31 @@ function chooseIds(argv: LaunchArgs): { ids: number[]; seed: number | null } {
 
 function checkSize(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`-n must be a positive integer, got ${n}`);
-  if (n > MAX_PROCESSES) throw new ConfigError(`-n ${n} is more processes than launch allows (${MAX_PROCESSES}); use hs-ring sim for large rings`);
+  if (n > MAX_HOSTED_NODES) throw new ConfigError(`-n ${n} is more nodes than launch allows (${MAX_HOSTED_NODES}); use hs-ring sim for large rings`);
+}
+
+/** How many processes host the ring: one per node unless --processes says fewer. */
+function chooseProcesses(k: number | undefined, n: number): number {
+  if (k === undefined) {
+    if (n > MAX_PROCESSES) {
+      throw new ConfigError(`-n ${n} is more processes than launch allows (${MAX_PROCESSES}); add --processes K to host several nodes per process`);
+    }
+    return n;
+  }
+  if (!Number.isInteger(k) || k < 1) throw new ConfigError(`--processes must be a positive integer, got ${k}`);
+  if (k > n) throw new ConfigError(`--processes ${k} is more than the ${n} nodes`);
+  if (k > MAX_PROCESSES) throw new ConfigError(`--processes ${k} is more than launch allows (${MAX_PROCESSES})`);
+  return k;
+}
+
+/** Parses --kill ID@MS; the id must be on the ring, and have a process of its own. */
+function parseKill(text: string, ids: readonly number[], processes: number): { id: number; atMs: number } {
+  const m = /^(\d+)@(\d+(?:\.\d+)?)$/.exec(String(text).trim());
+  if (!m) throw new ConfigError(`--kill must be ID@MS (e.g. 5@20), got "${text}"`);
+  const id = parseId(m[1]!, '--kill');
+  if (!ids.includes(id)) throw new ConfigError(`--kill ${id}: no such node on the ring (ids: ${describeRing(ids)})`);
+  if (processes < ids.length) throw new ConfigError('--kill needs one process per node (it cannot be combined with --processes)');
+  return { id, atMs: Number(m[2]) };
 }
 
 function describeRing(ids: readonly number[]): string {

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +29,13 @@ export interface LaunchOptions {
   /** Called for the first node to enter each phase. */
   readonly onPhase?: (phase: number, id: number, atMs: number) => void;
   /** A node's trace file, if tracing; one file per node. */
-  readonly traceFile?: (id: number) => string;
+  readonly traceFile?: (id: number | typeof ID_PLACEHOLDER) => string;
+  /** Host the nodes in this many processes (contiguous stretches of the ring); default one per node. */
+  readonly processes?: number;
+  /** SIGKILL the process of node `id` this many ms after the start (a crash, for tests and demos). */
+  readonly kill?: { readonly id: number; readonly atMs: number };
+  /** Called when the kill happens. */
+  readonly onKill?: (id: number, atMs: number) => void;
 }
 
 export interface LaunchOutcome {
@@ -36,11 +45,13 @@ export interface LaunchOutcome {
   readonly elapsedMs: number;
   /** Nodes that exited without a result, with their last stderr line. */
   readonly failures: { id: number; message: string }[];
+  /** The node killed by `kill`, if it was. */
+  readonly killed: number | null;
 }
 
 /**
- * Starts one `hs-ring node` process per member, waits until all have bound their sockets,
- * starts them together and collects their results.
+ * Starts one `hs-ring node` process per member (or per group of members, with `processes`),
+ * waits until all have bound their sockets, starts them together and collects their results.
  */
 export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   const { members } = opts;
@@ -51,28 +62,34 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   let onAllReady: () => void = () => undefined;
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
   let startAt = 0;
+  let killed: number | null = null;
   let lastDecision: number | null = null;
   let decisions = 0;
   const phaseSeen = new Set<number>();
   const exits: Promise<void>[] = [];
+  const groups = splitRing(members, opts.processes ?? n);
+  // Several members per process: they read their places from a ring file.
+  const ringDir = groups.some((g) => g.length > 1) ? mkdtempSync(join(tmpdir(), 'hs-ring-launch-')) : undefined;
+  const ringFile = ringDir ? join(ringDir, 'ring.json') : undefined;
+  if (ringFile) writeFileSync(ringFile, JSON.stringify({ members }));
+  const processOf = new Map<number, ChildProcess>();
 
-  const children: ChildProcess[] = members.map((m, i) => {
+  const children: ChildProcess[] = groups.map((group) => {
+    const m = group[0]!;
+    const i = members.indexOf(m);
     const left = members[(i - 1 + n) % n]!;
     const right = members[(i + 1) % n]!;
+    const placement =
+      group.length === 1
+        ? ['--id', String(m.id), '--listen', formatAddress(m), '--left', formatAddress(left), '--right', formatAddress(right)]
+        : ['--ring', ringFile!, '--self', group.map((g) => g.id).join(',')];
     const args = [
       cliPath,
       'node',
-      '--id',
-      String(m.id),
-      '--listen',
-      formatAddress(m),
-      '--left',
-      formatAddress(left),
-      '--right',
-      formatAddress(right),
+      ...placement,
       '--ndjson',
       '--wait-start',
-      ...(opts.traceFile ? ['--trace', opts.traceFile(m.id)] : []),
+      ...(opts.traceFile ? ['--trace', group.length === 1 ? opts.traceFile(m.id) : opts.traceFile(ID_PLACEHOLDER)] : []),
       ...opts.nodeArgs,
     ];
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -105,7 +122,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
           break;
         case 'result': {
           const { event: _event, ...result } = msg;
-          results.set(m.id, result);
+          results.set(result.id, result);
           break;
         }
       }
@@ -113,13 +130,16 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     child.on('error', (err) => failures.push({ id: m.id, message: err.message }));
     exits.push(
       new Promise((resolve) =>
-      child.on('close', (code) => {
-        if (!results.has(m.id)) failures.push({ id: m.id, message: lastErr || `exited with code ${code}` });
+      child.on('close', (code, signal) => {
+        for (const g of group) {
+          if (!results.has(g.id)) failures.push({ id: g.id, message: lastErr || (signal ? `killed by ${signal}` : `exited with code ${code}`) });
+        }
         if (ready < n) onAllReady();
         resolve();
       }),
       ),
     );
+    for (const g of group) processOf.set(g.id, child);
     return child;
   });
 
@@ -139,9 +159,21 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     }
     startAt = performance.now();
     for (const c of children) c.stdin!.end('start\n');
+    const kill = opts.kill;
+    const victim = kill ? processOf.get(kill.id) : undefined;
+    const killTimer =
+      kill && victim
+        ? setTimeout(() => {
+            killed = kill.id;
+            victim.kill('SIGKILL');
+            opts.onKill?.(kill.id, performance.now() - startAt);
+          }, kill.atMs)
+        : undefined;
     await Promise.all(exits);
+    clearTimeout(killTimer);
   } finally {
     process.removeListener('SIGINT', killAll);
+    if (ringDir) rmSync(ringDir, { recursive: true, force: true });
   }
   const elapsedMs = performance.now() - startAt;
   return {
@@ -149,5 +181,21 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     electionMs: decisions === n ? lastDecision : null,
     elapsedMs,
     failures,
+    killed,
   };
+}
+
+/** Stands for the node id in a trace file name given to a process hosting several nodes. */
+const ID_PLACEHOLDER = '{id}';
+
+/** Splits the ring into `k` contiguous stretches of nearly equal length (neighbours mostly share a process). */
+export function splitRing<T>(members: readonly T[], k: number): T[][] {
+  const groups: T[][] = [];
+  const n = members.length;
+  for (let g = 0; g < k; g++) {
+    const from = Math.floor((g * n) / k);
+    const to = Math.floor(((g + 1) * n) / k);
+    if (to > from) groups.push(members.slice(from, to));
+  }
+  return groups;
 }

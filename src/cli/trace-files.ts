@@ -3,7 +3,7 @@ import type { TraceEvent } from '../core/trace.js';
 import { opposite } from '../core/types.js';
 
 /** Per-node trace file used while a launched ring runs; merged into `path` afterwards. */
-export function traceFileFor(path: string, id: number): string {
+export function traceFileFor(path: string, id: number | string): string {
   return `${path}.node-${id}.part`;
 }
 

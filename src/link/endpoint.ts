@@ -3,6 +3,7 @@ import { HsNode, type HsState } from '../core/hs.js';
 import { traceEvent, type TraceEvent } from '../core/trace.js';
 import { type Direction, type Message, type Step, opposite } from '../core/types.js';
 import { decodeFrame, encodeFrame } from '../wire/codec.js';
+import { isSealed, openFrame, sealFrame } from '../wire/auth.js';
 import type { Frame } from '../wire/frame.js';
 import { type LinkConfig, DEFAULT_LINK_CONFIG, linkConfigProblem } from './config.js';
 import { LinkReceiver } from './receiver.js';
@@ -11,6 +12,11 @@ import { type DropReason, type NodeStats, emptyStats } from './stats.js';
 
 /** Linger periods of silence after which a finished node stops retrying its last announcement. */
 const GIVE_UP_LINGERS = 4;
+
+/** Keyed rings: frames of a not yet proven session held per side, at most (older ones are dropped). */
+const MAX_HELD_FRAMES = 16;
+
+const SIDES = ['left', 'right'] as const;
 
 /** Timers an endpoint asks for; setting a key again replaces the earlier timer of that key. */
 export type TimerKey = 'retransmit-left' | 'retransmit-right' | 'ack-left' | 'ack-right' | 'linger';
@@ -44,6 +50,12 @@ export interface EndpointOptions {
   readonly trace?: boolean;
   /** The election algorithm behind the link; Hirschberg–Sinclair unless given (e.g. LCR, or a broken core in tests). */
   readonly core?: CoreFactory;
+  /**
+   * Cluster key. With it every frame is authenticated (HMAC-SHA256) and a neighbour's session is
+   * accepted only once one of its frames echoes our session (spec/protocol.md §4), so frames
+   * replayed from an earlier run can never be taken for the neighbour. The session must be non-zero.
+   */
+  readonly key?: Uint8Array;
 }
 
 /** Per-side state of the link to one neighbour. */
@@ -52,6 +64,10 @@ interface Side {
   readonly receiver: LinkReceiver;
   /** The neighbour's session, learnt from its first frame; frames of another session are stale. */
   peerSession: number | undefined;
+  /** Keyed: the session of the latest authentic but unproven frame; we echo it so the neighbour can prove itself. */
+  candidateSession: number | undefined;
+  /** Keyed: authentic frames held until their session is proven (then handled in order). */
+  held: { frame: Frame; at: number }[];
   ackOwed: boolean;
   ackTimerSet: boolean;
   retransmitAt: number | undefined;
@@ -82,11 +98,15 @@ export class Endpoint {
     this.config = options.config ?? DEFAULT_LINK_CONFIG;
     const problem = linkConfigProblem(this.config);
     if (problem) throw new RangeError(problem);
+    // Session 0 is the echo of "no session known yet": a keyed node with it would verify anyone.
+    if (options.key && options.session === 0) throw new RangeError('a keyed endpoint needs a non-zero session');
     this.core = options.core ? options.core(options.id) : new HsNode(options.id);
     const side = (): Side => ({
       sender: new LinkSender(this.config, options.random),
       receiver: new LinkReceiver(),
       peerSession: undefined,
+      candidateSession: undefined,
+      held: [],
       ackOwed: false,
       ackTimerSet: false,
       retransmitAt: undefined,
@@ -100,6 +120,9 @@ export class Endpoint {
     this.now = now;
     this.life = 'running';
     this.applyStep(this.core.start());
+    // Arm the retransmission timers now: if every first datagram is lost and nothing arrives,
+    // no later input would ever arm them.
+    this.afterInput();
     return this.flush();
   }
 
@@ -109,21 +132,73 @@ export class Endpoint {
     this.stats.datagrams.received += 1;
     // Not started: neither deliver nor acknowledge, so the sender keeps the message and retries.
     if (this.life === 'idle' || this.life === 'exited') return this.flush();
+    const key = this.options.key;
+    let echo = 0;
+    if (key) {
+      const opened = openFrame(bytes, key);
+      if (!opened.ok) return this.drop(opened.reason, opened.detail);
+      bytes = opened.plain;
+      echo = opened.echo;
+    } else if (isSealed(bytes)) return this.drop('unexpected-mac', 'authenticated frame, but this node has no key');
     const decoded = decodeFrame(bytes);
     if (!decoded.ok) return this.drop(decoded.reason, decoded.detail);
     const frame = decoded.frame;
     const arrival = opposite(frame.side);
     if (!from[arrival]) return this.drop('unknown-sender', `frame for the ${arrival} link from another address`);
     const side = this.sides[arrival];
-    if (side.peerSession === undefined) side.peerSession = frame.session;
-    else if (side.peerSession !== frame.session) {
+    if (side.peerSession === undefined) {
+      if (key && echo !== this.options.session) {
+        this.hold(arrival, frame, now);
+        this.afterInput();
+        return this.flush();
+      }
+      side.peerSession = frame.session;
+      if (key) this.releaseHeld(arrival);
+    } else if (side.peerSession !== frame.session) {
       return this.drop('stale', `session ${frame.session} on the ${arrival} link, expected ${side.peerSession}`);
     }
-    side.lastHeardAt = now;
-    side.sender.acknowledge(now, frame.ack);
-    if (frame.data) this.onData(arrival, frame.data.seq, frame.data.message);
+    this.accept(arrival, frame, now);
     this.afterInput();
     return this.flush();
+  }
+
+  /** A frame of the link's session: take its acknowledgement and its message. */
+  private accept(arrival: Direction, frame: Frame, at: number): void {
+    const side = this.sides[arrival];
+    side.lastHeardAt = at;
+    side.sender.acknowledge(at, frame.ack);
+    if (frame.data) this.onData(arrival, frame.data.seq, frame.data.message);
+  }
+
+  /**
+   * Keyed ring, session not yet proven: the frame is authentic but may be a replay of an earlier
+   * run. Hold it, and answer at once with an echo of its session: a live neighbour then proves
+   * itself within one round trip, while a replayed one never can (it cannot echo our new session).
+   */
+  private hold(arrival: Direction, frame: Frame, at: number): void {
+    const side = this.sides[arrival];
+    side.candidateSession = frame.session;
+    side.held.push({ frame, at });
+    if (side.held.length > MAX_HELD_FRAMES) {
+      const old = side.held.shift()!;
+      this.noteDrop('unverified', `held frame of unproven session ${old.frame.session} on the ${arrival} link given up`);
+    }
+    this.transmit(arrival, undefined);
+  }
+
+  /**
+   * The link's session is now proven. Held frames of that session come from the same live
+   * incarnation (at worst duplicates, which the receiver suppresses), so they are handled now;
+   * held frames of any other session are an earlier run's and are dropped as stale.
+   */
+  private releaseHeld(arrival: Direction): void {
+    const side = this.sides[arrival];
+    const held = side.held;
+    side.held = [];
+    for (const { frame, at } of held) {
+      if (frame.session === side.peerSession) this.accept(arrival, frame, at);
+      else this.noteDrop('stale', `held frame of session ${frame.session} on the ${arrival} link, proven session is ${side.peerSession}`);
+    }
   }
 
   /** Handles a timer this endpoint asked for. */
@@ -239,7 +314,7 @@ export class Endpoint {
           // Once the leader is known, probes and replies still unacknowledged are useless to the
           // neighbours (they learn the leader from the announcement); stop retrying them so no
           // node waits on a neighbour that has already finished and left.
-          for (const d of ['left', 'right'] as const) {
+          for (const d of SIDES) {
             this.stats.datagrams.abandoned += this.sides[d].sender.abandon((m) => m.kind === 'announcement');
           }
           this.out.push({ type: 'decide', leader: c.leader, isLeader: c.isLeader });
@@ -256,23 +331,23 @@ export class Endpoint {
   /** Sends a frame on `d`, carrying the current ack for that side, and with data if given. */
   private transmit(d: Direction, data: { seq: number; message: Message } | undefined): void {
     const side = this.sides[d];
-    const frame: Frame = {
-      side: d,
-      session: this.options.session,
-      ack: side.receiver.ack(),
-      ...(data ? { data } : {}),
-    };
+    const ack = side.receiver.ack();
+    const frame: Frame = data ? { side: d, session: this.options.session, ack, data } : { side: d, session: this.options.session, ack };
     side.ackOwed = false;
     if (!data) this.stats.datagrams.pureAcks += 1;
     this.stats.datagrams.sent += 1;
-    this.out.push({ type: 'transmit', side: d, bytes: encodeFrame(frame) });
+    const key = this.options.key;
+    const bytes = encodeFrame(frame);
+    // Keyed: echo the neighbour's session (proven, else the latest seen) so it can accept ours.
+    const sealed = key ? sealFrame(bytes, side.peerSession ?? side.candidateSession ?? 0, key) : bytes;
+    this.out.push({ type: 'transmit', side: d, bytes: sealed });
   }
 
   /** Re-arms timers after any input, and moves to lingering when the work is over. */
   private afterInput(): void {
     const finished = this.core.state().status === 'done';
     if (finished && this.finishedAt === undefined) this.finishedAt = this.now;
-    for (const d of ['left', 'right'] as const) {
+    for (const d of SIDES) {
       const side = this.sides[d];
       if (side.ackOwed) {
         // A finished node will not send data that an ack could ride on: answer now.
@@ -300,9 +375,14 @@ export class Endpoint {
   }
 
   private drop(reason: DropReason, detail: string): Output[] {
+    this.noteDrop(reason, detail);
+    return this.flush();
+  }
+
+  /** Counts and reports a dropped frame without ending the current input. */
+  private noteDrop(reason: DropReason, detail: string): void {
     this.stats.datagrams.dropped[reason] += 1;
     this.out.push({ type: 'drop', reason, detail });
-    return this.flush();
   }
 
   private flush(): Output[] {

@@ -1,6 +1,8 @@
 import type { Ack } from '../wire/frame.js';
 import { MAX_SACKS } from '../wire/frame.js';
 
+const NO_SACKS: readonly number[] = Object.freeze([]);
+
 /**
  * Inbound half of one link: remembers which sequence numbers were delivered so each is handed to
  * the core exactly once, whatever the network duplicates or reorders.
@@ -21,6 +23,8 @@ export class LinkReceiver {
 
   /** The acknowledgement to send back; selective acks are the newest ones when there are too many. */
   ack(): Ack {
+    // The common case on a quiet link: nothing out of order, so no array to build.
+    if (this.above.size === 0) return { cumulative: this.cumulative, selective: NO_SACKS };
     let selective = [...this.above];
     if (selective.length > MAX_SACKS) selective = selective.sort((a, b) => a - b).slice(-MAX_SACKS);
     return { cumulative: this.cumulative, selective };

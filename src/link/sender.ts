@@ -46,18 +46,28 @@ export class LinkSender {
   /** Applies an acknowledgement; returns how many frames it newly acknowledged. */
   acknowledge(now: number, ack: Ack): number {
     let acked = 0;
-    const settle = (f: InFlight) => {
-      if (f.transmissions === 1) this.rtt.sample(now - f.firstSentAt);
-      this.inFlight.delete(f.seq);
-      acked += 1;
-    };
     // Only seqs we actually sent can be acknowledged; anything else in a forged ack is ignored.
-    for (const f of [...this.inFlight.values()]) if (f.seq < ack.cumulative) settle(f);
+    // The map is in seq order (seqs are pushed ascending and never re-inserted), so the
+    // cumulative part stops at the first seq it does not cover; deleting the entry being
+    // visited is safe during Map iteration.
+    for (const f of this.inFlight.values()) {
+      if (f.seq >= ack.cumulative) break;
+      this.settle(now, f);
+      acked += 1;
+    }
     for (const s of ack.selective) {
       const f = this.inFlight.get(s);
-      if (f) settle(f);
+      if (f) {
+        this.settle(now, f);
+        acked += 1;
+      }
     }
     return acked;
+  }
+
+  private settle(now: number, f: InFlight): void {
+    if (f.transmissions === 1) this.rtt.sample(now - f.firstSentAt);
+    this.inFlight.delete(f.seq);
   }
 
   /**

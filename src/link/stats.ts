@@ -1,7 +1,21 @@
 import { MESSAGE_KINDS, type MessageKind } from '../core/types.js';
 
 /** Reasons a datagram is dropped without reaching the core. */
-export const DROP_REASONS = ['malformed', 'magic', 'version', 'unknown-sender', 'stale'] as const;
+export const DROP_REASONS = [
+  'malformed',
+  'magic',
+  'version',
+  'unknown-sender',
+  'stale',
+  /** Keyed ring: the frame carries no MAC. */
+  'no-mac',
+  /** Keyless node: the frame carries a MAC (the sender has a key we lack). */
+  'unexpected-mac',
+  /** Keyed ring: the MAC is wrong (another key, or the frame was altered). */
+  'bad-mac',
+  /** Keyed ring: a frame held until its sender's session is proven fresh, then given up (too many held). */
+  'unverified',
+] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**

@@ -22,6 +22,8 @@ export interface RingNodeOptions {
   /** Source of jitter; defaults to Math.random. */
   readonly random?: () => number;
   readonly trace?: boolean;
+  /** Cluster key: authenticate every frame and verify neighbours' sessions (see EndpointOptions.key). */
+  readonly key?: Uint8Array;
 }
 
 /** Typed events of a running node. */
@@ -51,10 +53,12 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
     this.clock = options.clock ?? systemClock;
     this.endpoint = new Endpoint({
       id: options.id,
-      session: randomInt(2 ** 32 - 1),
+      // Never 0: on a keyed ring 0 is the echo meaning "no session known yet".
+      session: randomInt(1, 2 ** 32),
       random: options.random ?? Math.random,
       trace: options.trace ?? false,
       ...(options.link ? { config: options.link } : {}),
+      ...(options.key ? { key: options.key } : {}),
     });
   }
 
@@ -160,12 +164,21 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       state.leader === undefined
         ? `no leader known after ${this.options.timeoutMs} ms`
         : `leader ${state.leader} known, but messages unacknowledged after ${this.options.timeoutMs} ms`;
-    return { ...base, stall: { reason, unreachable } };
+    return { ...base, stall: { reason: reason + authHint(this.endpoint.stats.datagrams.dropped), unreachable } };
   }
 
   private elapsed(): number {
     return this.clock.now() - this.startedAt;
   }
+}
+
+/** Why frames may have been refused for their authentication, if any were: the usual cause of a keyed stall. */
+function authHint(dropped: Record<DropReason, number>): string {
+  const parts: string[] = [];
+  if (dropped['bad-mac'] > 0) parts.push(`${dropped['bad-mac']} frames with a bad MAC (a neighbour has another key?)`);
+  if (dropped['no-mac'] > 0) parts.push(`${dropped['no-mac']} frames without a MAC (a neighbour has no key?)`);
+  if (dropped['unexpected-mac'] > 0) parts.push(`${dropped['unexpected-mac']} frames with a MAC (a neighbour has a key, we have none)`);
+  return parts.length ? `; dropped ${parts.join(', ')}` : '';
 }
 
 function round(ms: number): number {

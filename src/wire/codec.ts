@@ -16,63 +16,86 @@ const TWO_32 = 2 ** 32;
 /** Phases beyond this cannot occur: ids fit in 53 bits and ring sizes in 32. */
 const MAX_PHASE = 32;
 
+/**
+ * Frames are carved out of shared slabs: allocating one small ArrayBuffer per datagram costs
+ * more than everything else the simulator does per message. Slab regions are never reused, so a
+ * returned frame is never overwritten; a slab is freed once no frame from it is referenced.
+ */
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+function allocate(size: number): Uint8Array {
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + size);
+  slabUsed += size;
+  return out;
+}
+
 /** Encodes a frame; throws RangeError only for frames our own code should never build. */
 export function encodeFrame(frame: Frame): Uint8Array {
   const sacks = frame.ack.selective;
   if (sacks.length > MAX_SACKS) throw new RangeError(`too many selective acks: ${sacks.length}`);
-  const size = HEADER_BYTES + 4 * sacks.length + (frame.data ? 5 + bodySize(frame.data.message) : 0);
-  const buf = new Uint8Array(size);
-  const view = new DataView(buf.buffer);
-  view.setUint16(0, MAGIC);
-  view.setUint8(2, VERSION);
-  view.setUint8(3, frame.data ? TYPE_DATA : TYPE_ACK);
-  view.setUint8(4, frame.side === 'left' ? 0 : 1);
-  view.setUint8(5, sacks.length);
-  view.setUint32(6, checkU32(frame.session, 'session'));
-  view.setUint32(10, checkU32(frame.ack.cumulative, 'cumulative ack'));
+  const data = frame.data;
+  const size = HEADER_BYTES + 4 * sacks.length + (data ? 5 + bodySize(data.message) : 0);
+  // Validate before allocating, so a bad frame leaves no half-written bytes behind.
+  const session = checkU32(frame.session, 'session');
+  const cumulative = checkU32(frame.ack.cumulative, 'cumulative ack');
+  const buf = allocate(size);
+  buf[0] = MAGIC >>> 8;
+  buf[1] = MAGIC & 0xff;
+  buf[2] = VERSION;
+  buf[3] = data ? TYPE_DATA : TYPE_ACK;
+  buf[4] = frame.side === 'left' ? 0 : 1;
+  buf[5] = sacks.length;
+  writeU32(buf, 6, session);
+  writeU32(buf, 10, cumulative);
   let at = HEADER_BYTES;
-  for (const s of sacks) {
-    view.setUint32(at, checkU32(s, 'selective ack'));
+  for (let i = 0; i < sacks.length; i++) {
+    writeU32(buf, at, checkU32(sacks[i]!, 'selective ack'));
     at += 4;
   }
-  if (frame.data) {
-    view.setUint32(at, checkU32(frame.data.seq, 'seq'));
-    at = writeMessage(view, at + 4, frame.data.message);
+  if (data) {
+    writeU32(buf, at, checkU32(data.seq, 'seq'));
+    writeMessage(buf, at + 4, data.message);
   }
   return buf;
 }
 
 /** Decodes a datagram. Never throws: anything that is not a well-formed frame yields a reason. */
 export function decodeFrame(bytes: Uint8Array): DecodeResult {
-  if (bytes.length < HEADER_BYTES) return fail('malformed', `${bytes.length} bytes is shorter than a header`);
-  if (bytes.length > MAX_FRAME_BYTES) return fail('malformed', `${bytes.length} bytes is longer than any frame`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint16(0) !== MAGIC) return fail('magic', 'not an hs-ring frame');
-  const version = view.getUint8(2);
+  const length = bytes.length;
+  if (length < HEADER_BYTES) return fail('malformed', `${length} bytes is shorter than a header`);
+  if (length > MAX_FRAME_BYTES) return fail('malformed', `${length} bytes is longer than any frame`);
+  if (((bytes[0]! << 8) | bytes[1]!) !== MAGIC) return fail('magic', 'not an hs-ring frame');
+  const version = bytes[2]!;
   if (version !== VERSION) return fail('version', `version ${version}, expected ${VERSION}`);
-  const type = view.getUint8(3);
+  const type = bytes[3]!;
   if (type !== TYPE_ACK && type !== TYPE_DATA) return fail('malformed', `unknown frame type ${type}`);
-  const sideCode = view.getUint8(4);
+  const sideCode = bytes[4]!;
   if (sideCode > 1) return fail('malformed', `unknown side ${sideCode}`);
   const side: Direction = sideCode === 0 ? 'left' : 'right';
-  const sackCount = view.getUint8(5);
+  const sackCount = bytes[5]!;
   if (sackCount > MAX_SACKS) return fail('malformed', `${sackCount} selective acks`);
-  const session = view.getUint32(6);
-  const cumulative = view.getUint32(10);
+  const session = readU32(bytes, 6);
+  const cumulative = readU32(bytes, 10);
   let at = HEADER_BYTES;
-  if (bytes.length < at + 4 * sackCount) return fail('malformed', 'truncated selective acks');
+  if (length < at + 4 * sackCount) return fail('malformed', 'truncated selective acks');
   const selective: number[] = [];
-  for (let i = 0; i < sackCount; i++, at += 4) selective.push(view.getUint32(at));
+  for (let i = 0; i < sackCount; i++, at += 4) selective.push(readU32(bytes, at));
   const ack = { cumulative, selective };
   if (type === TYPE_ACK) {
-    if (at !== bytes.length) return fail('malformed', 'trailing bytes after ack');
+    if (at !== length) return fail('malformed', 'trailing bytes after ack');
     return { ok: true, frame: { side, session, ack } };
   }
-  if (bytes.length < at + 5) return fail('malformed', 'truncated data header');
-  const seq = view.getUint32(at);
-  const parsed = readMessage(view, at + 4);
+  if (length < at + 5) return fail('malformed', 'truncated data header');
+  const seq = readU32(bytes, at);
+  const parsed = readMessage(bytes, at + 4);
   if (typeof parsed === 'string') return fail('malformed', parsed);
-  if (parsed.end !== bytes.length) return fail('malformed', 'trailing bytes after message');
+  if (parsed.end !== length) return fail('malformed', 'trailing bytes after message');
   return { ok: true, frame: { side, session, ack, data: { seq, message: parsed.message } } };
 }
 
@@ -87,52 +110,65 @@ function bodySize(m: Message): number {
   }
 }
 
-function writeMessage(view: DataView, at: number, m: Message): number {
-  view.setUint8(at, KIND_CODE[m.kind]);
+function writeMessage(buf: Uint8Array, at: number, m: Message): number {
+  buf[at] = KIND_CODE[m.kind];
   at += 1;
   switch (m.kind) {
     case 'probe':
-      writeId(view, at, m.origin);
-      view.setUint8(at + 8, checkPhase(m.phase));
-      view.setUint32(at + 9, checkU32(m.hops, 'hops'));
+      writeId(buf, at, m.origin);
+      buf[at + 8] = checkPhase(m.phase);
+      writeU32(buf, at + 9, checkU32(m.hops, 'hops'));
       return at + 13;
     case 'reply':
-      writeId(view, at, m.origin);
-      view.setUint8(at + 8, checkPhase(m.phase));
+      writeId(buf, at, m.origin);
+      buf[at + 8] = checkPhase(m.phase);
       return at + 9;
     case 'announcement':
-      writeId(view, at, m.leader);
+      writeId(buf, at, m.leader);
       return at + 8;
   }
 }
 
-function readMessage(view: DataView, at: number): { message: Message; end: number } | string {
-  const kind = view.getUint8(at);
+function readMessage(bytes: Uint8Array, at: number): { message: Message; end: number } | string {
+  const kind = bytes[at];
   at += 1;
   const need = kind === KIND_CODE.probe ? 13 : kind === KIND_CODE.reply ? 9 : kind === KIND_CODE.announcement ? 8 : -1;
   if (need < 0) return `unknown message kind ${kind}`;
-  if (view.byteLength < at + need) return 'truncated message';
-  const id = readId(view, at);
+  if (bytes.length < at + need) return 'truncated message';
+  const id = readId(bytes, at);
   if (id === undefined) return 'id above 2^53-1';
   if (kind === KIND_CODE.announcement) return { message: { kind: 'announcement', leader: id }, end: at + 8 };
-  const phase = view.getUint8(at + 8);
+  const phase = bytes[at + 8]!;
   if (phase > MAX_PHASE) return `phase ${phase} is impossible`;
   if (kind === KIND_CODE.reply) return { message: { kind: 'reply', origin: id, phase }, end: at + 9 };
-  const hops = view.getUint32(at + 9);
+  const hops = readU32(bytes, at + 9);
   if (hops < 1) return 'probe with 0 hops';
   return { message: { kind: 'probe', origin: id, phase, hops }, end: at + 13 };
 }
 
-function writeId(view: DataView, at: number, id: number): void {
+function writeId(buf: Uint8Array, at: number, id: number): void {
   if (!isValidId(id)) throw new RangeError(`id ${id} is not an integer in 0..2^53-1`);
-  view.setUint32(at, Math.floor(id / TWO_32));
-  view.setUint32(at + 4, id % TWO_32);
+  writeU32(buf, at, Math.floor(id / TWO_32));
+  writeU32(buf, at + 4, id % TWO_32);
 }
 
-function readId(view: DataView, at: number): number | undefined {
-  const high = view.getUint32(at);
+function readId(bytes: Uint8Array, at: number): number | undefined {
+  const high = readU32(bytes, at);
   if (high >= 2 ** 21) return undefined;
-  return high * TWO_32 + view.getUint32(at + 4);
+  return high * TWO_32 + readU32(bytes, at + 4);
+}
+
+/** Big-endian u32; `v` is already checked to fit. */
+function writeU32(buf: Uint8Array, at: number, v: number): void {
+  buf[at] = v >>> 24;
+  buf[at + 1] = (v >>> 16) & 0xff;
+  buf[at + 2] = (v >>> 8) & 0xff;
+  buf[at + 3] = v & 0xff;
+}
+
+/** Big-endian u32; the caller has checked the bytes exist. */
+function readU32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! * 0x100_0000 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
 }
 
 function checkU32(v: number, what: string): number {

@@ -1,2 +1,3 @@
 export * from './frame.js';
 export * from './codec.js';
+export * from './auth.js';

@@ -1,0 +1,112 @@
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { ConfigError } from '../errors.js';
+import { type FaultConfig, faultConfigProblem, hasFaults, parseDelayRange } from '../transport/faulty.js';
+
+/** Shortest cluster key accepted, bytes: a short key is a guessable key. */
+export const MIN_KEY_BYTES = 16;
+
+/** Adds the fault-injection and authentication flags shared by `node` and `launch`. */
+export function withFaultOptions<T>(y: Argv<T>) {
+  return y
+    .option('loss', {
+      type: 'number',
+      default: 0,
+      describe: 'Drop each datagram this node sends with this probability, in [0, 1)',
+      group: 'Faults (seeded, on send):',
+    })
+    .option('dup', {
+      type: 'number',
+      default: 0,
+      describe: 'Send a datagram twice with this probability, in [0, 1]',
+      group: 'Faults (seeded, on send):',
+    })
+    .option('delay', {
+      type: 'string',
+      default: '0',
+      describe: 'Delay each datagram by MIN-MAX ms, uniformly (e.g. 0-20); per destination order is kept',
+      group: 'Faults (seeded, on send):',
+    })
+    .option('reorder', {
+      type: 'boolean',
+      default: false,
+      describe: 'Delay datagrams independently so their order changes (0-10 ms unless --delay)',
+      group: 'Faults (seeded, on send):',
+    })
+    .option('fault-seed', {
+      type: 'number',
+      describe: 'Seed of the fault generator (default: random, printed); each node derives its own from it',
+      group: 'Faults (seeded, on send):',
+    })
+    .option('key-file', {
+      type: 'string',
+      describe: `Cluster key file (at least ${MIN_KEY_BYTES} bytes): authenticate every frame with HMAC-SHA256`,
+      group: 'Security:',
+    });
+}
+
+export interface FaultArgs {
+  loss: number;
+  dup: number;
+  delay: string;
+  reorder: boolean;
+  'fault-seed'?: number;
+  'key-file'?: string;
+}
+
+/** The faults the flags ask for (seed chosen if not given), or undefined for none; ConfigError if invalid. */
+export function faultConfigFrom(argv: FaultArgs): FaultConfig | undefined {
+  const delayMs = parseDelayRange(String(argv.delay));
+  if (!delayMs) throw new ConfigError(`--delay must be MS or MIN-MAX ms with MIN <= MAX (e.g. 0-20), got "${argv.delay}"`);
+  const config: FaultConfig = {
+    loss: argv.loss,
+    duplicate: argv.dup,
+    delayMs,
+    reorder: argv.reorder,
+    seed: argv['fault-seed'] ?? randomInt(2 ** 31),
+  };
+  const problem = faultConfigProblem(config);
+  if (problem) throw new ConfigError(problem);
+  return hasFaults(config) ? config : undefined;
+}
+
+/** The same faults as flags for `hs-ring node`, with the seed pinned so every node uses it. */
+export function faultFlags(c: FaultConfig | undefined): string[] {
+  if (!c) return [];
+  return [
+    '--loss', String(c.loss),
+    '--dup', String(c.duplicate),
+    '--delay', `${c.delayMs[0]}-${c.delayMs[1]}`,
+    ...(c.reorder ? ['--reorder'] : []),
+    '--fault-seed', String(c.seed),
+  ];
+}
+
+/** One line describing the faults, for the report. */
+export function describeFaults(c: FaultConfig): string {
+  return (
+    `faults on send: loss ${c.loss}, duplication ${c.duplicate}, delay ${c.delayMs[0]}-${c.delayMs[1]} ms` +
+    `${c.reorder ? ', reordered' : ''} (fault seed ${c.seed})`
+  );
+}
+
+/**
+ * Reads a cluster key: the file's bytes, less one trailing newline (so `echo secret > key` and
+ * `printf secret > key` give the same key). ConfigError if missing, unreadable, empty or short.
+ */
+export function loadKeyFile(path: string): Uint8Array {
+  if (!path) throw new ConfigError('--key-file needs a file name');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`key file ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === 0x0a) end -= 1;
+  if (end > 0 && bytes[end - 1] === 0x0d) end -= 1;
+  if (end === 0) throw new ConfigError(`key file ${path}: empty`);
+  if (end < MIN_KEY_BYTES) throw new ConfigError(`key file ${path}: ${end} bytes is too short (at least ${MIN_KEY_BYTES})`);
+  return new Uint8Array(bytes.subarray(0, end));
+}

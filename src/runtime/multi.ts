@@ -1,0 +1,109 @@
+import type { LinkConfig } from '../link/config.js';
+import { type Address } from '../transport/address.js';
+import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../transport/faulty.js';
+import type { Transport } from '../transport/transport.js';
+import { UdpTransport } from '../transport/udp.js';
+import { RingNode } from './node.js';
+import type { NodeResult } from './result.js';
+
+/** Where one node listens and who its neighbours are. */
+export interface Placement {
+  readonly id: number;
+  readonly listen: Address;
+  readonly left: Address;
+  readonly right: Address;
+}
+
+/** What every node of a group shares. */
+export interface GroupOptions {
+  readonly link?: LinkConfig;
+  readonly timeoutMs: number;
+  readonly key?: Uint8Array;
+  /** Faults each node inflicts on what it sends; each node draws from its own seed derived from this one. */
+  readonly faults?: FaultConfig;
+  readonly trace?: boolean;
+}
+
+/** One hosted node: its RingNode and the transport it sends through. */
+export interface GroupMember {
+  readonly id: number;
+  readonly node: RingNode;
+  readonly transport: Transport;
+}
+
+/**
+ * Several ring nodes in one process, each with its own UDP socket and its own RingNode, so a
+ * process behaves on the wire exactly like that many `hs-ring node` processes. Used by
+ * `hs-ring node --self A,B,...` (and so `launch --processes K`) and by the soak.
+ */
+export class NodeGroup {
+  private constructor(readonly members: readonly GroupMember[]) {}
+
+  /** Binds every placement's address and builds its node; a bind failure closes the others (ConfigError). */
+  static async bind(placements: readonly Placement[], options: GroupOptions): Promise<NodeGroup> {
+    const transports = await bindAll(placements.map((p) => p.listen));
+    return new NodeGroup(placements.map((p, i) => member(p, transports[i]!, options)));
+  }
+
+  /**
+   * A whole ring of `ids` (in ring order) on `host`, on ports the OS picks: the sockets are bound
+   * first, then each node is told its neighbours' actual addresses.
+   */
+  static async localRing(ids: readonly number[], host: string, options: GroupOptions): Promise<NodeGroup> {
+    const transports = await bindAll(ids.map(() => ({ host, port: 0 })));
+    const n = ids.length;
+    return new NodeGroup(
+      ids.map((id, i) =>
+        member(
+          { id, listen: transports[i]!.local, left: transports[(i - 1 + n) % n]!.local, right: transports[(i + 1) % n]!.local },
+          transports[i]!,
+          options,
+        ),
+      ),
+    );
+  }
+
+  /** Starts every node in the same tick and resolves with all results (in member order), sockets closed. */
+  async run(): Promise<NodeResult[]> {
+    const results = await Promise.all(
+      this.members.map(async (m) => {
+        const r = await m.node.run();
+        await m.transport.close();
+        return r;
+      }),
+    );
+    return results;
+  }
+
+  /** Closes every socket (for a group that will not run). */
+  async close(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.transport.close()));
+  }
+}
+
+async function bindAll(addresses: readonly Address[]): Promise<UdpTransport[]> {
+  const settled = await Promise.allSettled(addresses.map((a) => UdpTransport.bind(a)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+    throw failed.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<UdpTransport>).value);
+}
+
+function member(p: Placement, udp: UdpTransport, options: GroupOptions): GroupMember {
+  const faults = options.faults;
+  const transport: Transport =
+    faults && hasFaults(faults) ? new FaultyTransport(udp, { ...faults, seed: faultSeedFor(faults.seed, p.id) }) : udp;
+  const node = new RingNode({
+    id: p.id,
+    transport,
+    left: p.left,
+    right: p.right,
+    timeoutMs: options.timeoutMs,
+    ...(options.link ? { link: options.link } : {}),
+    ...(options.key ? { key: options.key } : {}),
+    ...(options.trace ? { trace: true } : {}),
+  });
+  return { id: p.id, node, transport };
+}

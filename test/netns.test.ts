@@ -1,0 +1,26 @@
+import test from 'ava';
+import { randomIds } from '../src/config/ids.js';
+import { NetnsLab, netnsUnavailable } from './helpers/netns.js';
+
+// Rings across hosts: one network namespace per node, its own address on a bridged private
+// subnet, real random loss from nftables, one `hs-ring node --ring` process per namespace.
+// `npm run netns -- --elections 100` runs the long version and prints the tally.
+
+test('netns: nodes in separate network namespaces elect the maximum at 20% nftables loss', async (t) => {
+  const why = await netnsUnavailable();
+  if (why) {
+    t.log(`SKIPPED: ${why}`);
+    t.pass();
+    return;
+  }
+  const lab = await NetnsLab.create(4, 20);
+  t.teardown(() => lab.destroy());
+  for (let e = 0; e < 3; e++) {
+    const ids = randomIds(4, 100 + e);
+    const results = await lab.elect(ids);
+    const max = Math.max(...ids);
+    t.true(results.every((r) => r.outcome === 'ok' && r.leader === max), `election ${e}: ${JSON.stringify(results.map((r) => [r.id, r.outcome, r.leader]))}`);
+    t.is(results.filter((r) => r.isLeader).length, 1);
+  }
+  t.true((await lab.droppedByNft()) > 0, 'nftables really dropped datagrams');
+});
