@@ -10,8 +10,15 @@ import { LinkReceiver } from './receiver.js';
 import { LinkSender } from './sender.js';
 import { type DropReason, type NodeStats, emptyStats } from './stats.js';
 
-/** Linger periods of silence after which a finished node stops retrying its last announcement. */
-const GIVE_UP_LINGERS = 4;
+/**
+ * A finished node retries its last announcement at least RETRIES_PER_LINGER times per linger
+ * period of the neighbour, and stops only after GIVE_UP_RETRIES retries in a row went unanswered.
+ * A neighbour still alive and waiting decides on the first retry that reaches it, so giving up
+ * wrongly needs GIVE_UP_RETRIES consecutive losses (0.9^128 ≈ 1e-6 at 90% loss); a neighbour that
+ * already left after lingering costs us GIVE_UP_RETRIES × lingerMs / RETRIES_PER_LINGER of retrying.
+ */
+const RETRIES_PER_LINGER = 8;
+const GIVE_UP_RETRIES = 128;
 
 /** Keyed rings: frames of a not yet proven session held per side, at most (older ones are dropped). */
 const MAX_HELD_FRAMES = 16;
@@ -72,6 +79,8 @@ interface Side {
   ackTimerSet: boolean;
   retransmitAt: number | undefined;
   lastHeardAt: number | undefined;
+  /** Retransmissions since we last heard from this neighbour, counted once we are finished. */
+  unansweredRetries: number;
 }
 
 /** Where an endpoint is in its life. */
@@ -111,6 +120,7 @@ export class Endpoint {
       ackTimerSet: false,
       retransmitAt: undefined,
       lastHeardAt: undefined,
+      unansweredRetries: 0,
     });
     this.sides = { left: side(), right: side() };
   }
@@ -166,6 +176,7 @@ export class Endpoint {
   private accept(arrival: Direction, frame: Frame, at: number): void {
     const side = this.sides[arrival];
     side.lastHeardAt = at;
+    side.unansweredRetries = 0;
     side.sender.acknowledge(at, frame.ack);
     if (frame.data) this.onData(arrival, frame.data.seq, frame.data.message);
   }
@@ -213,12 +224,13 @@ export class Endpoint {
         const finishedAt = this.finishedAt;
         // A finished node's last announcement goes to a neighbour that lingers for lingerMs of
         // quiet: retry often enough that several retries fall inside that window.
-        const cap = finishedAt === undefined ? undefined : this.config.lingerMs / 4;
+        const cap = finishedAt === undefined ? undefined : this.config.lingerMs / RETRIES_PER_LINGER;
         for (const { seq, message } of side.sender.due(now, cap)) {
           this.stats.datagrams.retransmissions += 1;
+          if (finishedAt !== undefined) side.unansweredRetries += 1;
           this.transmit(d, { seq, message });
         }
-        if (finishedAt !== undefined) this.maybeGiveUp(d, finishedAt);
+        if (finishedAt !== undefined) this.maybeGiveUp(d);
         break;
       }
       case 'ack-left':
@@ -266,16 +278,13 @@ export class Endpoint {
   }
 
   /**
-   * The neighbour on `d` has been silent for GIVE_UP_LINGERS linger periods while we retry our
-   * final announcement. It can only have exited after receiving that announcement (it is done
-   * only once it has it), unless it crashed; either way retrying longer helps no one. We stop and
-   * report the delivery as unconfirmed.
+   * The neighbour on `d` has answered none of GIVE_UP_RETRIES retries of our final announcement.
+   * It is done only once it has that announcement, so it has lingered and left, or crashed;
+   * retrying longer helps no one. We stop and report the delivery as unconfirmed.
    */
-  private maybeGiveUp(d: Direction, finishedAt: number): void {
+  private maybeGiveUp(d: Direction): void {
     const side = this.sides[d];
-    if (side.sender.pending() === 0) return;
-    const silentFor = this.now - Math.max(side.lastHeardAt ?? finishedAt, finishedAt);
-    if (silentFor < GIVE_UP_LINGERS * this.config.lingerMs) return;
+    if (side.sender.pending() === 0 || side.unansweredRetries < GIVE_UP_RETRIES) return;
     this.stats.datagrams.abandoned += side.sender.abandon(() => false);
     this.unconfirmedSides.add(d);
   }

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { type Algorithm, coreFor } from './algorithms.js';
+import { type Order, ORDERS, arrange } from './orders.js';
+import type { NetworkModel } from './network-model.js';
+import type { SimOptions } from './simulator.js';
+
+/** One generated simulation: everything `simulate()` needs, in a form a person can read. */
+export interface SimCase {
+  readonly algorithm: Algorithm;
+  /** Unique ids before placement; `order` places them on the ring. */
+  readonly ids: readonly number[];
+  readonly order: Order;
+  readonly seed: number;
+  readonly network: NetworkModel;
+}
+
+/** The simulator options a case stands for. */
+export function simOptionsFor(c: SimCase): SimOptions {
+  const core = coreFor(c.algorithm);
+  return { ids: arrange(c.ids, c.order), seed: c.seed, network: c.network, ...(core ? { core } : {}) };
+}
+
+/** The `hs-ring sim` command line that runs exactly this case. */
+export function simCommandFor(c: SimCase): string {
+  const m = c.network;
+  return [
+    'hs-ring sim',
+    `--algorithm ${c.algorithm}`,
+    `--ids ${arrange(c.ids, c.order).join(',')}`,
+    `--seed ${c.seed}`,
+    `--loss ${m.loss} --dup ${m.duplicate}`,
+    m.reorder ? '--reorder' : '',
+    `--delay ${m.delayMs[0]}-${m.delayMs[1]}`,
+    m.fifo ? '--fifo' : '',
+  ]
+    .filter((s) => s !== '')
+    .join(' ');
+}
+
+const ids = (minLength: number, maxLength: number) =>
+  fc.uniqueArray(fc.maxSafeNat(), { minLength, maxLength, size: 'max' });
+
+/** Delays in whole ms, so a case prints as a command line that parses back exactly. */
+const delayRange = fc
+  .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 30 }))
+  .map(([lo, width]): [number, number] => [lo, lo + width]);
+
+const permille = (min: number, max: number) => fc.integer({ min, max }).map((k) => k / 1000);
+
+/** A network that only delays: arbitrary interleavings across links, optionally reordering or global FIFO. */
+const reliable: fc.Arbitrary<NetworkModel> = fc.record({
+  loss: fc.constant(0),
+  duplicate: fc.constant(0),
+  reorder: fc.boolean(),
+  delayMs: delayRange,
+  fifo: fc.boolean(),
+});
+
+/** Loss up to 50%, duplication up to 30%, reordering and delay. */
+const faulty: fc.Arbitrary<NetworkModel> = fc.record({
+  loss: permille(0, 500),
+  duplicate: permille(0, 300),
+  reorder: fc.boolean(),
+  delayMs: delayRange,
+  fifo: fc.constant(false),
+});
+
+/**
+ * The cases every simulator property is checked on: HS mostly, LCR sometimes; 1 to 64 nodes,
+ * sometimes up to 512; ids anywhere in 0..2^53-1, placed at random or in an adversarial order;
+ * any scheduler seed; a reliable or a faulty network. `hs-ring sim --replay SEED:PATH` rebuilds
+ * a case from fast-check's seed and path with this same arbitrary, so keep them in one place.
+ */
+export const simCaseArbitrary: fc.Arbitrary<SimCase> = fc.record({
+  algorithm: fc.oneof({ weight: 3, arbitrary: fc.constant<Algorithm>('hs') }, { weight: 1, arbitrary: fc.constant<Algorithm>('lcr') }),
+  ids: fc.oneof({ weight: 12, arbitrary: ids(1, 64) }, { weight: 1, arbitrary: ids(65, 512) }),
+  order: fc.constantFrom<Order>(...ORDERS),
+  seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  network: fc.oneof(reliable, faulty),
+});
+
+/** The case fast-check generated for `seed` and `path` (as printed by a failing property). */
+export function replayCase(replay: string): SimCase {
+  const { seed, path } = parseReplay(replay);
+  const [value] = fc.sample(simCaseArbitrary, { seed, path, numRuns: 1 });
+  if (value === undefined) throw new Error(`no case at seed ${seed}, path ${path}`);
+  return value;
+}
+
+/** Splits "SEED:PATH" (the path itself is colon-separated, e.g. "-1234:5:0:2"). */
+export function parseReplay(replay: string): { seed: number; path: string } {
+  const m = /^(-?\d+):(\d+(?::\d+)*)$/.exec(replay.trim());
+  if (!m) throw new RangeError(`--replay wants SEED:PATH as printed by a failing property, got "${replay}"`);
+  return { seed: Number(m[1]), path: m[2]! };
+}

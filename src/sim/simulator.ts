@@ -1,0 +1,368 @@
+import type { CoreFactory } from '../core/election-core.js';
+import type { TraceEvent } from '../core/trace.js';
+import type { Direction } from '../core/types.js';
+import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
+import { Endpoint, type Output, type SenderSides, type TimerKey } from '../link/endpoint.js';
+import type { NodeResult } from '../runtime/result.js';
+import { SeededRandom } from '../util/random.js';
+import { EventQueue } from './event-queue.js';
+import { type NetworkModel, RELIABLE, networkModelProblem } from './network-model.js';
+
+/** Everything that determines a run: the same options give the same result and trace. */
+export interface SimOptions {
+  /** Ids in ring order: node i's right neighbour is node i+1 (mod n). */
+  readonly ids: readonly number[];
+  /** Seeds the scheduler (delays, ties, loss, duplication) and the retransmission jitter. */
+  readonly seed: number;
+  readonly network?: NetworkModel;
+  /** The election algorithm; Hirschberg–Sinclair by default. */
+  readonly core?: CoreFactory;
+  readonly link?: LinkConfig;
+  /** Receives every core step, in the order the steps happened. */
+  readonly onTrace?: (event: TraceEvent) => void;
+  /** Stop at this virtual time; nodes not finished by then are reported as stalled. */
+  readonly timeLimitMs?: number;
+  /** Called every `everyEvents` processed events, for progress reports. */
+  readonly progress?: { readonly everyEvents: number; readonly report: (p: SimProgress) => void };
+}
+
+/** A look at a run in progress. */
+export interface SimProgress {
+  readonly virtualMs: number;
+  readonly events: number;
+  readonly algorithmMessages: number;
+  readonly datagramsInFlight: number;
+  readonly decided: number;
+}
+
+/** The outcome of a run; `results` feed `summarize()` like the results of launched processes. */
+export interface SimResult {
+  readonly ids: readonly number[];
+  readonly seed: number;
+  readonly results: NodeResult[];
+  /** Virtual time of the last decision, or null if some node never decided. */
+  readonly electionMs: number | null;
+  /** Virtual time of the last event processed. */
+  readonly elapsedMs: number;
+  /** What was left unfinished when the run ended; all zero after a clean termination. */
+  readonly inFlight: {
+    /** Datagrams queued for delivery but never delivered (only when the time limit cut the run). */
+    readonly datagrams: number;
+    /** Algorithm messages their sender still waited to have acknowledged. */
+    readonly unacknowledged: number;
+  };
+  readonly network: { readonly delivered: number; readonly lost: number; readonly duplicated: number; readonly toExited: number };
+  readonly events: number;
+  /** The time limit stopped the run before everything finished. */
+  readonly timedOut: boolean;
+}
+
+const enum Kind {
+  Start,
+  Datagram,
+  Timer,
+}
+
+const TIMER_KEYS: readonly TimerKey[] = ['retransmit-left', 'retransmit-right', 'ack-left', 'ack-right', 'linger'];
+const TIMER_INDEX: Record<TimerKey, number> = {
+  'retransmit-left': 0,
+  'retransmit-right': 1,
+  'ack-left': 2,
+  'ack-right': 3,
+  linger: 4,
+};
+const TIMERS = TIMER_KEYS.length;
+
+const BOTH: SenderSides = { left: true, right: true };
+const LEFT: SenderSides = { left: true, right: false };
+const RIGHT: SenderSides = { left: false, right: true };
+
+/**
+ * Runs one election over a simulated network in virtual time: the same Endpoint objects (core
+ * and reliable link) as the UDP runtime, with the network and the clock replaced by a seeded
+ * discrete-event scheduler. Synchronous and deterministic: the result depends only on `options`.
+ */
+export function simulate(options: SimOptions): SimResult {
+  return new Simulation(options).run();
+}
+
+class Simulation {
+  private readonly n: number;
+  private readonly model: NetworkModel;
+  private readonly link: LinkConfig;
+  private readonly endpoints: Endpoint[];
+  private readonly queue = new EventQueue();
+  private readonly rng: SeededRandom;
+  /**
+   * Timers, one slot per node and key (node * TIMERS + key). Endpoints re-set their
+   * retransmission and ack timers on almost every input, so a queue entry per set would mostly
+   * be stale. Instead a slot keeps its deadline, and the queue holds at most one live entry per
+   * slot, never later than the deadline; an entry that comes due early is re-queued at the
+   * deadline. The timer still fires exactly at its deadline.
+   */
+  private readonly timerAt: Float64Array;
+  private readonly timerOrder: Float64Array;
+  private readonly queuedAt: Float64Array;
+  private readonly queuedGen: Int32Array;
+  private readonly lastPhase: Int32Array;
+  private readonly exitedAt: Float64Array;
+  /** Latest delivery time per directed link (node * 2 + side), for per-link FIFO. */
+  private readonly linkLastAt: Float64Array;
+  private readonly timeLimitMs: number;
+  private now = 0;
+  private counter = 0;
+  private inFlight = 0;
+  private events = 0;
+  private delivered = 0;
+  private lost = 0;
+  private duplicated = 0;
+  private toExited = 0;
+
+  constructor(private readonly options: SimOptions) {
+    const ids = options.ids;
+    this.n = ids.length;
+    if (this.n < 1) throw new RangeError('a ring needs at least one node');
+    if (new Set(ids).size !== this.n) throw new RangeError('ids must be unique');
+    this.model = options.network ?? RELIABLE;
+    const problem = networkModelProblem(this.model);
+    if (problem) throw new RangeError(problem);
+    this.link = options.link ?? DEFAULT_LINK_CONFIG;
+    this.rng = new SeededRandom(options.seed);
+    // Jitter has its own stream, so a change in how the network draws does not shift every retry.
+    const jitter = new SeededRandom((options.seed ^ 0x5bd1e995) >>> 0);
+    const random = () => jitter.next();
+    this.endpoints = ids.map(
+      (id, i) =>
+        new Endpoint({
+          id,
+          session: i + 1,
+          random,
+          config: this.link,
+          trace: options.onTrace !== undefined,
+          ...(options.core ? { core: options.core } : {}),
+        }),
+    );
+    this.timerAt = new Float64Array(this.n * TIMERS).fill(Number.NaN);
+    this.timerOrder = new Float64Array(this.n * TIMERS);
+    this.queuedAt = new Float64Array(this.n * TIMERS).fill(Number.NaN);
+    this.queuedGen = new Int32Array(this.n * TIMERS);
+    this.lastPhase = new Int32Array(this.n);
+    this.exitedAt = new Float64Array(this.n).fill(Number.NaN);
+    this.linkLastAt = new Float64Array(2 * this.n);
+    this.timeLimitMs = options.timeLimitMs ?? defaultTimeLimitMs(this.n, this.model, this.link);
+  }
+
+  run(): SimResult {
+    for (let i = 0; i < this.n; i++) this.queue.push(0, this.nextOrder(), Kind.Start, i, 0, undefined);
+    const every = this.options.progress?.everyEvents ?? 0;
+    const q = this.queue;
+    let timedOut = false;
+    while (q.size > 0) {
+      if (q.peekAt() > this.timeLimitMs) {
+        timedOut = true;
+        break;
+      }
+      const slot = q.pop();
+      this.now = q.timeOf(slot);
+      const node = q.nodeOf(slot);
+      const arg = q.argOf(slot);
+      const kind = q.kindOf(slot);
+      const bytes = q.takePayload(slot);
+      this.events += 1;
+      if (every > 0 && this.events % every === 0) this.options.progress!.report(this.progress());
+      if (kind === Kind.Datagram) this.deliver(node, arg, bytes!);
+      else if (kind === Kind.Timer) this.timerDue(node, arg);
+      else this.apply(node, this.endpoints[node]!.start(this.now));
+    }
+    return this.result(timedOut);
+  }
+
+  private deliver(to: number, from: number, bytes: Uint8Array): void {
+    this.inFlight -= 1;
+    // An exited process has closed its socket, as RingNode does.
+    if (!Number.isNaN(this.exitedAt[to]!)) {
+      this.toExited += 1;
+      return;
+    }
+    this.delivered += 1;
+    this.apply(to, this.endpoints[to]!.onDatagram(this.now, bytes, this.senderSides(from, to)));
+  }
+
+  /** A queue entry for a timer came due: fire it, re-queue it at a later deadline, or drop it. */
+  private timerDue(node: number, arg: number): void {
+    const key = arg % TIMERS;
+    const s = node * TIMERS + key;
+    if ((arg - key) / TIMERS !== this.queuedGen[s]) return;
+    this.queuedAt[s] = Number.NaN;
+    const at = this.timerAt[s]!;
+    if (Number.isNaN(at)) return;
+    if (at > this.now) {
+      this.queueTimer(s, node, key, at, this.timerOrder[s]!);
+      return;
+    }
+    this.timerAt[s] = Number.NaN;
+    this.apply(node, this.endpoints[node]!.onTimer(this.now, TIMER_KEYS[key]!));
+  }
+
+  private setTimer(node: number, key: number, at: number): void {
+    const s = node * TIMERS + key;
+    const order = this.nextOrder();
+    this.timerAt[s] = at;
+    this.timerOrder[s] = order;
+    const queued = this.queuedAt[s]!;
+    if (Number.isNaN(queued) || at < queued) this.queueTimer(s, node, key, at, order);
+  }
+
+  private queueTimer(s: number, node: number, key: number, at: number, order: number): void {
+    const gen = (this.queuedGen[s]! += 1);
+    this.queuedAt[s] = at;
+    this.queue.push(at, order, Kind.Timer, node, gen * TIMERS + key, undefined);
+  }
+
+  private apply(i: number, outputs: Output[]): void {
+    for (let k = 0; k < outputs.length; k++) {
+      const o = outputs[k]!;
+      switch (o.type) {
+        case 'transmit':
+          this.send(i, o.side, o.bytes);
+          break;
+        case 'setTimer':
+          this.setTimer(i, TIMER_INDEX[o.key], this.now + o.delayMs);
+          break;
+        case 'cancelTimer':
+          this.timerAt[i * TIMERS + TIMER_INDEX[o.key]] = Number.NaN;
+          break;
+        case 'phase':
+          this.lastPhase[i] = o.phase;
+          break;
+        case 'trace':
+          this.options.onTrace?.(o.event);
+          break;
+        case 'exit':
+          // The process is gone: its timers die with it, as RingNode clears them.
+          this.exitedAt[i] = this.now;
+          this.timerAt.fill(Number.NaN, i * TIMERS, (i + 1) * TIMERS);
+          break;
+        case 'decide':
+        case 'drop':
+          break;
+      }
+    }
+  }
+
+  /** Hands a datagram to the network: lost, delivered once, or twice, after a drawn delay. */
+  private send(from: number, side: Direction, bytes: Uint8Array): void {
+    const m = this.model;
+    const to = side === 'right' ? (from + 1) % this.n : (from + this.n - 1) % this.n;
+    const copies = m.loss > 0 && this.rng.next() < m.loss ? 0 : m.duplicate > 0 && this.rng.next() < m.duplicate ? 2 : 1;
+    if (copies === 0) this.lost += 1;
+    if (copies === 2) this.duplicated += 1;
+    const link = 2 * from + (side === 'right' ? 1 : 0);
+    for (let c = 0; c < copies; c++) {
+      let at = this.now + this.delay();
+      if (!m.reorder) {
+        // Never overtake the previous datagram on this link; the small step keeps the order strict.
+        const last = this.linkLastAt[link]!;
+        if (at <= last) at = last + 1e-3;
+        this.linkLastAt[link] = at;
+      }
+      this.inFlight += 1;
+      this.queue.push(at, this.nextOrder(), Kind.Datagram, to, from, bytes);
+    }
+  }
+
+  private delay(): number {
+    const [lo, hi] = this.model.delayMs;
+    return this.model.fifo || hi === lo ? lo : lo + (hi - lo) * this.rng.next();
+  }
+
+  /** Tie-break among events due at one instant: seeded random, or queue order under fifo. */
+  private nextOrder(): number {
+    this.counter += 1;
+    return this.model.fifo ? this.counter : this.rng.next();
+  }
+
+  /** Which of receiver `to`'s neighbours sender `from` is (both on rings of one or two). */
+  private senderSides(from: number, to: number): SenderSides {
+    if (this.n <= 2) return BOTH;
+    return from === (to + this.n - 1) % this.n ? LEFT : RIGHT;
+  }
+
+  private progress(): SimProgress {
+    let messages = 0;
+    let decided = 0;
+    for (const ep of this.endpoints) {
+      const s = ep.stats.algorithm.sent;
+      messages += s.probe + s.reply + s.announcement;
+      if (ep.decidedTime() !== undefined) decided += 1;
+    }
+    return { virtualMs: this.now, events: this.events, algorithmMessages: messages, datagramsInFlight: this.inFlight, decided };
+  }
+
+  private result(timedOut: boolean): SimResult {
+    let unacknowledged = 0;
+    let lastDecision = 0;
+    let decisions = 0;
+    const results = this.endpoints.map((ep, i): NodeResult => {
+      const state = ep.state();
+      const decided = ep.decidedTime();
+      if (decided !== undefined) {
+        decisions += 1;
+        lastDecision = Math.max(lastDecision, decided);
+      }
+      const diagnosis = ep.diagnose(this.now);
+      unacknowledged += diagnosis.left.unacked + diagnosis.right.unacked;
+      const exited = !Number.isNaN(this.exitedAt[i]!);
+      const base: NodeResult = {
+        id: state.id,
+        outcome: exited ? 'ok' : 'stalled',
+        leader: state.leader ?? null,
+        isLeader: state.leader === state.id,
+        phases: this.lastPhase[i]! + 1,
+        messages: ep.stats.algorithm,
+        datagrams: ep.stats.datagrams,
+        decidedMs: decided ?? null,
+        elapsedMs: exited ? this.exitedAt[i]! : this.now,
+        unconfirmed: ep.unconfirmed(),
+      };
+      if (exited) return base;
+      const unreachable = (['left', 'right'] as const)
+        .filter((d) => diagnosis[d].unacked > 0 || diagnosis[d].lastHeardMs === null)
+        .map((d) => ({
+          side: d,
+          address: `sim node ${d === 'left' ? (i + this.n - 1) % this.n : (i + 1) % this.n} (id ${this.options.ids[d === 'left' ? (i + this.n - 1) % this.n : (i + 1) % this.n]})`,
+          unacked: diagnosis[d].unacked,
+          lastHeardMs: diagnosis[d].lastHeardMs,
+        }));
+      const reason =
+        state.leader === undefined
+          ? `no leader known at virtual time ${this.now} ms`
+          : unacknowledged > 0
+            ? `leader ${state.leader} known, but messages unacknowledged at virtual time ${this.now} ms`
+            : `leader ${state.leader} known, still lingering at virtual time ${this.now} ms`;
+      return { ...base, stall: { reason, unreachable } };
+    });
+    return {
+      ids: this.options.ids,
+      seed: this.options.seed,
+      results,
+      electionMs: decisions === this.n ? lastDecision : null,
+      elapsedMs: this.now,
+      inFlight: { datagrams: this.inFlight, unacknowledged },
+      network: { delivered: this.delivered, lost: this.lost, duplicated: this.duplicated, toExited: this.toExited },
+      events: this.events,
+      timedOut: timedOut && (this.inFlight > 0 || results.some((r) => r.outcome !== 'ok')),
+    };
+  }
+}
+
+/**
+ * A virtual-time budget no correct run should need: HS and LCR finish within 5n sequential hops
+ * (Lynch), each costing a delay plus, under loss, retries of up to maxRto; four times that, plus
+ * time for the final acknowledgements and linger.
+ */
+export function defaultTimeLimitMs(n: number, model: NetworkModel, link: LinkConfig): number {
+  const retries = model.loss / (1 - model.loss);
+  const hopMs = model.delayMs[1] + link.ackDelayMs + 1 + retries * link.maxRtoMs * (1 + link.jitter);
+  return Math.ceil(4 * 5 * n * hopMs + 10 * (link.lingerMs + link.maxRtoMs) + 60_000);
+}

@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { messageBound } from '../../src/core/bound.js';
+import type { CoreFactory } from '../../src/core/election-core.js';
+import { lcrMessageBound } from '../../src/core/lcr.js';
+import { type SimCase, simCaseArbitrary, simCommandFor, simOptionsFor } from '../../src/sim/property-case.js';
+import { type SimResult, simulate } from '../../src/sim/simulator.js';
+
+/** Cases per property: HS_DEEP=1 (npm run test:deep) raises it twentyfold. */
+export const DEEP = process.env.HS_DEEP === '1';
+export function runs(normal: number): number {
+  return DEEP ? normal * 20 : normal;
+}
+
+/** One simulated election and the facts the properties look at. */
+export interface Outcome {
+  readonly c: SimCase;
+  readonly ring: readonly number[];
+  readonly run: SimResult;
+  readonly leaders: number;
+  readonly named: ReadonlySet<number>;
+  readonly decided: number;
+  readonly messages: number;
+}
+
+/** The naive reference every run is compared with: the leader is the largest id. */
+export function referenceLeader(ids: readonly number[]): number {
+  let max = -1;
+  for (const id of ids) if (id > max) max = id;
+  return max;
+}
+
+export function runCase(c: SimCase, core?: CoreFactory): Outcome {
+  const options = simOptionsFor(c);
+  const run = simulate(core ? { ...options, core } : options);
+  let leaders = 0;
+  let decided = 0;
+  let messages = 0;
+  const named = new Set<number>();
+  for (const r of run.results) {
+    if (r.isLeader) leaders += 1;
+    if (r.leader !== null) {
+      decided += 1;
+      named.add(r.leader);
+    }
+    messages += r.messages.sent.probe + r.messages.sent.reply + r.messages.sent.announcement;
+  }
+  return { c, ring: options.ids, run, leaders, named, decided, messages };
+}
+
+/** The invariants, named as in the TLA+ spec; each returns a failure description or undefined. */
+export const INVARIANTS = {
+  AtMostOneLeader: (o: Outcome) => (o.leaders <= 1 ? undefined : `${o.leaders} nodes claim leadership`),
+  LeaderIsMax: (o: Outcome) => {
+    const max = referenceLeader(o.ring);
+    const wrong = [...o.named].filter((l) => l !== max);
+    return wrong.length === 0 ? undefined : `leader(s) ${wrong.join(', ')} named, but the maximum id is ${max}`;
+  },
+  Agreement: (o: Outcome) => (o.named.size <= 1 ? undefined : `nodes name different leaders: ${[...o.named].join(', ')}`),
+  Termination: (o: Outcome) => {
+    const n = o.ring.length;
+    if (o.decided !== n) return `${n - o.decided} of ${n} nodes never decided`;
+    const stalled = o.run.results.filter((r) => r.outcome !== 'ok').length;
+    if (stalled > 0) return `${stalled} nodes never exited`;
+    const f = o.run.inFlight;
+    if (f.datagrams > 0 || f.unacknowledged > 0 || o.run.timedOut) {
+      return `left in flight: ${f.datagrams} datagrams, ${f.unacknowledged} unacknowledged messages`;
+    }
+    if ([...o.named][0] !== referenceLeader(o.ring)) return 'terminated without electing the maximum id';
+    return undefined;
+  },
+  MessageBound: (o: Outcome) => {
+    const n = o.ring.length;
+    const bound = o.c.algorithm === 'lcr' ? lcrMessageBound(n) : messageBound(n);
+    return o.messages <= bound ? undefined : `${o.messages} algorithm messages exceed the ${o.c.algorithm} bound ${bound}`;
+  },
+} as const;
+export type InvariantName = keyof typeof INVARIANTS;
+
+/** A property over simulated cases: `invariant` must hold on every case. */
+export function simProperty(invariant: InvariantName, arbitrary: fc.Arbitrary<SimCase> = simCaseArbitrary, core?: CoreFactory) {
+  return fc.property(arbitrary, (c) => {
+    const problem = INVARIANTS[invariant](runCase(c, core));
+    if (problem !== undefined) throw new Error(`${invariant} violated: ${problem}`);
+  });
+}
+
+/**
+ * Checks a property; on failure throws fast-check's report (seed, path, shrunk case) followed by
+ * the commands that replay it. HS_REPLAY=SEED:PATH replays one case through this same helper;
+ * `hs-ring sim --replay SEED:PATH` does too when the property drew from simCaseArbitrary
+ * (`replayable`).
+ */
+export function assertProperty<T>(
+  name: string,
+  property: fc.IProperty<T>,
+  numRuns: number,
+  replayable = true,
+  extra: fc.Parameters<T> = {},
+): void {
+  const replay = process.env.HS_REPLAY;
+  const params: fc.Parameters<T> = replay
+    ? { seed: Number(replay.split(':')[0]), path: replay.slice(replay.indexOf(':') + 1), numRuns: 1, verbose: fc.VerbosityLevel.Verbose }
+    : { numRuns, verbose: fc.VerbosityLevel.Verbose, ...extra };
+  const details = fc.check(property, params);
+  if (!details.failed) return;
+  const lines = [fc.defaultReportMessage(details) ?? `${name} failed`, ''];
+  lines.push(`Replay ${name}: HS_REPLAY=${details.seed}:${details.counterexamplePath} npx ava <this test file> --match '*${name}*'`);
+  const example = (details.counterexample as unknown as unknown[] | null)?.[0] as SimCase | undefined;
+  if (replayable) lines.push(`or: node dist/src/cli/main.js sim --replay ${details.seed}:${details.counterexamplePath}`);
+  if (example !== undefined && 'network' in example) lines.push(`the shrunk case as a command: ${simCommandFor(example)}`);
+  throw new Error(lines.join('\n'));
+}

@@ -1,0 +1,137 @@
+import test from 'ava';
+import fc from 'fast-check';
+import type { Clock } from '../../src/runtime/clock.js';
+import { RingNode } from '../../src/runtime/node.js';
+import type { NodeResult } from '../../src/runtime/result.js';
+import { MemoryNetwork } from '../../src/transport/memory.js';
+import { SeededRandom } from '../../src/util/random.js';
+import { referenceLeader, runs } from './harness.js';
+
+interface Timer {
+  readonly due: number;
+  readonly seq: number;
+  readonly fn: () => void;
+}
+
+/**
+ * Virtual time whose progress is one of fast-check's scheduled tasks. While any timer is pending
+ * a "tick" task is queued; when the scheduler picks it, time jumps to the earliest timer, which
+ * fires. So timers fire in time order, but the scheduler decides how they interleave with the
+ * datagram deliveries in flight: a delivery may happen at once, or after any number of timeouts.
+ */
+class ScheduledClock implements Clock {
+  private t = 0;
+  private seq = 0;
+  private readonly timers = new Set<Timer>();
+  private tickQueued = false;
+
+  constructor(private readonly s: fc.Scheduler) {}
+
+  now(): number {
+    return this.t;
+  }
+
+  setTimer(fn: () => void, delayMs: number): unknown {
+    const timer = { due: this.t + delayMs, seq: this.seq++, fn };
+    this.timers.add(timer);
+    this.armTick();
+    return timer;
+  }
+
+  clearTimer(handle: unknown): void {
+    this.timers.delete(handle as Timer);
+  }
+
+  private armTick(): void {
+    if (this.tickQueued || this.timers.size === 0) return;
+    this.tickQueued = true;
+    void this.s.schedule(Promise.resolve(), 'clock tick').then(() => {
+      this.tickQueued = false;
+      let next: Timer | undefined;
+      for (const x of this.timers) if (!next || x.due < next.due || (x.due === next.due && x.seq < next.seq)) next = x;
+      if (next) {
+        this.timers.delete(next);
+        this.t = Math.max(this.t, next.due);
+        next.fn();
+      }
+      this.armTick();
+    });
+  }
+}
+
+/**
+ * The real RingNode runtime (not the simulator) over MemoryNetwork, with fast-check's scheduler
+ * choosing the order of every receive and timer callback; each datagram is lost or duplicated
+ * with the given probabilities (seeded).
+ */
+async function electOnScheduler(s: fc.Scheduler, ids: readonly number[], faults: Faults, seed: number): Promise<NodeResult[]> {
+  const network = new MemoryNetwork();
+  const clock = new ScheduledClock(s);
+  const fate = new SeededRandom(seed ^ 0x2545f491);
+  network.schedule = (deliver, _bytes, from, to) => {
+    const copies = fate.next() < faults.loss ? 0 : fate.next() < faults.duplicate ? 2 : 1;
+    for (let c = 0; c < copies; c++) void s.schedule(Promise.resolve(), `${from.port}→${to.port}`).then(deliver);
+  };
+  const address = (i: number) => ({ host: '127.0.0.1', port: 10_000 + i });
+  const n = ids.length;
+  const random = new SeededRandom(seed).fn;
+  const nodes = ids.map(
+    (id, i) =>
+      new RingNode({
+        id,
+        transport: network.bind(address(i)),
+        left: address((i + n - 1) % n),
+        right: address((i + 1) % n),
+        timeoutMs: 120_000,
+        clock,
+        random,
+      }),
+  );
+  const results = Promise.all(nodes.map((node) => node.run()));
+  await s.waitAll();
+  return results;
+}
+
+const ringIds = fc.uniqueArray(fc.maxSafeNat(), { minLength: 1, maxLength: 8, size: 'max' });
+interface Faults {
+  readonly loss: number;
+  readonly duplicate: number;
+}
+const faults: fc.Arbitrary<Faults> = fc.record({
+  loss: fc.integer({ min: 0, max: 300 }).map((k) => k / 1000),
+  duplicate: fc.integer({ min: 0, max: 300 }).map((k) => k / 1000),
+});
+
+test('RingNode over MemoryNetwork, fc.scheduler() ordering callbacks: AtMostOneLeader, LeaderIsMax, Agreement, Termination', async (t) => {
+  await assertPropertyAsync(
+    fc.asyncProperty(fc.scheduler(), ringIds, faults, fc.integer({ min: 0, max: 2 ** 32 - 1 }), async (s, ids, f, seed) => {
+      const results = await electOnScheduler(s, ids, f, seed);
+      const leaders = results.filter((r) => r.isLeader).length;
+      const named = new Set(results.map((r) => r.leader));
+      if (leaders > 1) throw new Error(`AtMostOneLeader violated: ${leaders} leaders`);
+      if (named.size > 1) throw new Error(`Agreement violated: ${[...named].join(', ')}`);
+      if (!named.has(referenceLeader(ids))) throw new Error(`LeaderIsMax/Termination violated: named ${[...named].join(', ')}`);
+      const stalled = results.filter((r) => r.outcome !== 'ok');
+      if (stalled.length > 0) throw new Error(`Termination violated: ${stalled.map((r) => r.stall?.reason).join('; ')}`);
+    }),
+    runs(60),
+  );
+  t.pass();
+});
+
+/** As assertProperty, for async properties (HS_REPLAY=SEED:PATH replays one case). */
+async function assertPropertyAsync<T>(property: fc.IAsyncProperty<T>, numRuns: number): Promise<void> {
+  const replay = process.env.HS_REPLAY;
+  const details = await fc.check(
+    property,
+    replay
+      ? { seed: Number(replay.split(':')[0]), path: replay.slice(replay.indexOf(':') + 1), numRuns: 1, verbose: fc.VerbosityLevel.Verbose }
+      : { numRuns, verbose: fc.VerbosityLevel.Verbose },
+  );
+  if (!details.failed) return;
+  const [, ids, f, seed] = (details.counterexample ?? []) as unknown as [unknown, number[], Faults, number];
+  throw new Error(
+    `${String(details.errorInstance)}\nids ${JSON.stringify(ids)}, faults ${JSON.stringify(f)}, seed ${seed}\n` +
+      `${fc.defaultReportMessage(details)}\nReplay: HS_REPLAY=${details.seed}:${details.counterexamplePath} npx ava dist/test/properties/runtime-scheduler.test.js`,
+  );
+}
