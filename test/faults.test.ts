@@ -12,10 +12,11 @@ type LaunchJson = RingSummary & { nodes: NodeResult[]; killed: number | null; fa
 
 async function launchJson(args: string[]): Promise<{ code: number; out: LaunchJson; stderr: string }> {
   const r = await runCli(['launch', '--json', ...args], 120_000);
+  if (!r.stdout.trim()) throw new Error(`launch printed no JSON (exit ${r.code}): ${r.stderr}`);
   return { code: r.code, out: JSON.parse(r.stdout) as LaunchJson, stderr: r.stderr };
 }
 
-test('faults: 8 processes elect the maximum despite 20% loss, duplication, delay and reordering', async (t) => {
+test.serial('faults: 8 processes elect the maximum despite 20% loss, duplication, delay and reordering', async (t) => {
   const { code, out } = await launchJson(['-n', '8', '--seed', '11', '--loss', '0.2', '--dup', '0.05', '--delay', '0-20', '--reorder', '--fault-seed', '5']);
   t.is(code, 0);
   t.is(out.outcome, 'elected');
@@ -24,7 +25,7 @@ test('faults: 8 processes elect the maximum despite 20% loss, duplication, delay
   t.true(out.datagrams.duplicates > 0, 'duplicates were suppressed');
 });
 
-test('faults: 32 nodes hosted in 4 processes, each on its own socket, elect the maximum at 20% loss', async (t) => {
+test.serial('faults: 32 nodes hosted in 4 processes, each on its own socket, elect the maximum at 20% loss', async (t) => {
   const { code, out } = await launchJson(['-n', '32', '--processes', '4', '--seed', '12', '--loss', '0.2', '--fault-seed', '6']);
   t.is(code, 0);
   t.is(out.outcome, 'elected');
@@ -32,7 +33,7 @@ test('faults: 32 nodes hosted in 4 processes, each on its own socket, elect the 
   t.is(new Set(out.nodes.map((n) => n.leader)).size, 1);
 });
 
-test('crash: a node killed mid-election makes the others stall within --timeout, naming it; never a wrong leader; exit 3', async (t) => {
+test.serial('crash: a node killed mid-election makes the others stall within --timeout, naming it; never a wrong leader; exit 3', async (t) => {
   // Delays slow the election to hundreds of ms, so the kill at 60 ms lands in the middle of it.
   // The victim is the maximum: no one else may ever claim leadership.
   const ids = [4, 2, 6, 1, 5, 3];
@@ -69,7 +70,7 @@ function runNodes(args: string[]): Promise<{ code: number; results: NodeResult[]
   });
 }
 
-test('auth: a ring where one node has the wrong key stalls and says so; its frames count as bad MAC; no wrong leader', async (t) => {
+test.serial('auth: a ring where one node has the wrong key stalls and says so; its frames count as bad MAC; no wrong leader', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hs-ring-key-'));
   const good = join(dir, 'good.key');
   const bad = join(dir, 'bad.key');
@@ -81,8 +82,8 @@ test('auth: a ring where one node has the wrong key stalls and says so; its fram
   writeFileSync(ring, JSON.stringify({ members: ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i] })) }));
   // Three members in one process with the cluster key; node 20 alone, with another key.
   const [three, odd] = await Promise.all([
-    runNodes(['--ring', ring, '--self', '30,10,50', '--key-file', good, '--timeout', '2000']),
-    runNodes(['--ring', ring, '--self', '20', '--key-file', bad, '--timeout', '2000']),
+    runNodes(['--ring', ring, '--self', '30,10,50', '--key-file', good, '--timeout', '6000']),
+    runNodes(['--ring', ring, '--self', '20', '--key-file', bad, '--timeout', '6000']),
   ]);
   t.is(three.code, 3);
   t.is(odd.code, 3);
@@ -98,7 +99,7 @@ test('auth: a ring where one node has the wrong key stalls and says so; its fram
   }
 });
 
-test('auth: a keyed ring elects the maximum, and a keyless node next to keyed ones drops their frames as unexpected-mac', async (t) => {
+test.serial('auth: a keyed ring elects the maximum, and a keyless node next to keyed ones drops their frames as unexpected-mac', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hs-ring-key-'));
   const key = join(dir, 'k');
   writeFileSync(key, 'a cluster key of some length');
@@ -109,8 +110,8 @@ test('auth: a keyed ring elects the maximum, and a keyless node next to keyed on
   const ring = join(dir, 'ring.json');
   writeFileSync(ring, JSON.stringify({ members: [1, 2, 3].map((id, i) => ({ id, host: '127.0.0.1', port: ports[i] })) }));
   const [keyed, keyless] = await Promise.all([
-    runNodes(['--ring', ring, '--self', '1,2', '--key-file', key, '--timeout', '1500']),
-    runNodes(['--ring', ring, '--self', '3', '--timeout', '1500']),
+    runNodes(['--ring', ring, '--self', '1,2', '--key-file', key, '--timeout', '5000']),
+    runNodes(['--ring', ring, '--self', '3', '--timeout', '5000']),
   ]);
   t.is(keyed.code, 3);
   t.true(keyless.results[0]!.datagrams.dropped['unexpected-mac'] > 0);

@@ -142,7 +142,7 @@ function expectRight(t: import('ava').ExecutionContext, ids: number[], results: 
 const dropped = (results: NodeResult[], reason: keyof NodeResult['datagrams']['dropped']) =>
   results.reduce((s, r) => s + r.datagrams.dropped[reason], 0);
 
-test('flood: an unkeyed ring under garbage, mutated and foreign frames during the election still elects the maximum', async (t) => {
+test.serial('flood: an unkeyed ring under garbage, mutated and foreign frames during the election still elects the maximum', async (t) => {
   const ids = [17, 4, 99, 23, 56, 8, 71, 35];
   const r = await ring(ids, undefined);
   const running = run(r);
@@ -154,7 +154,7 @@ test('flood: an unkeyed ring under garbage, mutated and foreign frames during th
   t.true(dropped(results, 'malformed') + dropped(results, 'magic') > 0);
 });
 
-test('flood: a keyed ring also shrugs off forged neighbour frames, wrong keys and an earlier run replayed', async (t) => {
+test.serial('flood: a keyed ring also shrugs off forged neighbour frames, wrong keys and an earlier run replayed', async (t) => {
   const ids = [17, 4, 99, 23, 56, 8, 71, 35];
   const earlier = await ring(ids, KEY);
   await run(earlier);

@@ -30,29 +30,29 @@ function expectElected(t: import('ava').ExecutionContext, s: LaunchJson, ids: re
   t.true(s.datagrams.sent >= s.messages.total, 'datagrams include every algorithm message');
 }
 
-test('udp ring: 8 processes with random ids elect the maximum', async (t) => {
+test.serial('udp ring: 8 processes with random ids elect the maximum', async (t) => {
   const s = await launch(['-n', '8', '--seed', '42']);
   expectElected(t, s, s.ids);
 });
 
-test('udp ring: ascending and descending ids', async (t) => {
+test.serial('udp ring: ascending and descending ids', async (t) => {
   for (const ids of [[1, 2, 3, 4, 5, 6, 7, 8], [8, 7, 6, 5, 4, 3, 2, 1]]) {
     expectElected(t, await launch(['--ids', ids.join(',')]), ids);
   }
 });
 
-test('udp ring: one node is its own neighbour, two nodes are each other\'s on both sides', async (t) => {
+test.serial('udp ring: one node is its own neighbour, two nodes are each other\'s on both sides', async (t) => {
   expectElected(t, await launch(['--ids', '7']), [7]);
   expectElected(t, await launch(['--ids', '3,9']), [3, 9]);
   expectElected(t, await launch(['--ids', '9,3']), [9, 3]);
 });
 
-test('udp ring: ids near 2^53-1 survive the wire', async (t) => {
+test.serial('udp ring: ids near 2^53-1 survive the wire', async (t) => {
   const ids = [9007199254740991, 0, 9007199254740990, 4294967296];
   expectElected(t, await launch(['--ids', ids.join(',')]), ids);
 });
 
-test('udp ring: nodes started from a ring file find each other', async (t) => {
+test.serial('udp ring: nodes started from a ring file find each other', async (t) => {
   const ids = [30, 10, 50, 20, 40];
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
   const dir = mkdtempSync(join(tmpdir(), 'hs-ring-'));
@@ -74,7 +74,7 @@ test('udp ring: nodes started from a ring file find each other', async (t) => {
   t.is(results.filter((r) => r.isLeader).length, 1);
 });
 
-test('udp ring: a node whose neighbours never answer reports a stall naming them', async (t) => {
+test.serial('udp ring: a node whose neighbours never answer reports a stall naming them', async (t) => {
   const [a, b, c] = await reserveUdpPorts('127.0.0.1', 3);
   const r = await runCli([
     'node', '--id', '5', '--listen', `127.0.0.1:${a}`, '--left', `127.0.0.1:${b}`, '--right', `127.0.0.1:${c}`, '--timeout', '1500', '--json',

@@ -4,6 +4,9 @@ import { hideBin } from 'yargs/helpers';
 import { ConfigError, EXIT } from '../errors.js';
 import { launchCommand } from './launch-command.js';
 import { nodeCommand } from './node-command.js';
+import { simCommand } from './sim-command.js';
+import { benchCommand } from './bench-command.js';
+import { traceCommand } from './trace-command.js';
 
 /** Prints a user mistake as one line and sets the documented exit code; a bug keeps its stack. */
 function report(err: unknown): void {
@@ -24,7 +27,10 @@ const cli = yargs(hideBin(process.argv))
   )
   .command(nodeCommand)
   .command(launchCommand)
-  .demandCommand(1, 'name a command: node or launch (see --help)')
+  .command(simCommand)
+  .command(benchCommand)
+  .command(traceCommand)
+  .demandCommand(1, 'name a command: node, launch or sim (see --help)')
   .strict()
   .recommendCommands()
   .help()

@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { launchRing } from '../cli/launch.js';
+import { summarize } from '../cli/summary.js';
+import { ceilLog2 } from '../core/bound.js';
+import { randomIds } from '../config/ids.js';
+import { reserveUdpPorts } from '../transport/ports.js';
+import type { Progress } from './progress.js';
+import { median, min, quantile, round } from './stats.js';
+
+const echoPeer = fileURLToPath(new URL('./echo-peer.js', import.meta.url));
+
+export interface LatencyPlan {
+  readonly sizes: readonly number[];
+  readonly repetitions: number;
+  readonly pingRounds: number;
+  /** Extra `hs-ring node` flags (e.g. another --ack-delay) for comparisons. */
+  readonly nodeArgs?: readonly string[];
+}
+
+export const FULL_LATENCY: LatencyPlan = { sizes: [8, 16, 32, 64], repetitions: 5, pingRounds: 2000 };
+export const QUICK_LATENCY: LatencyPlan = { sizes: [8], repetitions: 1, pingRounds: 200 };
+
+/** One-way latency between two processes over loopback UDP, from round trips halved (ms). */
+export interface OneHop {
+  readonly rounds: number;
+  readonly medianMs: number;
+  readonly p90Ms: number;
+  readonly minMs: number;
+}
+
+export interface LatencyRow {
+  readonly n: number;
+  readonly runs: number;
+  readonly elected: number;
+  /** From the start signal (all nodes up) to the last decision, over the repetitions (ms). */
+  readonly electionMedianMs: number | null;
+  readonly electionMinMs: number | null;
+  readonly electionMaxMs: number | null;
+  readonly retransmissionsMedian: number;
+  readonly oneHop: OneHop;
+  /** Sequential hops on HS's longest causal chain (see criticalPathHops). */
+  readonly criticalPathHops: number;
+  /** criticalPathHops × one-hop median: no run can beat it with this network. */
+  readonly criticalPathMs: number;
+  /** Median election time / critical-path limit. */
+  readonly overCriticalPath: number | null;
+}
+
+/**
+ * Hops on the critical path of an HS election on n ≥ 2 nodes: the maximum's probes and
+ * replies of phases 0..L-1 (2^l out and 2^l back each, L = ceil(log2 n)), its last probe
+ * all the way round (n), then its announcement to the last node (n - 1). Everything else runs
+ * alongside.
+ */
+export function criticalPathHops(n: number): number {
+  if (n < 2) return 1;
+  const L = ceilLog2(n);
+  return 2 * (2 ** L - 1) + n + (n - 1);
+}
+
+/** Ping-pong with an echo process over loopback UDP; one hop is half a round trip. */
+export async function measureOneHop(rounds: number): Promise<OneHop> {
+  const child = spawn(process.execPath, [echoPeer], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', (l) => resolve(Number(l)));
+      child.once('error', reject);
+    });
+    const socket = createSocket('udp4');
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+    const payload = Buffer.alloc(32);
+    const once = () =>
+      new Promise<number>((resolve) => {
+        const t0 = performance.now();
+        socket.once('message', () => resolve(performance.now() - t0));
+        socket.send(payload, port, '127.0.0.1');
+      });
+    // Warm both ends' JIT and the scheduler first, as the nodes' warm-up does.
+    for (let i = 0; i < Math.min(200, rounds); i++) await once();
+    const samples: number[] = [];
+    for (let i = 0; i < rounds; i++) samples.push((await once()) / 2);
+    socket.close();
+    return { rounds, medianMs: round(median(samples), 4), p90Ms: round(quantile(samples, 0.9), 4), minMs: round(min(samples), 4) };
+  } finally {
+    child.stdin!.end();
+    child.kill();
+  }
+}
+
+/** Elections of 8..64 node processes on loopback beside the one-hop latency measured in the same run. */
+export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Promise<LatencyRow[]> {
+  const rows: LatencyRow[] = [];
+  for (const n of plan.sizes) {
+    const oneHop = await measureOneHop(plan.pingRounds);
+    const times: number[] = [];
+    const retx: number[] = [];
+    let elected = 0;
+    for (let rep = 0; rep < plan.repetitions; rep++) {
+      const seed = 100 + rep;
+      const ids = randomIds(n, seed);
+      const host = '127.0.0.1';
+      const ports = await reserveUdpPorts(host, n);
+      let outcome;
+      try {
+        outcome = await launchRing({
+          members: ids.map((id, i) => ({ id, host, port: ports[i]! })),
+          nodeArgs: ['--timeout', '30000', ...(plan.nodeArgs ?? [])],
+          // Generous: on a saturated machine starting 64 Node.js processes takes tens of seconds.
+          readyTimeoutMs: 120_000 + 1000 * n,
+        });
+      } catch (err) {
+        // A start-up failure is reported as a failed run, not as the end of the whole bench.
+        progress(`latency: n = ${n}, run ${rep + 1}: ${(err as Error).message}`);
+        continue;
+      }
+      const s = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
+      if (s.outcome === 'elected' && outcome.electionMs !== null) {
+        elected += 1;
+        times.push(outcome.electionMs);
+      }
+      retx.push(s.datagrams.retransmissions);
+    }
+    const hops = criticalPathHops(n);
+    const limit = hops * oneHop.medianMs;
+    const med = times.length ? median(times) : null;
+    rows.push({
+      n,
+      runs: plan.repetitions,
+      elected,
+      electionMedianMs: med === null ? null : round(med, 1),
+      electionMinMs: times.length ? round(min(times), 1) : null,
+      electionMaxMs: times.length ? round(Math.max(...times), 1) : null,
+      retransmissionsMedian: median(retx),
+      oneHop,
+      criticalPathHops: hops,
+      criticalPathMs: round(limit, 2),
+      overCriticalPath: med === null ? null : round(med / limit, 1),
+    });
+    progress(`latency: n = ${n}: median ${med?.toFixed(1)} ms, one hop ${oneHop.medianMs} ms, limit ${limit.toFixed(1)} ms`);
+  }
+  return rows;
+}

@@ -1,0 +1,86 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { LatencyRow } from './latency.js';
+import type { MessagesResult } from './messages.js';
+import type { OverheadRow } from './overhead.js';
+import { round } from './stats.js';
+
+/** Renders a Vega-Lite spec to a standalone SVG document, headless (no browser, no canvas). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Messages / (n log2 n) against n: HS (worst order, random mean), LCR, and the HS bound. */
+export function messagesSpec(r: MessagesResult): TopLevelSpec {
+  const values = r.comparison.flatMap((c) => {
+    const nl = c.n * Math.log2(c.n);
+    return [
+      { n: c.n, series: 'HS bound 8n(1+⌈log2 n⌉)+n', value: round(c.bound / nl) },
+      { n: c.n, series: 'HS max over orders', value: round(c.hsMax / nl) },
+      { n: c.n, series: 'HS mean, random order', value: round(c.hsMeanRandom / nl) },
+      { n: c.n, series: 'LCR mean, random order', value: round(c.lcrMeanRandom / nl) },
+      { n: c.n, series: 'LCR max (descending)', value: round(c.lcrMax / nl) },
+    ];
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Algorithm messages per n·log2 n (simulator)',
+    width: 520,
+    height: 320,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'n', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { title: 'ring size n' } },
+      y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'messages / (n log2 n)' } },
+      color: { field: 'series', type: 'nominal', legend: { orient: 'bottom', columns: 2, title: null } },
+      strokeDash: {
+        condition: { test: "indexof(datum.series, 'bound') >= 0", value: [6, 3] },
+        value: [1, 0],
+      },
+    },
+  };
+}
+
+/** Election latency over UDP against n, beside the critical-path limit and the 3× target. */
+export function latencySpec(rows: readonly LatencyRow[]): TopLevelSpec {
+  const values = rows.flatMap((r) => [
+    ...(r.electionMedianMs === null ? [] : [{ n: r.n, series: 'election (median)', ms: r.electionMedianMs }]),
+    { n: r.n, series: 'critical path × one hop', ms: r.criticalPathMs },
+    { n: r.n, series: '3 × critical path (target)', ms: round(3 * r.criticalPathMs, 2) },
+  ]);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'HS election over loopback UDP, one process per node',
+    width: 520,
+    height: 320,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'n', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { title: 'processes n' } },
+      y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'ms from start signal to last decision' } },
+      color: { field: 'series', type: 'nominal', legend: { orient: 'bottom', title: null } },
+    },
+  };
+}
+
+/** Datagrams per algorithm message against the ack delay, one line per loss rate. */
+export function overheadSpec(rows: readonly OverheadRow[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Wire overhead (simulator, random ids)',
+    width: 520,
+    height: 320,
+    data: { values: rows.map((r) => ({ ...r, series: `${r.delayMs.join('-')} ms, n=${r.n}, loss ${Math.round(r.loss * 100)}%` })) },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'ackDelayMs', type: 'quantitative', axis: { title: 'ack delay, ms' } },
+      y: { field: 'datagramsPerMessage', type: 'quantitative', scale: { zero: false }, axis: { title: 'datagrams per algorithm message' } },
+      color: { field: 'series', type: 'nominal', legend: { orient: "bottom", columns: 2, title: null } },
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { OVERHEAD_TARGETS } from './overhead.js';
+import type { BenchResults } from './run.js';
+
+/** The human-readable report of a bench run: one table per part. */
+export function formatBench(r: BenchResults): string {
+  const out: string[] = [];
+  const m = r.machine;
+  out.push(`hs-ring bench${r.quick ? ' --quick' : ''}: node ${m.node}, ${m.cpus} CPUs, load ${m.loadAverage.join(' ')}`);
+  if (r.messages) {
+    out.push('', 'Algorithm messages (simulator): HS against its bound and against LCR');
+    out.push(table(
+      ['n', 'bound', 'HS max', '(order)', 'max/bound', 'HS mean rnd', 'LCR mean rnd', 'n·H_n+n', 'LCR max', 'HS/LCR mean', 'HS/LCR worst'],
+      r.messages.comparison.map((c) => [c.n, c.bound, c.hsMax, c.hsMaxOrder, c.hsMaxOverBound, c.hsMeanRandom, c.lcrMeanRandom, c.lcrMeanTheory, c.lcrMax, c.hsOverLcrMean, c.hsOverLcrWorst]),
+    ));
+    const computed = r.messages.rows.filter((x) => x.computed > 0);
+    if (computed.length) {
+      out.push(`(LCR counts computed exactly instead of simulated, too slow to simulate: ${computed.map((x) => `n=${x.n} ${x.order}`).join(', ')})`);
+    }
+  }
+  if (r.overhead) {
+    out.push('', 'Datagrams per algorithm message (simulator, random ids)');
+    out.push(table(
+      ['one-way ms', 'n', 'loss', 'ack delay', 'datagrams/msg', 'pure acks/msg', 'retx/msg', 'election ms', 'target'],
+      r.overhead.map((o) => [o.delayMs.join('-'), o.n, `${Math.round(o.loss * 100)}%`, `${o.ackDelayMs}${o.isDefault ? ' (default)' : ''}`, o.datagramsPerMessage, o.pureAcksPerMessage, o.retransmissionsPerMessage, o.electionMs, target(o.loss, o.datagramsPerMessage)]),
+    ));
+  }
+  if (r.latency) {
+    out.push('', 'Election over loopback UDP, one process per node (from start signal to last decision)');
+    out.push(table(
+      ['n', 'elected', 'median ms', 'min', 'max', 'retx (median)', 'one hop ms', 'path hops', 'limit ms', 'median/limit'],
+      r.latency.map((l) => [l.n, `${l.elected}/${l.runs}`, l.electionMedianMs, l.electionMinMs, l.electionMaxMs, l.retransmissionsMedian, l.oneHop.medianMs, l.criticalPathHops, l.criticalPathMs, l.overCriticalPath]),
+    ));
+  }
+  if (r.scale) {
+    out.push('', 'Scale: simulator');
+    out.push(table(
+      ['n', 'messages', 'events', 'wall ms', 'msgs/s', 'events/s', 'peak heap MiB', 'peak RSS MiB', 'heap B/node'],
+      r.scale.sim.map((s) => [s.n, s.algorithmMessages, s.events, s.wallMs, s.messagesPerSecond, s.eventsPerSecond, s.peakHeapMiB, s.peakRssMiB, s.heapBytesPerNode]),
+    ));
+    out.push('', 'Scale: many nodes per process over UDP');
+    out.push(table(
+      ['nodes', 'processes', 'outcome', 'election ms', 'messages', 'datagrams', 'retx', 'RSS/process MiB', 'RSS/node KiB'],
+      r.scale.udp.map((u) => [u.nodes, u.processes, u.outcome, u.electionMs, u.algorithmMessages, u.datagrams, u.retransmissions, u.rssPerProcessMiB, u.rssPerNodeKiB]),
+    ));
+  }
+  if (r.memory) {
+    out.push('', 'Resident memory of node processes (/proc/PID/status, median over processes)');
+    out.push(table(
+      ['processes', 'nodes/process', 'outcome', 'ready MiB', 'after decision MiB', 'peak MiB', 'max peak MiB'],
+      r.memory.map((x) => [x.processes, x.nodesPerProcess, x.outcome, x.readyRssMiB, x.decidedRssMiB, x.peakRssMiB, x.maxPeakRssMiB]),
+    ));
+  }
+  for (const [p, e] of Object.entries(r.errors)) out.push('', `${p}: FAILED: ${e}`);
+  if (r.wallSeconds !== undefined) out.push('', `bench took ${r.wallSeconds} s`);
+  return out.join('\n');
+}
+
+function target(loss: number, value: number): string {
+  const t = OVERHEAD_TARGETS[String(loss)];
+  return t === undefined ? '' : `≤ ${t}: ${value <= t ? 'met' : 'missed'}`;
+}
+
+/** A plain-text table with right-aligned columns. */
+export function table(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cells = [head.map(String), ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
+}

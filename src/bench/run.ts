@@ -1,0 +1,91 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_LINK_CONFIG } from '../link/config.js';
+import { FULL_LATENCY, type LatencyRow, QUICK_LATENCY, runLatencyBench } from './latency.js';
+import { type MemoryRow, runMemoryBench } from './memory.js';
+import { FULL_MESSAGES, type MessagesResult, QUICK_MESSAGES, runMessagesBench } from './messages.js';
+import { FULL_OVERHEAD, type OverheadRow, QUICK_OVERHEAD, runOverheadBench } from './overhead.js';
+import { latencySpec, messagesSpec, overheadSpec, renderSvg } from './plots.js';
+import type { Progress } from './progress.js';
+import { FULL_SCALE, QUICK_SCALE, type SimScaleRow, type UdpScaleRow, runSimScale, runUdpScale } from './scale.js';
+
+/** The benchmark parts, in the order they run; `--only` picks a subset. */
+export const BENCH_PARTS = ['messages', 'overhead', 'latency', 'scale', 'memory'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly only: readonly BenchPart[];
+  readonly progress: Progress;
+}
+
+/** Everything one bench run measured; what `--json` prints and `--out` saves. */
+export interface BenchResults {
+  readonly quick: boolean;
+  readonly startedAt: string;
+  readonly machine: { readonly node: string; readonly cpus: number; readonly platform: string; readonly loadAverage: readonly number[] };
+  readonly link: typeof DEFAULT_LINK_CONFIG;
+  messages?: MessagesResult;
+  overhead?: OverheadRow[];
+  latency?: LatencyRow[];
+  scale?: { sim: SimScaleRow[]; udp: UdpScaleRow[] };
+  memory?: MemoryRow[];
+  /** Parts that failed, with why; their results are absent. */
+  readonly errors: Partial<Record<BenchPart, string>>;
+  wallSeconds?: number;
+}
+
+/** Runs the selected parts; each is measured from scratch, nothing is read from earlier runs. */
+export async function runBench(opts: BenchOptions): Promise<BenchResults> {
+  const { availableParallelism, loadavg, platform } = await import('node:os');
+  const t0 = performance.now();
+  const results: BenchResults = {
+    quick: opts.quick,
+    startedAt: new Date().toISOString(),
+    machine: { node: process.version, cpus: availableParallelism(), platform: platform(), loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) },
+    link: DEFAULT_LINK_CONFIG,
+    errors: {},
+  };
+  const q = opts.quick;
+  // Each part runs on its own: one that fails is recorded in `errors` and the others still run.
+  const part = async (p: BenchPart, run: () => Promise<void> | void) => {
+    if (!opts.only.includes(p)) return;
+    try {
+      await run();
+    } catch (err) {
+      results.errors[p] = (err as Error).message;
+      opts.progress(`${p}: FAILED: ${(err as Error).message}`);
+    }
+  };
+  await part('messages', () => void (results.messages = runMessagesBench(q ? QUICK_MESSAGES : FULL_MESSAGES, opts.progress)));
+  await part('overhead', () => void (results.overhead = runOverheadBench(q ? QUICK_OVERHEAD : FULL_OVERHEAD, opts.progress)));
+  await part('latency', async () => void (results.latency = await runLatencyBench(q ? QUICK_LATENCY : FULL_LATENCY, opts.progress)));
+  await part('scale', async () => {
+    const plan = q ? QUICK_SCALE : FULL_SCALE;
+    results.scale = { sim: runSimScale(plan.simSizes, opts.progress), udp: await runUdpScale(plan.udp, opts.progress) };
+  });
+  await part('memory', async () => {
+    results.memory = await runMemoryBench(
+      q ? [{ nodes: 4, processes: 4 }] : [{ nodes: 16, processes: 16 }, { nodes: 256, processes: 2 }],
+      opts.progress,
+    );
+  });
+  results.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
+  return results;
+}
+
+/** Writes results.json and one SVG plot per measured part into `dir`; returns the paths written. */
+export async function writeBenchOutput(dir: string, r: BenchResults): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const put = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    written.push(path);
+  };
+  await put('results.json', JSON.stringify(r, null, 2) + '\n');
+  if (r.messages) await put('messages.svg', await renderSvg(messagesSpec(r.messages)));
+  if (r.latency) await put('latency.svg', await renderSvg(latencySpec(r.latency)));
+  if (r.overhead) await put('overhead.svg', await renderSvg(overheadSpec(r.overhead)));
+  return written;
+}

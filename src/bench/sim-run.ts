@@ -1,0 +1,45 @@
+import { summarize, type RingSummary } from '../cli/summary.js';
+import type { CoreFactory } from '../core/election-core.js';
+import { LcrNode } from '../core/lcr.js';
+import type { LinkConfig } from '../link/config.js';
+import { type NetworkModel, RELIABLE } from '../sim/network-model.js';
+import { simulate } from '../sim/simulator.js';
+
+/** The election algorithms the benchmarks compare. */
+export const ALGORITHMS = ['hs', 'lcr'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+const lcr: CoreFactory = (id) => new LcrNode(id);
+
+/** One simulated election, summarised like a launched ring, with the simulator's own counts. */
+export interface SimRun {
+  readonly summary: RingSummary;
+  readonly events: number;
+  readonly wallMs: number;
+  readonly virtualMs: number | null;
+}
+
+/**
+ * Runs one simulated election and fails loudly if it did not elect the maximum: a benchmark
+ * of a wrong run would measure nothing.
+ */
+export function simElection(
+  ids: readonly number[],
+  seed: number,
+  opts: { algorithm?: Algorithm; network?: NetworkModel; link?: LinkConfig } = {},
+): SimRun {
+  const t0 = performance.now();
+  const r = simulate({
+    ids,
+    seed,
+    network: opts.network ?? RELIABLE,
+    ...(opts.algorithm === 'lcr' ? { core: lcr } : {}),
+    ...(opts.link ? { link: opts.link } : {}),
+  });
+  const wallMs = performance.now() - t0;
+  const summary = summarize(ids, seed, r.results, { electionMs: r.electionMs, elapsedMs: r.elapsedMs });
+  if (summary.outcome !== 'elected') {
+    throw new Error(`simulated ${opts.algorithm ?? 'hs'} election of ${ids.length} (seed ${seed}) ended ${summary.outcome}`);
+  }
+  return { summary, events: r.events, wallMs, virtualMs: r.electionMs };
+}

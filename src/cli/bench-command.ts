@@ -1,0 +1,58 @@
+import type { Argv } from 'yargs';
+import { ConfigError } from '../errors.js';
+import { BENCH_PARTS, type BenchPart, runBench, writeBenchOutput } from '../bench/run.js';
+import { formatBench } from '../bench/report.js';
+import { silent, stderrProgress } from '../bench/progress.js';
+
+export const benchCommand = {
+  command: 'bench',
+  describe: 'Measure messages, wire overhead, UDP latency, scale and memory; write results and plots',
+  builder: (y: Argv) =>
+    y
+      .usage(
+        'Measure what the README\'s Performance section reports, from scratch:\n' +
+          '  messages  HS messages for n = 8..4096 and five id orders, against the bound and LCR (simulator)\n' +
+          '  overhead  datagrams per algorithm message at 0, 10, 30% loss, for several ack delays (simulator)\n' +
+          '  latency   elections of 8..64 node processes over loopback UDP beside the one-hop latency\n' +
+          '  scale     simulator at n = 10^3..10^5; 1024 nodes in 8 processes over UDP\n' +
+          '  memory    resident memory of node processes (/proc/PID/status)\n\n' +
+          '  hs-ring bench --out results          everything (minutes); results.json and SVG plots\n' +
+          '  hs-ring bench --quick --json         a small version of each part (seconds)\n' +
+          '  hs-ring bench --only messages,latency',
+      )
+      .option('quick', { type: 'boolean', default: false, describe: 'Small sizes and few seeds: a smoke run' })
+      .option('only', { type: 'string', describe: `Comma-separated parts: ${BENCH_PARTS.join(', ')}` })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the results as one JSON object instead of tables' })
+      .option('out', { type: 'string', describe: 'Directory for results.json and the SVG plots' }),
+  handler: runBenchCommand,
+};
+
+interface BenchArgs {
+  quick: boolean;
+  only?: string;
+  json: boolean;
+  out?: string;
+}
+
+async function runBenchCommand(argv: BenchArgs): Promise<void> {
+  const only = parseParts(argv.only);
+  // Progress goes to stderr; a quick run is short enough to stay quiet.
+  const progress = argv.quick ? silent : stderrProgress();
+  const results = await runBench({ quick: argv.quick, only, progress });
+  const written = argv.out ? await writeBenchOutput(argv.out, results) : [];
+  if (argv.json) process.stdout.write(JSON.stringify(results) + '\n');
+  else {
+    process.stdout.write(formatBench(results) + '\n');
+    for (const w of written) process.stdout.write(`wrote ${w}\n`);
+  }
+}
+
+function parseParts(text: string | undefined): BenchPart[] {
+  if (text === undefined) return [...BENCH_PARTS];
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of parts) {
+    if (!(BENCH_PARTS as readonly string[]).includes(p)) throw new ConfigError(`--only: unknown part "${p}" (parts: ${BENCH_PARTS.join(', ')})`);
+  }
+  if (parts.length === 0) throw new ConfigError(`--only needs at least one part (${BENCH_PARTS.join(', ')})`);
+  return parts as BenchPart[];
+}

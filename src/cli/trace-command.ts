@@ -1,0 +1,52 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Argv } from 'yargs';
+import { ConfigError } from '../errors.js';
+import { spaceTimeHtml, spaceTimeSvg } from '../viz/render.js';
+import { TraceFormatError, parseTrace, spaceTime } from '../viz/spacetime.js';
+
+const viewCommand = {
+  command: 'view <file>',
+  describe: 'Draw a space-time diagram of an election trace (HTML or SVG)',
+  builder: (y: Argv) =>
+    y
+      .usage(
+        'Draw one election from a trace written by `hs-ring launch --trace FILE` or `hs-ring sim --trace FILE`:\n' +
+          'nodes across in ring order, time downwards, each delivered message an arrow from its send to\n' +
+          'its receive, coloured by phase.\n\n' +
+          '  hs-ring trace view trace.jsonl -o election.html\n' +
+          '  hs-ring trace view trace.jsonl -o election.svg',
+      )
+      .positional('file', { type: 'string', describe: 'Trace file (JSON lines, first line {"ring": [...]})' })
+      .option('o', { alias: 'output', type: 'string', demandOption: true, describe: 'Output file: .html or .svg' }),
+  handler: runView,
+};
+
+export const traceCommand = {
+  command: 'trace <command>',
+  describe: 'Work with election traces (view)',
+  builder: (y: Argv) => y.command(viewCommand).demandCommand(1, 'name a trace command: view'),
+  handler: () => undefined,
+};
+
+async function runView(argv: { file?: string; o: string }): Promise<void> {
+  const out = argv.o;
+  const format = out.endsWith('.html') || out.endsWith('.htm') ? 'html' : out.endsWith('.svg') ? 'svg' : undefined;
+  if (!format) throw new ConfigError(`-o ${out}: name an .html or .svg file`);
+  let text: string;
+  try {
+    text = await readFile(argv.file as string, "utf8");
+  } catch (err) {
+    throw new ConfigError(`trace ${argv.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let st;
+  try {
+    st = spaceTime(parseTrace(text));
+  } catch (err) {
+    if (err instanceof TraceFormatError) throw new ConfigError(`trace ${argv.file}: ${err.message}`);
+    throw err;
+  }
+  const title = `Election of ${st.ring.length} nodes: ${basename(argv.file as string)}`;
+  await writeFile(out, format === 'html' ? await spaceTimeHtml(st, title) : await spaceTimeSvg(st, title));
+  process.stdout.write(`${out}: ${st.arrows.length} messages drawn, ${st.undelivered.length} never received\n`);
+}

@@ -1,0 +1,50 @@
+import test from 'ava';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { criticalPathHops } from '../src/bench/latency.js';
+import { lcrMessages } from '../src/bench/messages.js';
+import type { BenchResults } from '../src/bench/run.js';
+import { runCli } from './helpers/cli.js';
+
+test('bench: LCR message count is n(n+1)/2 + n on a descending ring and 3n - 1 on an ascending one', (t) => {
+  t.is(lcrMessages([5, 4, 3, 2, 1]), 15 + 5);
+  t.is(lcrMessages([1, 2, 3, 4, 5]), 4 + 5 + 5);
+  t.is(lcrMessages([7]), 2);
+});
+
+test('bench: the HS critical path is phases 0..L-1 out and back, one lap, and the announcement', (t) => {
+  t.is(criticalPathHops(8), 2 * 7 + 8 + 7);
+  t.is(criticalPathHops(64), 2 * 63 + 64 + 63);
+  t.is(criticalPathHops(5), 2 * 7 + 5 + 4);
+});
+
+test('bench --quick --json --out: every part runs, elections are correct, results and plots are written', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'hs-bench-test-'));
+  try {
+    const r = await runCli(['bench', '--quick', '--json', '--out', dir], 110_000);
+    t.is(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as BenchResults;
+    t.deepEqual(JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')).quick, true);
+    t.deepEqual(res.errors, {}, 'no part failed');
+    // MessageBound holds in every size; LCR matches its exact count (checked inside the bench).
+    for (const c of res.messages!.comparison) t.true(c.hsMax <= c.bound, `n=${c.n}: ${c.hsMax} > ${c.bound}`);
+    t.deepEqual([...new Set(res.overhead!.map((o) => o.loss))], [0, 0.1, 0.3]);
+    for (const o of res.overhead!) t.true(o.datagramsPerMessage >= 1, 'every message is at least one datagram');
+    t.is(res.latency![0]!.elected, res.latency![0]!.runs);
+    t.true(res.latency![0]!.oneHop.medianMs > 0);
+    t.is(res.scale!.udp[0]!.outcome, 'elected');
+    t.is(res.memory![0]!.outcome, 'elected');
+    for (const plot of ['messages.svg', 'latency.svg', 'overhead.svg']) {
+      t.regex(await readFile(join(dir, plot), 'utf8'), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('bench: an unknown --only part is refused in one line', async (t) => {
+  const r = await runCli(['bench', '--only', 'messages,speed']);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /--only: unknown part "speed"/);
+});
