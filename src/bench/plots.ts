@@ -1,5 +1,4 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { LatencyRow } from './latency.js';
 import type { MessagesResult } from './messages.js';
 import type { OverheadRow } from './overhead.js';
@@ -7,6 +6,9 @@ import { round } from './stats.js';
 
 /** Renders a Vega-Lite spec to a standalone SVG document, headless (no browser, no canvas). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on use: Vega takes a noticeable time to load, and every `hs-ring node` process
+  // shares this CLI entry point.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -1,4 +1,4 @@
-import * as vega from 'vega';
+import type * as vega from 'vega';
 import type { SpaceTime } from './spacetime.js';
 
 /** Class of the SVG group holding one line per delivered message (Vega names it after the mark). */
@@ -143,6 +143,8 @@ export function spaceTimeSpec(st: SpaceTime, opts: { title?: string; width?: num
 
 /** Renders the diagram to a standalone SVG document with Vega, headless. */
 export async function spaceTimeSvg(st: SpaceTime, title?: string): Promise<string> {
+  // Loaded on use, so the many `hs-ring node` processes sharing this CLI do not pay for Vega.
+  const vega = await import('vega');
   const view = new vega.View(vega.parse(spaceTimeSpec(st, title ? { title } : {})), { renderer: 'none' });
   try {
     return await view.toSVG();
