@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
-import { type FaultConfig, faultConfigProblem, hasFaults, parseDelayRange } from '../transport/faulty.js';
+import { parseDelayRange } from '../config/delay.js';
+import { type FaultConfig, faultConfigProblem, hasFaults } from '../transport/faulty.js';
 
 /** Shortest cluster key accepted, bytes: a short key is a guessable key. */
 export const MIN_KEY_BYTES = 16;

@@ -31,9 +31,8 @@ export function withLinkOptions<T>(y: Argv<T>) {
     });
 }
 
-/** The LinkConfig the flags describe; a ConfigError if they are inconsistent. */
-export function linkConfigFrom(argv: { rto: number; 'ack-delay': number; linger: number; timeout: number }): LinkConfig {
-  if (!(argv.timeout > 0)) throw new ConfigError(`--timeout must be a positive number of ms, got ${argv.timeout}`);
+/** The LinkConfig the reliability flags describe; a ConfigError if they are inconsistent. */
+export function linkConfigFromFlags(argv: { rto: number; 'ack-delay': number; linger: number }): LinkConfig {
   const config: LinkConfig = {
     ...DEFAULT_LINK_CONFIG,
     initialRtoMs: argv.rto,
@@ -45,4 +44,10 @@ export function linkConfigFrom(argv: { rto: number; 'ack-delay': number; linger:
   const problem = linkConfigProblem(config);
   if (problem) throw new ConfigError(`reliability options: ${problem}`);
   return config;
+}
+
+/** As linkConfigFromFlags, for commands that also take --timeout. */
+export function linkConfigFrom(argv: { rto: number; 'ack-delay': number; linger: number; timeout: number }): LinkConfig {
+  if (!(argv.timeout > 0)) throw new ConfigError(`--timeout must be a positive number of ms, got ${argv.timeout}`);
+  return linkConfigFromFlags(argv);
 }

@@ -6,9 +6,11 @@ import type { TraceEvent } from '../core/trace.js';
 import { lcrMessageBound } from '../core/lcr.js';
 import { parseIdList, randomIds } from '../config/ids.js';
 import { ConfigError, EXIT } from '../errors.js';
-import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
+import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
+import { linkConfigFromFlags } from './link-options.js';
 import { ALGORITHMS, type Algorithm, coreFor } from '../sim/algorithms.js';
-import { type NetworkModel, RELIABLE, networkModelProblem, parseDelayRange } from '../sim/network-model.js';
+import { parseDelayRange } from '../config/delay.js';
+import { type NetworkModel, RELIABLE, networkModelProblem } from '../sim/network-model.js';
 import { ORDERS, type Order, arrange } from '../sim/orders.js';
 import { simulate } from '../sim/simulator.js';
 import { formatSummary, summarize } from './summary.js';
@@ -88,7 +90,7 @@ interface Plan {
 async function runSimCommand(argv: SimArgs): Promise<void> {
   const plan = argv.replay !== undefined ? await replayPlan(argv) : planFrom(argv);
   if (plan.ids.length > BIG_RING && reexecWithBiggerYoungGeneration()) return;
-  const link = linkFrom(argv);
+  const link = linkConfigFromFlags(argv);
   const log = (line: string) => {
     if (!argv.json) process.stdout.write(line + '\n');
   };
@@ -217,20 +219,6 @@ function networkFrom(argv: SimArgs): NetworkModel {
   const problem = networkModelProblem(model);
   if (problem) throw new ConfigError(`network: ${problem}`);
   return model;
-}
-
-function linkFrom(argv: SimArgs): LinkConfig {
-  const config: LinkConfig = {
-    ...DEFAULT_LINK_CONFIG,
-    initialRtoMs: argv.rto,
-    ackDelayMs: argv['ack-delay'],
-    lingerMs: argv.linger,
-    minRtoMs: Math.max(DEFAULT_LINK_CONFIG.minRtoMs, 2 * argv['ack-delay'] + 1),
-    maxRtoMs: Math.max(DEFAULT_LINK_CONFIG.maxRtoMs, argv.rto),
-  };
-  const problem = linkConfigProblem(config);
-  if (problem) throw new ConfigError(`reliability options: ${problem}`);
-  return config;
 }
 
 /** Trace file: the header the TLA+ trace checker expects, then one event per line, in step order. */

@@ -30,11 +30,3 @@ export function networkModelProblem(m: NetworkModel): string | undefined {
   return undefined;
 }
 
-/** "0-20" or "5" (ms) as a delay range. */
-export function parseDelayRange(text: string): [number, number] | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*$/.exec(text);
-  if (!m) return undefined;
-  const lo = Number(m[1]);
-  const hi = m[2] === undefined ? lo : Number(m[2]);
-  return hi >= lo ? [lo, hi] : undefined;
-}

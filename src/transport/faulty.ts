@@ -44,14 +44,6 @@ export function faultConfigProblem(c: FaultConfig): string | undefined {
   return undefined;
 }
 
-/** "0-20" or "5" (ms) as a delay range, or undefined if malformed. */
-export function parseDelayRange(text: string): [number, number] | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*$/.exec(text);
-  if (!m) return undefined;
-  const lo = Number(m[1]);
-  const hi = m[2] === undefined ? lo : Number(m[2]);
-  return hi >= lo ? [lo, hi] : undefined;
-}
 
 /** The fault seed of one node of a ring: nodes given one --fault-seed still draw different faults. */
 export function faultSeedFor(seed: number, id: number): number {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { MemoryNetwork } from '../../src/transport/memory.js';
-import { type FaultConfig, FaultyTransport, faultConfigProblem, NO_FAULTS, parseDelayRange } from '../../src/transport/faulty.js';
+import { parseDelayRange } from '../../src/config/delay.js';
+import { type FaultConfig, FaultyTransport, faultConfigProblem, NO_FAULTS } from '../../src/transport/faulty.js';
 
 const A = { host: '10.0.0.1', port: 1 };
 const B = { host: '10.0.0.2', port: 2 };
