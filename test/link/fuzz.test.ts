@@ -1,8 +1,8 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { MAX_ID, type Message } from '../../src/core/types.js';
 import { decodeFrame, encodeFrame, MAX_SACKS, openFrame, sealFrame, isSealed, type Frame } from '../../src/wire/index.js';
 import { type Delivery, runEndpointRing } from '../helpers/endpoint-ring.js';
+import { frameArbitrary, message, u32 } from '../helpers/arbitraries.js';
 
 // P7 NoCrashOnInput, extended to the link: no datagram makes the decoder or an Endpoint throw,
 // and no datagram that is not a valid frame from a configured neighbour changes the outcome.
@@ -14,21 +14,7 @@ const runs = (quick: number, deep: number) => (DEEP ? deep : quick);
 const KEY = new TextEncoder().encode('fuzz-cluster-key-0123456789');
 const OTHER_KEY = new TextEncoder().encode('another-cluster-key-98765');
 
-const u32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
-const id = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: MAX_ID }));
-const message: fc.Arbitrary<Message> = fc.oneof(
-  fc.record({ kind: fc.constant('probe' as const), origin: id, phase: fc.integer({ min: 0, max: 32 }), hops: fc.integer({ min: 1, max: 2 ** 32 - 1 }) }),
-  fc.record({ kind: fc.constant('reply' as const), origin: id, phase: fc.integer({ min: 0, max: 32 }) }),
-  fc.record({ kind: fc.constant('announcement' as const), leader: id }),
-);
-const frame: fc.Arbitrary<Frame> = fc
-  .record({
-    side: fc.constantFrom('left' as const, 'right' as const),
-    session: u32,
-    ack: fc.record({ cumulative: u32, selective: fc.array(u32, { maxLength: 8 }) }),
-    data: fc.option(fc.record({ seq: u32, message }), { nil: undefined }),
-  })
-  .map((f) => (f.data === undefined ? { side: f.side, session: f.session, ack: f.ack } : f));
+const frame = frameArbitrary(8);
 
 /** One edit to a datagram. */
 type Mutation =

@@ -1,23 +1,9 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { MAX_ID, type Message } from '../../src/core/types.js';
-import { decodeFrame, encodeFrame, MAX_SACKS, type Frame } from '../../src/wire/index.js';
+import { decodeFrame, encodeFrame } from '../../src/wire/index.js';
+import { frameArbitrary } from '../helpers/arbitraries.js';
 
-const u32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
-const id = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: MAX_ID }));
-const message: fc.Arbitrary<Message> = fc.oneof(
-  fc.record({ kind: fc.constant('probe' as const), origin: id, phase: fc.integer({ min: 0, max: 32 }), hops: fc.integer({ min: 1, max: 2 ** 32 - 1 }) }),
-  fc.record({ kind: fc.constant('reply' as const), origin: id, phase: fc.integer({ min: 0, max: 32 }) }),
-  fc.record({ kind: fc.constant('announcement' as const), leader: id }),
-);
-const frame: fc.Arbitrary<Frame> = fc
-  .record({
-    side: fc.constantFrom('left' as const, 'right' as const),
-    session: u32,
-    ack: fc.record({ cumulative: u32, selective: fc.array(u32, { maxLength: MAX_SACKS }) }),
-    data: fc.option(fc.record({ seq: u32, message }), { nil: undefined }),
-  })
-  .map((f) => (f.data === undefined ? { side: f.side, session: f.session, ack: f.ack } : f));
+const frame = frameArbitrary();
 
 test('codec: every frame decodes to itself', (t) => {
   fc.assert(
