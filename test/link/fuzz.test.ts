@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { decodeFrame, encodeFrame, MAX_SACKS, openFrame, sealFrame, isSealed, type Frame } from '../../src/wire/index.js';
+import { decodeFrame, encodeFrame, openFrame, sealFrame, isSealed, type Frame } from '../../src/wire/index.js';
 import { type Delivery, runEndpointRing } from '../helpers/endpoint-ring.js';
 import { frameArbitrary, message, u32 } from '../helpers/arbitraries.js';
 
