@@ -6,7 +6,7 @@ import { Endpoint, type Output } from '../link/endpoint.js';
  * the node reports ready. Without it the first real datagrams pay for compilation, which on a
  * busy machine with many node processes triggers spurious retransmissions.
  */
-export function warmUp(rounds = 20): void {
+export function warmUp(rounds = 5): void {
   for (let r = 0; r < rounds; r++) {
     const ids = [3, 9, 5, 7, 1];
     const n = ids.length;
