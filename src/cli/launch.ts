@@ -24,7 +24,11 @@ export interface LaunchOptions {
   readonly members: readonly Member[];
   /** Extra flags passed to every `hs-ring node`. */
   readonly nodeArgs: readonly string[];
-  /** Milliseconds to wait for every process to bind before giving up. */
+  /**
+   * Give up when no further process has bound its socket for this many ms. Measured from the
+   * last process that got ready, not from the launch, so a slow but progressing start on a
+   * loaded machine is not mistaken for a failure.
+   */
   readonly readyTimeoutMs: number;
   /** Called for the first node to enter each phase. */
   readonly onPhase?: (phase: number, id: number, atMs: number) => void;
@@ -67,6 +71,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   let decisions = 0;
   const phaseSeen = new Set<number>();
   const exits: Promise<void>[] = [];
+  let lastReadyAt = performance.now();
   const groups = splitRing(members, opts.processes ?? n);
   // Several members per process: they read their places from a ring file.
   const ringDir = groups.some((g) => g.length > 1) ? mkdtempSync(join(tmpdir(), 'hs-ring-launch-')) : undefined;
@@ -111,6 +116,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       switch (msg.event) {
         case 'ready':
           ready += 1;
+          lastReadyAt = now;
           if (ready === n) onAllReady();
           break;
         case 'phase':
@@ -147,18 +153,26 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   });
 
   const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
+  const stalled = new Promise<boolean>((resolve) => {
+    const check = () => {
+      const quiet = performance.now() - lastReadyAt;
+      if (quiet >= opts.readyTimeoutMs) resolve(true);
+      else setTimeout(check, opts.readyTimeoutMs - quiet).unref();
+    };
+    check();
+  });
   process.once('SIGINT', killAll);
   try {
     const timedOut = await Promise.race([
       allReady.then(() => false),
-      new Promise<boolean>((r) => setTimeout(() => r(true), opts.readyTimeoutMs).unref()),
+      stalled,
     ]);
     if (failures.length > 0 || timedOut) {
       killAll();
       await Promise.all(exits);
       const f = failures[0];
       if (f) throw new ConfigError(`node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`);
-      throw new ConfigError(`only ${ready} of ${n} nodes were ready after ${opts.readyTimeoutMs} ms`);
+      throw new ConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
     }
     startAt = performance.now();
     for (const c of children) c.stdin!.end('start\n');
