@@ -1,13 +1,5 @@
-import {
-  type Action,
-  type Command,
-  type Direction,
-  type Message,
-  type Status,
-  type Step,
-  isValidId,
-  opposite,
-} from './types.js';
+import { AnnouncingNode, discard, send, step } from './announcing-node.js';
+import { type Command, type Direction, type Message, type Status, type Step, opposite } from './types.js';
 
 /** The state of one node, readable by tests, the simulator and the runtime's reports. */
 export interface HsState {
@@ -22,11 +14,6 @@ export interface HsState {
   readonly leader: number | undefined;
 }
 
-/** Thrown for a programming error by the caller (e.g. a message before start), never for network input. */
-export class CoreUsageError extends Error {
-  override readonly name = 'CoreUsageError';
-}
-
 /**
  * Hirschberg–Sinclair leader election for one node, as a deterministic state machine.
  *
@@ -35,16 +22,10 @@ export class CoreUsageError extends Error {
  * out. It assumes each message is delivered exactly once but in any order: the link layer gives
  * that. It never throws on a message that could arrive from a correct peer.
  */
-export class HsNode {
-  private status: Status = 'idle';
+export class HsNode extends AnnouncingNode {
   private phase = 0;
   private repliedLeft = false;
   private repliedRight = false;
-  private leader: number | undefined;
-
-  constructor(readonly id: number) {
-    if (!isValidId(id)) throw new CoreUsageError(`id ${id} is not an integer in 0..2^53-1`);
-  }
 
   /** A snapshot of the node's state. */
   state(): HsState {
@@ -60,14 +41,13 @@ export class HsNode {
 
   /** Begin phase 0: probe both neighbours. */
   start(): Step {
-    if (this.status !== 'idle') throw new CoreUsageError('start() called twice');
-    this.status = 'active';
+    this.begin();
     return { action: 'Start', commands: [{ type: 'phase', phase: 0 }, ...this.probeBothWays()] };
   }
 
   /** Handle `message`, which arrived on side `from`. */
   receive(from: Direction, message: Message): Step {
-    if (this.status === 'idle') throw new CoreUsageError('receive() before start()');
+    this.checkStarted();
     switch (message.kind) {
       case 'probe':
         return this.onProbe(from, message.origin, message.phase, message.hops);
@@ -83,12 +63,7 @@ export class HsNode {
     if (origin === this.id) {
       // Our own probe went all the way round: no larger id exists. Both of our final probes come
       // back; the second one finds us already leader and is discarded above.
-      this.status = 'leader';
-      this.leader = this.id;
-      return step('BecomeLeader', [
-        { type: 'decide', leader: this.id, isLeader: true },
-        send('right', { kind: 'announcement', leader: this.id }),
-      ]);
+      return this.becomeLeader();
     }
     if (origin < this.id) return step('SwallowProbe', []);
     const to = opposite(from);
@@ -114,40 +89,9 @@ export class HsNode {
     return step('AdvancePhase', [{ type: 'phase', phase: this.phase }, ...this.probeBothWays()]);
   }
 
-  private onAnnouncement(from: Direction, leader: number): Step {
-    if (leader === this.id && this.status === 'leader') {
-      this.status = 'done';
-      return step('Finish', [{ type: 'done' }]);
-    }
-    if (this.status === 'done' || this.status === 'leader') return discard();
-    this.status = 'done';
-    this.leader = leader;
-    return step('RelayAnnouncement', [
-      { type: 'decide', leader, isLeader: false },
-      send(opposite(from), { kind: 'announcement', leader }),
-      { type: 'done' },
-    ]);
-  }
-
-  private knowsLeader(): boolean {
-    return this.leader !== undefined;
-  }
-
   private probeBothWays(): Command[] {
     const probe: Message = { kind: 'probe', origin: this.id, phase: this.phase, hops: 1 };
     return [send('left', probe), send('right', probe)];
   }
 }
 
-function send(direction: Direction, message: Message): Command {
-  return { type: 'send', direction, message };
-}
-
-function step(action: Action, commands: Command[]): Step {
-  return { action, commands };
-}
-
-/** Late election traffic at a node that already knows the leader cannot change anything. */
-function discard(): Step {
-  return { action: 'DiscardLate', commands: [] };
-}
