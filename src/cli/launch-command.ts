@@ -5,9 +5,9 @@ import type { Member } from '../config/ring-file.js';
 import { ConfigError, EXIT } from '../errors.js';
 import { checkHost, checkPort } from '../transport/address.js';
 import { reserveUdpPorts } from '../transport/ports.js';
-import { describeFaults, faultConfigFrom, faultFlags, loadKeyFile, withFaultOptions } from './fault-options.js';
+import { describeFaults, faultConfigFrom, faultFlags, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { launchRing } from './launch.js';
-import { linkConfigFrom, withLinkOptions } from './link-options.js';
+import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import { formatSummary, summarize } from './summary.js';
 
 /** More processes than this would not fit the machine's memory comfortably. */
@@ -47,7 +47,7 @@ export const launchCommand = {
   handler: runLaunchCommand,
 };
 
-interface LaunchArgs {
+interface LaunchArgs extends RuntimeLinkFlags, FaultArgs {
   n?: number;
   ids?: string;
   seed?: number;
@@ -55,16 +55,6 @@ interface LaunchArgs {
   'base-port': number;
   json: boolean;
   trace?: string;
-  timeout: number;
-  rto: number;
-  'ack-delay': number;
-  linger: number;
-  loss: number;
-  dup: number;
-  delay: string;
-  reorder: boolean;
-  'fault-seed'?: number;
-  'key-file'?: string;
   processes?: number;
   kill?: string;
 }

@@ -2,15 +2,31 @@ import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
 
-/** Adds the reliability-layer tuning flags shared by `node` and `launch`. */
+/** The link-tuning flags, as yargs parses them. */
+export interface LinkFlags {
+  rto: number;
+  'ack-delay': number;
+  linger: number;
+}
+
+/** LinkFlags plus the wall-clock give-up of the real runtime. */
+export interface RuntimeLinkFlags extends LinkFlags {
+  timeout: number;
+}
+
+/** Adds the reliability-layer flags shared by `node` and `launch` (link tuning plus --timeout). */
 export function withLinkOptions<T>(y: Argv<T>) {
+  return withLinkTuning(y).option('timeout', {
+    type: 'number',
+    default: 30_000,
+    describe: 'Give up after this many ms without finishing; report which neighbour is unreachable',
+    group: 'Reliability:',
+  });
+}
+
+/** Adds the link-tuning flags alone (`sim` runs in virtual time and has no --timeout). */
+export function withLinkTuning<T>(y: Argv<T>) {
   return y
-    .option('timeout', {
-      type: 'number',
-      default: 30_000,
-      describe: 'Give up after this many ms without finishing; report which neighbour is unreachable',
-      group: 'Reliability:',
-    })
     .option('rto', {
       type: 'number',
       default: DEFAULT_LINK_CONFIG.initialRtoMs,
@@ -32,7 +48,7 @@ export function withLinkOptions<T>(y: Argv<T>) {
 }
 
 /** The LinkConfig the reliability flags describe; a ConfigError if they are inconsistent. */
-export function linkConfigFromFlags(argv: { rto: number; 'ack-delay': number; linger: number }): LinkConfig {
+export function linkConfigFromFlags(argv: LinkFlags): LinkConfig {
   const config: LinkConfig = {
     ...DEFAULT_LINK_CONFIG,
     initialRtoMs: argv.rto,
@@ -47,7 +63,7 @@ export function linkConfigFromFlags(argv: { rto: number; 'ack-delay': number; li
 }
 
 /** As linkConfigFromFlags, for commands that also take --timeout. */
-export function linkConfigFrom(argv: { rto: number; 'ack-delay': number; linger: number; timeout: number }): LinkConfig {
+export function linkConfigFrom(argv: RuntimeLinkFlags): LinkConfig {
   if (!(argv.timeout > 0)) throw new ConfigError(`--timeout must be a positive number of ms, got ${argv.timeout}`);
   return linkConfigFromFlags(argv);
 }

@@ -6,8 +6,8 @@ import { ConfigError, EXIT } from '../errors.js';
 import { NodeGroup, type Placement } from '../runtime/multi.js';
 import type { NodeResult } from '../runtime/result.js';
 import { type Address, formatAddress, parseAddress } from '../transport/address.js';
-import { describeFaults, faultConfigFrom, loadKeyFile, withFaultOptions } from './fault-options.js';
-import { linkConfigFrom, withLinkOptions } from './link-options.js';
+import { describeFaults, faultConfigFrom, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
+import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import { total } from '../link/stats.js';
 import { TraceWriter } from '../runtime/trace-writer.js';
 import { warmUp } from '../runtime/warmup.js';
@@ -41,7 +41,7 @@ export const nodeCommand = {
   handler: runNodeCommand,
 };
 
-interface NodeArgs {
+interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   id?: string;
   listen?: string;
   left?: string;
@@ -52,16 +52,6 @@ interface NodeArgs {
   ndjson: boolean;
   'wait-start': boolean;
   trace?: string;
-  timeout: number;
-  rto: number;
-  'ack-delay': number;
-  linger: number;
-  loss: number;
-  dup: number;
-  delay: string;
-  reorder: boolean;
-  'fault-seed'?: number;
-  'key-file'?: string;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`. */

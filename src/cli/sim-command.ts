@@ -6,8 +6,7 @@ import type { TraceEvent } from '../core/trace.js';
 import { lcrMessageBound } from '../core/lcr.js';
 import { parseIdList, randomIds } from '../config/ids.js';
 import { ConfigError, EXIT } from '../errors.js';
-import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
-import { linkConfigFromFlags } from './link-options.js';
+import { type LinkFlags, linkConfigFromFlags, withLinkTuning } from './link-options.js';
 import { ALGORITHMS, type Algorithm, coreFor } from '../sim/algorithms.js';
 import { parseDelayRange } from '../config/delay.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from '../sim/network-model.js';
@@ -27,7 +26,7 @@ export const simCommand = {
   command: 'sim',
   describe: 'Elect on a simulated ring in virtual time (seeded, replayable faults)',
   builder: (y: Argv) =>
-    y
+    withLinkTuning(y)
       .usage(
         'Run the election on n simulated nodes: the same core and reliable link as `node`, over a\n' +
           'deterministic discrete-event network. The seed fixes the ids, every delivery order, loss,\n' +
@@ -49,16 +48,13 @@ export const simCommand = {
       .option('delay', { type: 'string', default: `${RELIABLE.delayMs[0]}-${RELIABLE.delayMs[1]}`, describe: 'One-way delay range, ms (MIN-MAX)', group: 'Network:' })
       .option('fifo', { type: 'boolean', default: false, describe: 'Deliver in send order (fixed delay MIN), not in a scheduled interleaving', group: 'Network:' })
       .option('time-limit', { type: 'number', describe: 'Virtual ms before unfinished nodes count as stalled (default: scaled to n)' })
-      .option('rto', { type: 'number', default: DEFAULT_LINK_CONFIG.initialRtoMs, describe: 'Initial retransmission timeout, ms', group: 'Reliability:' })
-      .option('ack-delay', { type: 'number', default: DEFAULT_LINK_CONFIG.ackDelayMs, describe: 'Delayed-ack time, ms', group: 'Reliability:' })
-      .option('linger', { type: 'number', default: DEFAULT_LINK_CONFIG.lingerMs, describe: 'Quiet time before a finished node exits, ms', group: 'Reliability:' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object (summary, in-flight check, nodes up to 4096)' })
       .option('trace', { type: 'string', describe: 'Write the core transitions as JSON lines (header {"ring": [...]})' })
       .option('replay', { type: 'string', describe: 'Re-run the case a failing property printed as SEED:PATH (needs fast-check)' }),
   handler: runSimCommand,
 };
 
-interface SimArgs {
+interface SimArgs extends LinkFlags {
   n?: number;
   ids?: string;
   seed?: number;
@@ -70,9 +66,6 @@ interface SimArgs {
   delay: string;
   fifo: boolean;
   'time-limit'?: number;
-  rto: number;
-  'ack-delay': number;
-  linger: number;
   json: boolean;
   trace?: string;
   replay?: string;
