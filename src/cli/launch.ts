@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -51,6 +51,19 @@ export interface LaunchOutcome {
   readonly failures: { id: number; message: string }[];
   /** The node killed by `kill`, if it was. */
   readonly killed: number | null;
+  /** Each process: how many nodes it hosted and its resident memory from /proc (KiB, null elsewhere). */
+  readonly processes: ProcessSample[];
+}
+
+/** One node process of a launched ring and the memory it held. */
+export interface ProcessSample {
+  readonly pid: number;
+  readonly nodes: number;
+  /** VmRSS once all its nodes had bound and warmed up, before the start signal. */
+  readonly readyRssKiB: number | null;
+  /** VmRSS and VmHWM (peak) when its last node decided, while still lingering. */
+  readonly decidedRssKiB: number | null;
+  readonly peakRssKiB: number | null;
 }
 
 /**
@@ -78,8 +91,10 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   const ringFile = ringDir ? join(ringDir, 'ring.json') : undefined;
   if (ringFile) writeFileSync(ringFile, JSON.stringify({ members }));
   const processOf = new Map<number, ChildProcess>();
+  const samples = groups.map(() => ({ readyHere: 0, decidedHere: 0, ready: null as number | null, decided: null as number | null, peak: null as number | null }));
 
-  const children: ChildProcess[] = groups.map((group) => {
+  const children: ChildProcess[] = groups.map((group, p) => {
+    const sample = samples[p]!;
     const m = group[0]!;
     const i = members.indexOf(m);
     const left = members[(i - 1 + n) % n]!;
@@ -117,6 +132,8 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
         case 'ready':
           ready += 1;
           lastReadyAt = now;
+          sample.readyHere += 1;
+          if (sample.readyHere === group.length) sample.ready = readStatus(child.pid, 'VmRSS');
           if (ready === n) onAllReady();
           break;
         case 'phase':
@@ -128,6 +145,11 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
         case 'decide':
           decisions += 1;
           lastDecision = now - startAt;
+          sample.decidedHere += 1;
+          if (sample.decidedHere === group.length) {
+            sample.decided = readStatus(child.pid, 'VmRSS');
+            sample.peak = readStatus(child.pid, 'VmHWM');
+          }
           break;
         case 'result': {
           const { event: _event, ...result } = msg;
@@ -199,7 +221,25 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     elapsedMs,
     failures,
     killed,
+    processes: groups.map((g, p) => ({
+      pid: children[p]?.pid ?? -1,
+      nodes: g.length,
+      readyRssKiB: samples[p]!.ready,
+      decidedRssKiB: samples[p]!.decided,
+      peakRssKiB: samples[p]!.peak,
+    })),
   };
+}
+
+/** A `Vm*` line of /proc/PID/status in KiB, or null where /proc is unavailable. */
+export function readStatus(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Stands for the node id in a trace file name given to a process hosting several nodes. */
