@@ -9,6 +9,9 @@ import { NetnsLab, netnsUnavailable } from './helpers/netns.js';
 test('netns: nodes in separate network namespaces elect the maximum at 20% nftables loss', async (t) => {
   const why = await netnsUnavailable();
   if (why) {
+    // CI runs as root with iproute2 and nftables installed by .ci/run: a skip there would hide a
+    // broken setup, so only a developer machine may skip.
+    if (process.env.CI) t.fail(`netns test cannot run in CI: ${why}`);
     t.log(`SKIPPED: ${why}`);
     t.pass();
     return;
