@@ -47,8 +47,14 @@ test.serial('crash: a node killed mid-election makes the others stall within --t
   const left = out.nodes.find((n) => n.id === 2)!;
   const right = out.nodes.find((n) => n.id === 1)!;
   const towards = (n: NodeResult, side: 'left' | 'right') => n.stall?.unreachable.find((u) => u.side === side)?.address;
-  t.truthy(towards(left, 'right'), 'node 2 names its right neighbour (the killed node)');
-  t.is(towards(left, 'right'), towards(right, 'left'), 'both neighbours name the same address');
+  // A neighbour names the dead node when it holds unacknowledged messages for it. Which of the
+  // two does depends on when the kill lands: one whose last messages to node 6 were acknowledged
+  // before the kill has nothing to show (see the closing note on silent-neighbour diagnosis).
+  const named = [towards(left, 'right'), towards(right, 'left')].filter((a): a is string => a !== undefined);
+  t.true(named.length > 0, 'a neighbour of the killed node names it');
+  t.is(new Set(named).size, 1, 'both neighbours, if both name it, name the same address');
+  const others = out.nodes.flatMap((n) => n.stall?.unreachable.map((u) => u.address) ?? []);
+  t.true(others.every((a) => a === named[0]), `no live node is named unreachable: ${others.join(', ')}`);
   for (const n of out.nodes) t.true(n.elapsedMs < timeout + 1000, `node ${n.id} reported within the timeout (${n.elapsedMs} ms)`);
 
   // The same as a person sees it: the diagnosis is printed.
@@ -56,7 +62,7 @@ test.serial('crash: a node killed mid-election makes the others stall within --t
   t.is(text.code, 3);
   t.regex(text.stdout, /node 6 killed \(SIGKILL\)/);
   t.regex(text.stdout, /STALLED/);
-  t.regex(text.stdout, /node 2: no leader known after 2500 ms; unreachable: right neighbour 127\.0\.0\.1:\d+/);
+  t.regex(text.stdout, /node [21]: no leader known after 2500 ms; unreachable: (right|left) neighbour 127\.0\.0\.1:\d+/);
 });
 
 function runNodes(args: string[]): Promise<{ code: number; results: NodeResult[] }> {
