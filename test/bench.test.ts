@@ -34,7 +34,12 @@ test('bench --quick --json --out: every part runs, elections are correct, result
     t.is(res.latency![0]!.elected, res.latency![0]!.runs);
     t.true(res.latency![0]!.oneHop.medianMs > 0);
     t.is(res.scale!.udp[0]!.outcome, 'elected');
-    t.is(res.memory![0]!.outcome, 'elected');
+    const memory = res.memory![0]!;
+    t.is(memory.outcome, 'elected');
+    // Both units, so the 60 MB target (10^6 bytes) is not read against MiB (2^20 bytes).
+    t.true(memory.peakRss!.mb > memory.peakRss!.mib);
+    t.is(memory.targetMet, memory.maxPeakRss!.mb <= 60);
+    t.true(memory.startupMedianMs! > 0);
     for (const plot of ['messages.svg', 'latency.svg', 'overhead.svg']) {
       t.regex(await readFile(join(dir, plot), 'utf8'), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     }

@@ -72,18 +72,6 @@ export function faultConfigFrom(argv: FaultArgs): FaultConfig | undefined {
   return hasFaults(config) ? config : undefined;
 }
 
-/** The same faults as flags for `hs-ring node`, with the seed pinned so every node uses it. */
-export function faultFlags(c: FaultConfig | undefined): string[] {
-  if (!c) return [];
-  return [
-    '--loss', String(c.loss),
-    '--dup', String(c.duplicate),
-    '--delay', `${c.delayMs[0]}-${c.delayMs[1]}`,
-    ...(c.reorder ? ['--reorder'] : []),
-    '--fault-seed', String(c.seed),
-  ];
-}
-
 /** One line describing the faults, for the report. */
 export function describeFaults(c: FaultConfig): string {
   return (

@@ -5,9 +5,10 @@ import type { Member } from '../config/ring-file.js';
 import { ConfigError, EXIT } from '../errors.js';
 import { checkHost, checkPort } from '../transport/address.js';
 import { reserveUdpPorts } from '../transport/ports.js';
-import { describeFaults, faultConfigFrom, faultFlags, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
+import { describeFaults, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { launchRing } from './launch.js';
-import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
+import { type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
+import { nodeSettingsFrom } from './node-command.js';
 import { formatSummary, summarize } from './summary.js';
 
 /** More processes than this would not fit the machine's memory comfortably. */
@@ -22,7 +23,7 @@ export const launchCommand = {
     withFaultOptions(withLinkOptions(
       y
         .usage(
-          'Launch n `hs-ring node` processes on one host in a ring, start them together, and check\n' +
+          'Launch n node processes on one host in a ring, start them together, and check\n' +
             'that all of them agree on the maximum id.\n\n' +
             '  hs-ring launch -n 8                 random ids (the seed is printed)\n' +
             '  hs-ring launch --ids 1,2,3,4,5,6    these ids, in ring order\n\n' +
@@ -60,8 +61,8 @@ interface LaunchArgs extends RuntimeLinkFlags, FaultArgs {
 }
 
 async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
-  linkConfigFrom(argv);
-  const faults = faultConfigFrom(argv);
+  const settings = nodeSettingsFrom(argv);
+  const faults = settings.faults;
   // Read here so a bad key file is one error from launch, not one per node.
   if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
   const { ids, seed } = chooseIds(argv);
@@ -83,11 +84,7 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   const { mergeTraces, traceFileFor } = await import('./trace-files.js');
   const outcome = await launchRing({
     members,
-    nodeArgs: [
-      '--timeout', String(argv.timeout), '--rto', String(argv.rto), '--ack-delay', String(argv['ack-delay']), '--linger', String(argv.linger),
-      ...faultFlags(faults),
-      ...(argv['key-file'] !== undefined ? ['--key-file', argv['key-file']] : []),
-    ],
+    node: settings,
     processes,
     ...(kill ? { kill, onKill: (id: number, atMs: number) => log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`) } : {}),
     readyTimeoutMs: 20_000,

@@ -1,49 +1,46 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError, EXIT } from '../errors.js';
-import { launchCommand } from './launch-command.js';
-import { nodeCommand } from './node-command.js';
-import { simCommand } from './sim-command.js';
-import { benchCommand } from './bench-command.js';
-import { traceCommand } from './trace-command.js';
+import { ConfigError } from '../errors.js';
+import { reportError } from './report-error.js';
 
-/** Prints a user mistake as one line and sets the documented exit code; a bug keeps its stack. */
-function report(err: unknown): void {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`hs-ring: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    process.stderr.write(`hs-ring: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = EXIT.internal;
-  }
-}
+/**
+ * Every command, loaded on demand: `hs-ring node` need not load the simulator, the bench or the
+ * trace viewer. Help, version and unknown commands load them all (for the listing and "did you mean").
+ */
+const COMMANDS: Record<string, () => Promise<unknown>> = {
+  node: async () => (await import('./node-command.js')).nodeCommand,
+  launch: async () => (await import('./launch-command.js')).launchCommand,
+  sim: async () => (await import('./sim-command.js')).simCommand,
+  bench: async () => (await import('./bench-command.js')).benchCommand,
+  trace: async () => (await import('./trace-command.js')).traceCommand,
+};
 
-const cli = yargs(hideBin(process.argv))
-  .scriptName('hs-ring')
-  .usage(
-    'hs-ring: Hirschberg–Sinclair leader election on a ring of processes over UDP.\n\n' +
-      'Usage: hs-ring <command> [options]   (hs-ring <command> --help for details)',
-  )
-  .command(nodeCommand)
-  .command(launchCommand)
-  .command(simCommand)
-  .command(benchCommand)
-  .command(traceCommand)
-  .demandCommand(1, 'name a command: node, launch or sim (see --help)')
-  .strict()
-  .recommendCommands()
-  .help()
-  .alias('h', 'help')
-  .version()
-  .wrap(Math.min(110, process.stdout.columns || 100))
-  .fail((msg, err) => {
-    if (err) throw err;
-    throw new ConfigError(`${msg} (see hs-ring --help)`);
-  });
+const args = hideBin(process.argv);
+const named = args[0] !== undefined && Object.hasOwn(COMMANDS, args[0]) ? [args[0]] : Object.keys(COMMANDS);
 
 try {
-  await cli.parseAsync();
+  const commands = (await Promise.all(named.map((name) => COMMANDS[name]!()))) as CommandModule[];
+  let cli = yargs(args)
+    .scriptName('hs-ring')
+    .usage(
+      'hs-ring: Hirschberg–Sinclair leader election on a ring of processes over UDP.\n\n' +
+        'Usage: hs-ring <command> [options]   (hs-ring <command> --help for details)',
+    );
+  for (const command of commands) cli = cli.command(command);
+  await cli
+    .demandCommand(1, 'name a command: node, launch or sim (see --help)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new ConfigError(`${msg} (see hs-ring --help)`);
+    })
+    .parseAsync();
 } catch (err) {
-  report(err);
+  reportError(err);
 }

@@ -1,16 +1,14 @@
-import { createInterface } from 'node:readline';
-import type { Argv } from 'yargs';
-import { loadRingFile, neighboursOf } from '../config/ring-file.js';
+import yargs, { type Argv } from 'yargs';
+import { type Member, loadRingFile, neighboursOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
-import { ConfigError, EXIT } from '../errors.js';
-import { NodeGroup, type Placement } from '../runtime/multi.js';
-import type { NodeResult } from '../runtime/result.js';
-import { type Address, formatAddress, parseAddress } from '../transport/address.js';
-import { describeFaults, faultConfigFrom, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
+import { ConfigError } from '../errors.js';
+import type { Placement } from '../runtime/multi.js';
+import { parseAddress } from '../transport/address.js';
+import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
-import { total } from '../link/stats.js';
-import { TraceWriter } from '../runtime/trace-writer.js';
-import { warmUp } from '../runtime/warmup.js';
+import type { NodeConfig, NodeSettings } from './node-config.js';
+import { runNodes } from './node-run.js';
+import { StdinLines } from './stdin-lines.js';
 
 export const nodeCommand = {
   command: 'node',
@@ -65,7 +63,7 @@ function placements(argv: NodeArgs): Placement[] {
 }
 
 /** Where this node listens and who its neighbours are, from either form of the command line. */
-function placement(argv: NodeArgs): { id: number; listen: Address; left: Address; right: Address } {
+function placement(argv: NodeArgs): Placement {
   if (argv.ring !== undefined) {
     if (argv.self === undefined) throw new ConfigError('--ring needs --self ID to say which member this node is');
     for (const f of ['listen', 'left', 'right', 'id'] as const) {
@@ -73,7 +71,8 @@ function placement(argv: NodeArgs): { id: number; listen: Address; left: Address
     }
     const members = loadRingFile(argv.ring);
     const { self, left, right } = neighboursOf(members, parseId(argv.self, '--self'));
-    return { id: self.id, listen: self, left, right };
+    const at = (m: Member) => ({ host: m.host, port: m.port });
+    return { id: self.id, listen: at(self), left: at(left), right: at(right) };
   }
   if (argv.id === undefined) throw new ConfigError('missing --id (or use --ring FILE --self ID)');
   for (const f of ['listen', 'left', 'right'] as const) {
@@ -88,92 +87,38 @@ function placement(argv: NodeArgs): { id: number; listen: Address; left: Address
 }
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
-  const all = placements(argv);
+  const config: NodeConfig = {
+    placements: placements(argv),
+    ...nodeSettingsFrom(argv),
+    ...(argv.trace !== undefined ? { trace: argv.trace } : {}),
+  };
+  await runNodes(config, { json: argv.json, ndjson: argv.ndjson, ...(argv['wait-start'] ? { start: new StdinLines() } : {}) });
+}
+
+/** The link, timeout, fault and key settings the shared flags ask for; a ConfigError if invalid. */
+export function nodeSettingsFrom(argv: RuntimeLinkFlags & FaultArgs): NodeSettings {
   const link = linkConfigFrom(argv);
   const faults = faultConfigFrom(argv);
-  const key = argv['key-file'] !== undefined ? loadKeyFile(argv['key-file']) : undefined;
-  const several = all.length > 1;
-  if (several && argv.trace !== undefined && !argv.trace.includes('{id}')) {
-    throw new ConfigError('--trace with several --self ids needs {id} in the file name (one file per node)');
-  }
-  const group = await NodeGroup.bind(all, {
+  return {
     link,
     timeoutMs: argv.timeout,
-    ...(key ? { key } : {}),
     ...(faults ? { faults } : {}),
-    trace: argv.trace !== undefined,
-  });
-  const events = argv.ndjson;
-  const say = (line: string) => {
-    if (!argv.json && !events) process.stdout.write(line + '\n');
+    ...(argv['key-file'] !== undefined ? { keyFile: argv['key-file'] } : {}),
   };
-  const emit = (o: object) => {
-    if (events) process.stdout.write(JSON.stringify(o) + '\n');
-  };
-  const traces: TraceWriter[] = [];
-  for (const { id, node } of group.members) {
-    const who = several ? `node ${id}: ` : '';
-    const traceOut = argv.trace !== undefined ? TraceWriter.open(argv.trace.replaceAll('{id}', String(id))) : undefined;
-    if (traceOut) traces.push(traceOut);
-    node.on('phase', (phase, atMs) => {
-      emit({ event: 'phase', id, phase, atMs });
-      say(`${who}phase ${phase} at ${atMs.toFixed(1)} ms`);
-    });
-    node.on('decide', (leader, isLeader, atMs) => {
-      emit({ event: 'decide', id, leader, isLeader, atMs });
-      say(`${who}${isLeader ? `I am the leader (${leader}), at ${atMs.toFixed(1)} ms` : `leader is ${leader}, at ${atMs.toFixed(1)} ms`}`);
-    });
-    if (traceOut) node.on('trace', (e) => traceOut.write(e));
-    node.on('drop', (reason, detail, from) => {
-      emit({ event: 'drop', id, reason, detail, from: formatAddress(from) });
-    });
-  }
-
-  warmUp();
-  all.forEach((where, i) => {
-    emit({ event: 'ready', id: where.id, listen: formatAddress(group.members[i]!.transport.local) });
-    say(
-      `node ${where.id} on ${formatAddress(group.members[i]!.transport.local)}, left ${formatAddress(where.left)}, right ${formatAddress(where.right)}`,
-    );
-  });
-  if (faults) say(describeFaults(faults));
-  if (key) say('frames authenticated with the cluster key');
-  if (argv['wait-start']) await waitForStartLine();
-  const results = await group.run();
-  await Promise.all(traces.map((t) => t.close()));
-  for (const result of results) {
-    emit({ event: 'result', ...result });
-    if (argv.json) process.stdout.write(JSON.stringify(result) + '\n');
-    else say(`${several ? `node ${result.id}: ` : ''}${describeResult(result)}`);
-  }
-  process.exitCode = results.every((r) => r.outcome === 'ok') ? EXIT.ok : EXIT.stalled;
 }
 
-function describeResult(r: NodeResult): string {
-  if (r.outcome === 'ok') {
-    return (
-      `done in ${r.elapsedMs.toFixed(1)} ms: leader ${r.leader}; ` +
-      `${total(r.messages.sent)} algorithm messages sent, ${r.datagrams.sent} datagrams (${r.datagrams.retransmissions} retransmitted)`
-    );
-  }
-  const who = r.stall?.unreachable.map((u) => `${u.side} neighbour ${u.address} (${u.unacked} unacknowledged)`).join(', ');
-  return `stalled: ${r.stall?.reason}${who ? `; unreachable: ${who}` : ''}`;
-}
-
-/** Resolves on the first "start" line of stdin; launch uses it so every node starts at once. */
-function waitForStartLine(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: process.stdin });
-    let started = false;
-    rl.on('line', (line) => {
-      if (line.trim() === 'start') {
-        started = true;
-        resolve();
-        rl.close();
-        // A pipe left open would keep the process alive after the election.
-        process.stdin.destroy();
-      }
-    });
-    rl.on('close', () => started || reject(new ConfigError('stdin closed before "start" (--wait-start is for hs-ring launch)')));
-  });
+/**
+ * Settings from `hs-ring node` flags (--timeout, --rto, --loss, --key-file, ...), parsed exactly
+ * as the node command parses them; for callers of launchRing that hold flags, not settings.
+ */
+export function nodeSettingsFromFlags(args: readonly string[]): NodeSettings {
+  const argv = withFaultOptions(withLinkOptions(yargs([...args])))
+    .strict()
+    .help(false)
+    .version(false)
+    .fail((msg, err) => {
+      throw err ?? new ConfigError(`node flags: ${msg}`);
+    })
+    .parseSync();
+  return nodeSettingsFrom(argv as unknown as RuntimeLinkFlags & FaultArgs);
 }

@@ -1,0 +1,101 @@
+import { checkUnique, parseId } from '../config/ids.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
+import type { Placement } from '../runtime/multi.js';
+import { type Address, checkHost, checkPort } from '../transport/address.js';
+import { type FaultConfig, faultConfigProblem } from '../transport/faulty.js';
+
+/**
+ * Everything a node process needs to run its nodes, already resolved: `hs-ring node` builds it
+ * from its flags, `hs-ring launch` sends it to each child as one JSON line (see node-child.ts).
+ */
+export interface NodeConfig {
+  /** The members this process hosts, each on its own socket (one, or a stretch of the ring). */
+  readonly placements: readonly Placement[];
+  readonly link: LinkConfig;
+  /** Give up and report the unreachable neighbour after this many ms. */
+  readonly timeoutMs: number;
+  /** Faults inflicted on send; the seed is pinned, each node derives its own stream from it. */
+  readonly faults?: FaultConfig;
+  /** Cluster key file: read by the node process itself, so the key never travels on a pipe. */
+  readonly keyFile?: string;
+  /** Trace file name; `{id}` in it stands for the node id (needed when several nodes share a process). */
+  readonly trace?: string;
+}
+
+/** The link and fault settings every node of a launched ring shares. */
+export type NodeSettings = Omit<NodeConfig, 'placements' | 'trace'>;
+
+/**
+ * Validates a NodeConfig that arrived as JSON (from the launcher, or a person driving the child
+ * by hand); a ConfigError names the first field that is wrong.
+ */
+export function checkNodeConfig(value: unknown): NodeConfig {
+  const c = record(value, 'node config');
+  const list = c.placements;
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigError('node config: "placements" must be a non-empty list');
+  const placements = list.map((p: unknown, i) => checkPlacement(p, `node config: placements[${i}]`));
+  checkUnique(placements.map((p) => p.id), 'node config: placements');
+  const link = checkLink(c.link);
+  const linkProblem = linkConfigProblem(link);
+  if (linkProblem) throw new ConfigError(`node config: link: ${linkProblem}`);
+  const timeoutMs = c.timeoutMs;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+    throw new ConfigError(`node config: "timeoutMs" must be a positive number of ms, got ${JSON.stringify(timeoutMs)}`);
+  }
+  let faults: FaultConfig | undefined;
+  if (c.faults !== undefined) {
+    const f = record(c.faults, 'node config: faults');
+    const delayMs = f.delayMs;
+    if (!Array.isArray(delayMs) || delayMs.length !== 2) throw new ConfigError('node config: faults: "delayMs" must be [MIN, MAX]');
+    if (typeof f.reorder !== 'boolean') throw new ConfigError('node config: faults: "reorder" must be true or false');
+    faults = { loss: f.loss, duplicate: f.duplicate, delayMs: [delayMs[0], delayMs[1]], reorder: f.reorder, seed: f.seed } as FaultConfig;
+    const problem = faultConfigProblem(faults);
+    if (problem) throw new ConfigError(`node config: faults: ${problem}`);
+  }
+  for (const k of ['keyFile', 'trace'] as const) {
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(`node config: "${k}" must be a file name`);
+  }
+  return {
+    placements,
+    link,
+    timeoutMs,
+    ...(faults ? { faults } : {}),
+    ...(c.keyFile !== undefined ? { keyFile: c.keyFile as string } : {}),
+    ...(c.trace !== undefined ? { trace: c.trace as string } : {}),
+  };
+}
+
+/** Every field of a LinkConfig, each a number (linkConfigProblem then checks the values). */
+function checkLink(value: unknown): LinkConfig {
+  const l = record(value, 'node config: link');
+  const link: Record<string, unknown> = {};
+  for (const k of Object.keys(DEFAULT_LINK_CONFIG)) {
+    if (typeof l[k] !== 'number') throw new ConfigError(`node config: link: "${k}" must be a number`);
+    link[k] = l[k];
+  }
+  return link as unknown as LinkConfig;
+}
+
+function checkPlacement(value: unknown, what: string): Placement {
+  const p = record(value, what);
+  if (typeof p.id !== 'number' && typeof p.id !== 'string') throw new ConfigError(`${what}: "id" must be a number`);
+  return {
+    id: parseId(p.id, `${what}.id`),
+    listen: checkAddress(p.listen, `${what}.listen`),
+    left: checkAddress(p.left, `${what}.left`),
+    right: checkAddress(p.right, `${what}.right`),
+  };
+}
+
+function checkAddress(value: unknown, what: string): Address {
+  const a = record(value, what);
+  if (typeof a.host !== 'string') throw new ConfigError(`${what}: "host" must be a string`);
+  if (typeof a.port !== 'number') throw new ConfigError(`${what}: "port" must be a number`);
+  return { host: checkHost(a.host, what), port: checkPort(a.port, what) };
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${what} must be a JSON object`);
+  return value as Record<string, unknown>;
+}

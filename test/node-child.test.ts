@@ -1,0 +1,113 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { launchRing } from '../src/cli/launch.js';
+import { DEFAULT_LINK_CONFIG } from '../src/link/config.js';
+import type { NodeResult } from '../src/runtime/result.js';
+import { reserveUdpPorts } from '../src/transport/ports.js';
+
+/** The lean node process launch starts (tests run from dist/test/). */
+const childPath = fileURLToPath(new URL('../src/cli/node-child.js', import.meta.url));
+
+interface ChildRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Starts the child, writes `lines` to its stdin (then closes it unless `keepOpen`), and collects its output. */
+function runChild(lines: readonly string[], onStdout?: (line: string, write: (l: string) => void) => void): Promise<ChildRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [childPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      for (const line of chunk.split('\n').filter(Boolean)) onStdout?.(line, (l) => child.stdin.end(l));
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.on('error', () => undefined);
+    for (const l of lines) child.stdin.write(l + '\n');
+    if (!onStdout) child.stdin.end();
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const at = (port: number) => ({ host: '127.0.0.1', port });
+const goodConfig = (port: number) => ({
+  placements: [{ id: 5, listen: at(port), left: at(9), right: at(10) }],
+  link: DEFAULT_LINK_CONFIG,
+  timeoutMs: 300,
+});
+
+/** A config mistake: exactly one line on stderr naming it, exit 2, no stack trace. */
+function refused(t: import('ava').ExecutionContext, r: ChildRun, pattern: RegExp): void {
+  t.is(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  t.is(lines.length, 1, `one line: ${r.stderr}`);
+  t.regex(lines[0]!, pattern);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+  t.is(r.stdout, '', 'nothing on stdout: the node never got ready');
+}
+
+test('node child: a bad config is refused in one line with exit 2', async (t) => {
+  refused(t, await runChild(['{oops']), /^hs-ring: node config: not valid JSON/);
+  refused(t, await runChild([]), /stdin ended before the node config/);
+  refused(t, await runChild(['[]']), /node config must be a JSON object/);
+  const good = goodConfig(1);
+  refused(t, await runChild([JSON.stringify({ ...good, placements: [] })]), /"placements" must be a non-empty list/);
+  refused(
+    t,
+    await runChild([JSON.stringify({ ...good, placements: [{ ...good.placements[0], left: at(70000) }] })]),
+    /placements\[0\]\.left: port 70000 is not in 1\.\.65535/,
+  );
+  refused(t, await runChild([JSON.stringify({ ...good, placements: [{ ...good.placements[0], id: -1 }] })]), /placements\[0\]\.id: "-1"/);
+  refused(t, await runChild([JSON.stringify({ ...good, link: { ...DEFAULT_LINK_CONFIG, ackDelayMs: undefined } })]), /link: "ackDelayMs" must be a number/);
+  refused(t, await runChild([JSON.stringify({ ...good, timeoutMs: 0 })]), /"timeoutMs" must be a positive number/);
+  refused(
+    t,
+    await runChild([JSON.stringify({ ...good, faults: { loss: 1, duplicate: 0, delayMs: [0, 0], reorder: false, seed: 1 } })]),
+    /faults: --loss must be a probability/,
+  );
+  refused(t, await runChild([JSON.stringify({ ...good, keyFile: '/nonexistent/ring.key' })]), /key file \/nonexistent\/ring\.key: cannot read/);
+});
+
+test('node child: speaks the launcher protocol: ready, then "start", then a result (stalled: no neighbours)', async (t) => {
+  const [port] = await reserveUdpPorts('127.0.0.1', 1);
+  const events: { event: string }[] = [];
+  const r = await runChild([JSON.stringify(goodConfig(port!))], (line, write) => {
+    const e = JSON.parse(line) as { event: string };
+    events.push(e);
+    if (e.event === 'ready') write('start\n');
+  });
+  t.is(r.code, 3, r.stderr);
+  t.is(r.stderr, '');
+  t.deepEqual(events[0], { event: 'ready', id: 5, listen: `127.0.0.1:${port}` });
+  const result = events.at(-1) as { event: string } & NodeResult;
+  t.is(result.event, 'result');
+  t.is(result.id, 5);
+  t.is(result.outcome, 'stalled');
+});
+
+test('launchRing: node flags are parsed as hs-ring node parses them', async (t) => {
+  const members = [{ id: 1, host: '127.0.0.1', port: 1 }];
+  await t.throwsAsync(launchRing({ members, nodeArgs: ['--bogus'], readyTimeoutMs: 1000 }), { message: /Unknown argument: bogus/ });
+  await t.throwsAsync(launchRing({ members, nodeArgs: ['--loss', '1'], readyTimeoutMs: 1000 }), { message: /--loss must be a probability/ });
+});
+
+test('launchRing: a ring of one-node processes elects with settings given as flags', async (t) => {
+  const ids = [4, 8, 2];
+  const ports = await reserveUdpPorts('127.0.0.1', ids.length);
+  const run = await launchRing({
+    members: ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! })),
+    nodeArgs: ['--timeout', '20000', '--ack-delay', '5'],
+    readyTimeoutMs: 60_000,
+  });
+  t.deepEqual(run.failures, []);
+  t.deepEqual(run.results.map((r) => r.leader), [8, 8, 8]);
+  for (const p of run.processes) {
+    t.is(p.nodes, 1);
+    t.true(p.startupMs! > 0);
+    t.true(p.peakRssKiB === null || p.peakRssKiB > 0);
+  }
+});
