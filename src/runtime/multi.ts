@@ -29,6 +29,8 @@ export interface GroupMember {
   readonly id: number;
   readonly node: RingNode;
   readonly transport: Transport;
+  /** The socket under `transport` (which may add faults). */
+  readonly udp: UdpTransport;
 }
 
 /**
@@ -105,5 +107,5 @@ function member(p: Placement, udp: UdpTransport, options: GroupOptions): GroupMe
     ...(options.key ? { key: options.key } : {}),
     ...(options.trace ? { trace: true } : {}),
   });
-  return { id: p.id, node, transport };
+  return { id: p.id, node, transport, udp };
 }

@@ -11,6 +11,8 @@ import type { DatagramHandler, Transport } from './transport.js';
  */
 export class UdpTransport implements Transport {
   private handler: DatagramHandler | undefined;
+  /** During warmUp: takes this socket's own datagrams (returns true) before anything else sees them. */
+  private bounce: ((bytes: Uint8Array, from: Address) => boolean) | undefined;
   private readonly early: { bytes: Uint8Array; from: Address }[] = [];
   /** Send failures (e.g. EHOSTUNREACH); UDP is unreliable anyway, so they are counted, not fatal. */
   sendErrors = 0;
@@ -27,6 +29,7 @@ export class UdpTransport implements Transport {
     const socket = DgramAsPromised.createSocket({ type }, (msg, rinfo) => {
       const from = { host: rinfo.address, port: rinfo.port };
       if (!self) return;
+      if (self.bounce?.(msg, from)) return;
       if (self.handler) self.handler(msg, from);
       else self.early.push({ bytes: msg, from });
     });
@@ -54,6 +57,36 @@ export class UdpTransport implements Transport {
     // hottest path of a node.
     this.socket.socket.send(bytes, to.port, to.host, (err) => {
       if (err) this.sendErrors += 1;
+    });
+  }
+
+  /**
+   * Bounces `count` datagrams off this socket to itself, so that Node's own send and receive code
+   * is compiled and warm before the node runs (see runtime/warmup.ts). Only before onDatagram:
+   * datagrams from anyone else meanwhile are queued as usual. Gives up quietly after `budgetMs`.
+   * Resolves with the number of datagrams that came back.
+   */
+  warmUp(count: number, budgetMs: number): Promise<number> {
+    if (this.handler) return Promise.resolve(0);
+    const self = this.local;
+    const wildcard = self.host === '0.0.0.0' || self.host === '::';
+    const payload = new Uint8Array(64);
+    return new Promise((resolve) => {
+      let left = count;
+      const finish = () => {
+        clearTimeout(timer);
+        this.bounce = undefined;
+        resolve(count - left);
+      };
+      const timer = setTimeout(finish, budgetMs);
+      this.bounce = (_bytes, from) => {
+        if (from.port !== self.port || !(wildcard || from.host === self.host)) return false;
+        left -= 1;
+        if (left <= 0) finish();
+        else this.send(payload, self);
+        return true;
+      };
+      this.send(payload, self);
     });
   }
 

@@ -46,6 +46,22 @@ test('udp: datagrams that arrive before a handler is installed are kept', async 
   await rx.close();
 });
 
+test('udp: the warm-up bounces datagrams off its own socket, and a neighbour\'s datagram meanwhile is kept, not eaten', async (t) => {
+  const rx = await UdpTransport.bind({ host: '127.0.0.1', port: 0 });
+  const tx = await UdpTransport.bind({ host: '127.0.0.1', port: 0 });
+  const warming = rx.warmUp(500, 5000);
+  tx.send(new Uint8Array([7, 7, 7]), rx.local);
+  t.is(await warming, 500);
+  const got: Uint8Array[] = [];
+  rx.onDatagram((b) => got.push(b));
+  // Only the neighbour's datagram reaches the node: none of the warm-up's own.
+  await new Promise((r) => setTimeout(r, 50));
+  t.deepEqual(got.map((b) => [...b]), [[7, 7, 7]]);
+  t.is(rx.sendErrors, 0);
+  await tx.close();
+  await rx.close();
+});
+
 test('udp: binding a port in use is a ConfigError naming the address', async (t) => {
   const a = await UdpTransport.bind({ host: '127.0.0.1', port: 0 });
   const err = await t.throwsAsync(UdpTransport.bind(a.local), { instanceOf: ConfigError });
