@@ -33,6 +33,9 @@ test('bench --quick --json --out: every part runs, elections are correct, result
     for (const o of res.overhead!) t.true(o.datagramsPerMessage >= 1, 'every message is at least one datagram');
     t.is(res.latency![0]!.elected, res.latency![0]!.runs);
     t.true(res.latency![0]!.oneHop.medianMs > 0);
+    // The yardstick ring really relayed: a positive hop, and the election's datagrams pushed through it.
+    t.true(res.latency![0]!.relay.hopMs > 0 && res.latency![0]!.relay.floorMs > 0);
+    t.true(res.latency![0]!.relay.datagrams >= res.latency![0]!.n);
     t.is(res.scale!.udp[0]!.outcome, 'elected');
     const memory = res.memory![0]!;
     t.is(memory.outcome, 'elected');

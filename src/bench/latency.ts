@@ -8,6 +8,7 @@ import { ceilLog2 } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
 import { reserveUdpPorts } from '../transport/ports.js';
 import type { Progress } from './progress.js';
+import { type RelayRing, measureRelayRing } from './relay-ring.js';
 import { median, min, quantile, round } from './stats.js';
 
 const echoPeer = fileURLToPath(new URL('./echo-peer.js', import.meta.url));
@@ -16,12 +17,14 @@ export interface LatencyPlan {
   readonly sizes: readonly number[];
   readonly repetitions: number;
   readonly pingRounds: number;
+  /** Single-datagram laps of the relay ring. */
+  readonly relayLaps: number;
   /** Extra `hs-ring node` flags (e.g. another --ack-delay) for comparisons. */
   readonly nodeArgs?: readonly string[];
 }
 
-export const FULL_LATENCY: LatencyPlan = { sizes: [8, 16, 32, 64], repetitions: 5, pingRounds: 2000 };
-export const QUICK_LATENCY: LatencyPlan = { sizes: [8], repetitions: 1, pingRounds: 200 };
+export const FULL_LATENCY: LatencyPlan = { sizes: [8, 16, 32, 64], repetitions: 5, pingRounds: 2000, relayLaps: 20 };
+export const QUICK_LATENCY: LatencyPlan = { sizes: [8], repetitions: 1, pingRounds: 200, relayLaps: 5 };
 
 /** One-way latency between two processes over loopback UDP, from round trips halved (ms). */
 export interface OneHop {
@@ -40,13 +43,22 @@ export interface LatencyRow {
   readonly electionMinMs: number | null;
   readonly electionMaxMs: number | null;
   readonly retransmissionsMedian: number;
+  readonly datagramsMedian: number;
+  /** Ping-pong between two busy processes: the best case of one hop. */
   readonly oneHop: OneHop;
+  /** n minimal relay processes in a ring, as many as the election had, measured after its runs. */
+  readonly relay: RelayRing;
   /** Sequential hops on HS's longest causal chain (see criticalPathHops). */
   readonly criticalPathHops: number;
-  /** criticalPathHops × one-hop median: no run can beat it with this network. */
+  /**
+   * criticalPathHops × the relay ring's hop: no run can beat it on this machine. The ring's hop,
+   * not the ping-pong's, because on the critical path every hop wakes another, idle process.
+   */
   readonly criticalPathMs: number;
   /** Median election time / critical-path limit. */
   readonly overCriticalPath: number | null;
+  /** Median election time / the relay ring's time for the election's median number of datagrams. */
+  readonly overRelayFloor: number | null;
 }
 
 /**
@@ -97,6 +109,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     const oneHop = await measureOneHop(plan.pingRounds);
     const times: number[] = [];
     const retx: number[] = [];
+    const datagrams: number[] = [];
     let elected = 0;
     for (let rep = 0; rep < plan.repetitions; rep++) {
       const seed = 100 + rep;
@@ -122,9 +135,12 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
         times.push(outcome.electionMs);
       }
       retx.push(s.datagrams.retransmissions);
+      datagrams.push(s.datagrams.sent);
     }
+    const dgMedian = datagrams.length ? median(datagrams) : 0;
+    const relay = await measureRelayRing(n, plan.relayLaps, Math.max(n, dgMedian));
     const hops = criticalPathHops(n);
-    const limit = hops * oneHop.medianMs;
+    const limit = hops * relay.hopMs;
     const med = times.length ? median(times) : null;
     rows.push({
       n,
@@ -134,12 +150,18 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       electionMinMs: times.length ? round(min(times), 1) : null,
       electionMaxMs: times.length ? round(Math.max(...times), 1) : null,
       retransmissionsMedian: median(retx),
+      datagramsMedian: dgMedian,
       oneHop,
+      relay,
       criticalPathHops: hops,
       criticalPathMs: round(limit, 2),
       overCriticalPath: med === null ? null : round(med / limit, 1),
+      overRelayFloor: med === null ? null : round(med / relay.floorMs, 1),
     });
-    progress(`latency: n = ${n}: median ${med?.toFixed(1)} ms, one hop ${oneHop.medianMs} ms, limit ${limit.toFixed(1)} ms`);
+    progress(
+      `latency: n = ${n}: median ${med?.toFixed(1)} ms; ring hop ${relay.hopMs} ms (ping-pong ${oneHop.medianMs}), ` +
+        `limit ${limit.toFixed(1)} ms; ${relay.datagrams} datagrams through a bare relay ring ${relay.floorMs} ms`,
+    );
   }
   return rows;
 }

@@ -28,9 +28,16 @@ export function formatBench(r: BenchResults): string {
   if (r.latency) {
     out.push('', 'Election over loopback UDP, one process per node (from start signal to last decision)');
     out.push(table(
-      ['n', 'elected', 'median ms', 'min', 'max', 'retx (median)', 'one hop ms', 'path hops', 'limit ms', 'median/limit'],
-      r.latency.map((l) => [l.n, `${l.elected}/${l.runs}`, l.electionMedianMs, l.electionMinMs, l.electionMaxMs, l.retransmissionsMedian, l.oneHop.medianMs, l.criticalPathHops, l.criticalPathMs, l.overCriticalPath]),
+      ['n', 'elected', 'median ms', 'min', 'max', 'retx (median)', 'datagrams', 'ping-pong hop ms', 'ring hop ms', 'path hops', 'limit ms', 'median/limit', 'relay ring ms', 'median/relay'],
+      r.latency.map((l) => [
+        l.n, `${l.elected}/${l.runs}`, l.electionMedianMs, l.electionMinMs, l.electionMaxMs, l.retransmissionsMedian, l.datagramsMedian,
+        l.oneHop.medianMs, l.relay.hopMs, l.criticalPathHops, l.criticalPathMs, l.overCriticalPath, l.relay.floorMs, l.overRelayFloor,
+      ]),
     ));
+    out.push(
+      '(limit = path hops × ring hop: one datagram round a ring of n bare relay processes; relay ring = as many datagrams as the',
+      ' election sent, n at a time, through that ring: what the machine allows a ring of n Node.js processes at all)',
+    );
   }
   if (r.scale) {
     out.push('', 'Scale: simulator');

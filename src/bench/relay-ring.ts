@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { median, round } from './stats.js';
+
+const relayPeer = fileURLToPath(new URL('./relay-peer.js', import.meta.url));
+
+/**
+ * What n processes passing datagrams round a loopback ring can do on this machine, with the
+ * least possible work per datagram: the yardstick an election of n node processes is held to.
+ * A ping-pong between two processes understates a hop here, because in a ring every hop wakes
+ * a different, idle process.
+ */
+export interface RelayRing {
+  readonly processes: number;
+  /** One datagram going round alone: median over the laps of lap time / n (ms). */
+  readonly hopMs: number;
+  /** `datagrams` datagrams relayed as n tokens at once, the way every node probes in phase 0 (ms). */
+  readonly floorMs: number;
+  readonly datagrams: number;
+}
+
+/** Spawns a ring of n relay processes, measures `laps` single-token laps, then `datagrams` relayed n at a time. */
+export async function measureRelayRing(n: number, laps: number, datagrams: number): Promise<RelayRing> {
+  const children: ChildProcess[] = [];
+  const home = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve) => home.bind(0, '127.0.0.1', () => resolve()));
+    const ports: number[] = [];
+    const lines = [];
+    for (let i = 0; i < n; i++) {
+      const child = spawn(process.execPath, ['--max-semi-space-size=1', relayPeer], { stdio: ['pipe', 'pipe', 'inherit'] });
+      children.push(child);
+      // An iterator buffers lines, so none is lost while we wait on another child.
+      lines.push(createInterface({ input: child.stdout! })[Symbol.asyncIterator]());
+    }
+    for (const l of lines) ports.push(Number(await nextLine(l)));
+    children.forEach((c, i) => c.stdin!.write(JSON.stringify({ next: ports[(i + 1) % n], home: home.address().port }) + '\n'));
+    for (const l of lines) await nextLine(l);
+    const lap = async (tokens: number, hops: number) => {
+      const t0 = performance.now();
+      await relay(home, ports, tokens, hops);
+      return performance.now() - t0;
+    };
+    // Warm every process's receive and send path first, as the node processes warm up theirs.
+    await lap(n, 20);
+    const lapMs: number[] = [];
+    for (let i = 0; i < laps; i++) lapMs.push(await lap(1, n));
+    const perToken = Math.max(1, Math.round(datagrams / n));
+    const floor: number[] = [];
+    for (let i = 0; i < 3; i++) floor.push(await lap(n, perToken));
+    return { processes: n, hopMs: round(median(lapMs) / n, 4), floorMs: round(median(floor), 1), datagrams: perToken * n };
+  } finally {
+    home.close();
+    for (const c of children) c.kill();
+  }
+}
+
+/** Sends `tokens` datagrams into the ring, spread evenly, each living `hops` hops; resolves when all are home. */
+function relay(home: Socket, ports: readonly number[], tokens: number, hops: number): Promise<void> {
+  return new Promise((resolve) => {
+    let back = 0;
+    const onMessage = () => {
+      back += 1;
+      if (back === tokens) {
+        home.off('message', onMessage);
+        resolve();
+      }
+    };
+    home.on('message', onMessage);
+    for (let k = 0; k < tokens; k++) {
+      const b = Buffer.alloc(32);
+      b.writeUInt32LE(hops, 0);
+      home.send(b, ports[Math.floor((k * ports.length) / tokens)]!, '127.0.0.1');
+    }
+  });
+}
+
+async function nextLine(lines: AsyncIterator<string>): Promise<string> {
+  const { value, done } = await lines.next();
+  if (done) throw new Error('a relay process exited before it was ready');
+  return value as string;
+}
