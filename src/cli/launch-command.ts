@@ -88,7 +88,7 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     processes,
     ...(kill ? { kill, onKill: (id: number, atMs: number) => log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`) } : {}),
     readyTimeoutMs: 20_000,
-    onPhase: (phase, id, atMs) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`),
+    ...(argv.json ? {} : { onPhase: (phase: number, id: number, atMs: number) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`) }),
     ...(argv.trace ? { traceFile: (id: number | string) => traceFileFor(argv.trace as string, id) } : {}),
   });
   if (argv.trace) await mergeTraces(argv.trace, ids);

@@ -118,6 +118,8 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       ...settings,
       placements: group.map(placementOf),
       ...(opts.traceFile ? { trace: group.length === 1 ? opts.traceFile(m.id) : opts.traceFile(ID_PLACEHOLDER) } : {}),
+      // Nobody shows progress: spare every node a pipe write, and the launcher a wake-up, per phase.
+      ...(opts.onPhase ? {} : { phaseEvents: false }),
     };
     sample.spawnedAt = performance.now();
     const child = spawn(process.execPath, [...v8FlagsFor(group.length), childPath], { stdio: ['pipe', 'pipe', 'pipe'] });

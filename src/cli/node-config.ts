@@ -21,10 +21,12 @@ export interface NodeConfig {
   readonly keyFile?: string;
   /** Trace file name; `{id}` in it stands for the node id (needed when several nodes share a process). */
   readonly trace?: string;
+  /** Report phase changes (default true); the launcher turns them off when it shows no progress, sparing a pipe write per phase. */
+  readonly phaseEvents?: boolean;
 }
 
 /** The link and fault settings every node of a launched ring shares. */
-export type NodeSettings = Omit<NodeConfig, 'placements' | 'trace'>;
+export type NodeSettings = Omit<NodeConfig, 'placements' | 'trace' | 'phaseEvents'>;
 
 /**
  * Validates a NodeConfig that arrived as JSON (from the launcher, or a person driving the child
@@ -56,10 +58,12 @@ export function checkNodeConfig(value: unknown): NodeConfig {
   for (const k of ['keyFile', 'trace'] as const) {
     if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(`node config: "${k}" must be a file name`);
   }
+  if (c.phaseEvents !== undefined && typeof c.phaseEvents !== 'boolean') throw new ConfigError('node config: "phaseEvents" must be true or false');
   return {
     placements,
     link,
     timeoutMs,
+    ...(c.phaseEvents === false ? { phaseEvents: false } : {}),
     ...(faults ? { faults } : {}),
     ...(c.keyFile !== undefined ? { keyFile: c.keyFile as string } : {}),
     ...(c.trace !== undefined ? { trace: c.trace as string } : {}),

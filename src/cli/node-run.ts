@@ -58,10 +58,12 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
     const who = several ? `node ${id}: ` : '';
     const traceOut = config.trace !== undefined ? TraceWriter.open(config.trace.replaceAll('{id}', String(id))) : undefined;
     if (traceOut) traces.push(traceOut);
-    node.on('phase', (phase, atMs) => {
-      emit({ event: 'phase', id, phase, atMs });
-      say(`${who}phase ${phase} at ${atMs.toFixed(1)} ms`);
-    });
+    if (config.phaseEvents !== false) {
+      node.on('phase', (phase, atMs) => {
+        emit({ event: 'phase', id, phase, atMs });
+        say(`${who}phase ${phase} at ${atMs.toFixed(1)} ms`);
+      });
+    }
     node.on('decide', (leader, isLeader, atMs) => {
       emit({ event: 'decide', id, leader, isLeader, atMs });
       say(`${who}${isLeader ? `I am the leader (${leader}), at ${atMs.toFixed(1)} ms` : `leader is ${leader}, at ${atMs.toFixed(1)} ms`}`);
