@@ -121,3 +121,16 @@ test('cli: bad --kill and --processes are refused', async (t) => {
   await rejects(t, ['launch', '-n', '4', '--processes', '0'], /--processes must be a positive integer/);
   await rejects(t, ['launch', '-n', '600'], /add --processes K/);
 });
+
+test('cli: a reader that closes the pipe early (| head) ends the command quietly, without a stack trace', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { cliPath } = await import('./helpers/cli.js');
+  const child = spawn(process.execPath, [cliPath, 'sim', '-n', '3000', '--seed', '1', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Like `head -c 100`: read a little, then close our end.
+  child.stdout!.once('data', () => child.stdout!.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  t.is(stderr, '');
+  t.is(code, 0);
+});

@@ -16,6 +16,12 @@ const COMMANDS: Record<string, () => Promise<unknown>> = {
   trace: async () => (await import('./trace-command.js')).traceCommand,
 };
 
+// A reader that stops early (`hs-ring sim --json | head`) closes the pipe: end quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const args = hideBin(process.argv);
 const named = args[0] !== undefined && Object.hasOwn(COMMANDS, args[0]) ? [args[0]] : Object.keys(COMMANDS);
 
