@@ -343,6 +343,11 @@ export class Endpoint {
     const ack = side.receiver.ack();
     const frame: Frame = data ? { side: d, session: this.options.session, ack, data } : { side: d, session: this.options.session, ack };
     side.ackOwed = false;
+    if (side.ackTimerSet) {
+      // The ack rides on this frame: a timer left to fire would only wake the process for nothing.
+      side.ackTimerSet = false;
+      this.out.push({ type: 'cancelTimer', key: d === 'left' ? 'ack-left' : 'ack-right' });
+    }
     if (!data) this.stats.datagrams.pureAcks += 1;
     this.stats.datagrams.sent += 1;
     const key = this.options.key;
