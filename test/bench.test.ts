@@ -37,6 +37,10 @@ test('bench --quick --json --out: every part runs, elections are correct, result
     t.true(res.latency![0]!.relay.hopMs > 0 && res.latency![0]!.relay.floorMs > 0);
     t.true(res.latency![0]!.relay.datagrams >= res.latency![0]!.n);
     t.is(res.scale!.udp[0]!.outcome, 'elected');
+    // Each simulated size once over ideal channels (datagrams = messages), once over the full link.
+    t.deepEqual(res.scale!.sim.map((s) => s.link), ['ideal', 'full']);
+    t.is(res.scale!.sim[0]!.datagrams, res.scale!.sim[0]!.algorithmMessages);
+    t.true(res.scale!.sim[1]!.datagrams > res.scale!.sim[1]!.algorithmMessages);
     const memory = res.memory![0]!;
     t.is(memory.outcome, 'elected');
     // Both units, so the 60 MB target (10^6 bytes) is not read against MiB (2^20 bytes).

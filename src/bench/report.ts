@@ -40,11 +40,12 @@ export function formatBench(r: BenchResults): string {
     );
   }
   if (r.scale) {
-    out.push('', 'Scale: simulator');
+    out.push('', 'Scale: simulator, random ids (ideal: cores over exactly-once channels; full link: frames, acks, retransmission, timers)');
     out.push(table(
-      ['n', 'messages', 'events', 'wall ms', 'msgs/s', 'events/s', 'peak heap MiB', 'peak RSS MiB', 'heap B/node'],
-      r.scale.sim.map((s) => [s.n, s.algorithmMessages, s.events, s.wallMs, s.messagesPerSecond, s.eventsPerSecond, s.peakHeapMiB, s.peakRssMiB, s.heapBytesPerNode]),
+      ['n', 'channels', 'messages', 'datagrams', 'events', 'wall ms', 'msgs/s', 'events/s', 'peak heap MiB', 'peak RSS MiB', 'heap B/node'],
+      r.scale.sim.map((s) => [s.n, s.link === 'ideal' ? 'ideal' : 'full link', s.algorithmMessages, s.datagrams, s.events, s.wallMs, s.messagesPerSecond, s.eventsPerSecond, s.peakHeapMiB, s.peakRssMiB, s.heapBytesPerNode]),
     ));
+    out.push('(message counts may differ a little between the two: acks and jitter draw on the same seeded scheduler, so the interleaving differs)');
     out.push('', 'Scale: many nodes per process over UDP');
     out.push(table(
       ['nodes', 'processes', 'outcome', 'election ms', 'messages', 'datagrams', 'retx', 'RSS/process MiB', 'RSS/node KiB'],

@@ -1,5 +1,6 @@
 import { summarize } from '../cli/summary.js';
 import { randomIds } from '../config/ids.js';
+import type { LinkMode } from '../sim/link-mode.js';
 import { RELIABLE } from '../sim/network-model.js';
 import { simulate } from '../sim/simulator.js';
 import { spawnRing } from './procs.js';
@@ -24,7 +25,11 @@ export const QUICK_SCALE: ScalePlan = { simSizes: [1_000], udp: [{ nodes: 32, pr
 
 export interface SimScaleRow {
   readonly n: number;
+  /** `ideal`: the cores over exactly-once channels; `full`: every node behind the reliable link (frames, acks, timers). */
+  readonly link: LinkMode;
   readonly algorithmMessages: number;
+  /** What the network carried: equal to the algorithm messages over ideal channels. */
+  readonly datagrams: number;
   readonly events: number;
   readonly wallMs: number;
   readonly messagesPerSecond: number;
@@ -49,49 +54,68 @@ export interface UdpScaleRow {
   readonly rssPerNodeKiB: number | null;
 }
 
-/** Big simulated rings: wall time, throughput and memory of the simulator itself. */
+/** Events between progress lines of one simulated run; a full-link run of 10^5 has some 18 million. */
+const PROGRESS_EVENTS = 2_000_000;
+
+/**
+ * Big simulated rings: wall time, throughput and memory of the simulator itself, for each size
+ * over ideal channels and then over the full link (same ids and seed). The full link at 10^5
+ * takes minutes; it reports progress as it goes.
+ */
 export function runSimScale(sizes: readonly number[], progress: Progress): SimScaleRow[] {
-  return sizes.map((n) => {
-    const ids = randomIds(n, 1);
-    const heap0 = process.memoryUsage().heapUsed;
-    let peakHeap = heap0;
-    let peakRss = process.memoryUsage().rss;
-    const sample = () => {
-      const m = process.memoryUsage();
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-      peakRss = Math.max(peakRss, m.rss);
-    };
-    const t0 = performance.now();
-    const r = simulate({
-      ids,
-      seed: 1,
-      network: RELIABLE,
-      progress: {
-        everyEvents: 200_000,
-        report: (p) => {
-          sample();
-          if (p.events % 2_000_000 === 0) progress(`scale: sim n = ${n}: ${p.events} events, ${p.decided} decided`);
-        },
+  return sizes.flatMap((n) => MODES.map((link) => simScaleRow(n, link, progress)));
+}
+
+/** Ideal first: it is the quick one, and the table reads from the model to the real link. */
+const MODES: readonly LinkMode[] = ['ideal', 'full'];
+
+function simScaleRow(n: number, link: LinkMode, progress: Progress): SimScaleRow {
+  const ids = randomIds(n, 1);
+  const heap0 = process.memoryUsage().heapUsed;
+  let peakHeap = heap0;
+  let peakRss = process.memoryUsage().rss;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakRss = Math.max(peakRss, m.rss);
+  };
+  const label = `scale: sim n = ${n}, ${link === 'ideal' ? 'ideal channels' : 'full link'}`;
+  progress(`${label}: starting`);
+  const t0 = performance.now();
+  const r = simulate({
+    ids,
+    seed: 1,
+    network: RELIABLE,
+    linkMode: link,
+    progress: {
+      everyEvents: 200_000,
+      report: (p) => {
+        sample();
+        if (p.events % PROGRESS_EVENTS === 0) {
+          progress(`${label}: ${p.events} events, virtual ${(p.virtualMs / 1000).toFixed(1)} s, ${p.decided}/${n} decided`);
+        }
       },
-    });
-    const wallMs = performance.now() - t0;
-    sample();
-    const s = summarize(ids, 1, r.results, { electionMs: r.electionMs, elapsedMs: r.elapsedMs });
-    if (s.outcome !== 'elected') throw new Error(`simulated election of ${n} ended ${s.outcome}`);
-    progress(`scale: sim n = ${n} in ${(wallMs / 1000).toFixed(1)} s`);
-    return {
-      n,
-      algorithmMessages: s.messages.total,
-      events: r.events,
-      wallMs: round(wallMs, 0),
-      messagesPerSecond: Math.round(s.messages.total / (wallMs / 1000)),
-      eventsPerSecond: Math.round(r.events / (wallMs / 1000)),
-      peakHeapMiB: round(peakHeap / 2 ** 20, 1),
-      peakRssMiB: round(peakRss / 2 ** 20, 1),
-      heapBytesPerNode: Math.round((peakHeap - heap0) / n),
-      virtualElectionMs: r.electionMs === null ? null : round(r.electionMs, 1),
-    };
+    },
   });
+  const wallMs = performance.now() - t0;
+  sample();
+  const s = summarize(ids, 1, r.results, { electionMs: r.electionMs, elapsedMs: r.elapsedMs });
+  if (s.outcome !== 'elected') throw new Error(`simulated election of ${n} (${link}) ended ${s.outcome}`);
+  progress(`${label}: ${(wallMs / 1000).toFixed(1)} s, ${s.messages.total} algorithm messages`);
+  return {
+    n,
+    link,
+    algorithmMessages: s.messages.total,
+    datagrams: s.datagrams.sent,
+    events: r.events,
+    wallMs: round(wallMs, 0),
+    messagesPerSecond: Math.round(s.messages.total / (wallMs / 1000)),
+    eventsPerSecond: Math.round(r.events / (wallMs / 1000)),
+    peakHeapMiB: round(peakHeap / 2 ** 20, 1),
+    peakRssMiB: round(peakRss / 2 ** 20, 1),
+    heapBytesPerNode: Math.round((peakHeap - heap0) / n),
+    virtualElectionMs: r.electionMs === null ? null : round(r.electionMs, 1),
+  };
 }
 
 /** Many nodes per process over real UDP on loopback (one socket per node). */

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Argv } from 'yargs';
@@ -6,18 +5,19 @@ import type { TraceEvent } from '../core/trace.js';
 import { lcrMessageBound } from '../core/lcr.js';
 import { parseIdList, randomIds } from '../config/ids.js';
 import { ConfigError, EXIT } from '../errors.js';
+import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { type LinkFlags, linkConfigFromFlags, withLinkTuning } from './link-options.js';
 import { ALGORITHMS, type Algorithm, coreFor } from '../sim/algorithms.js';
 import { parseDelayRange } from '../config/delay.js';
+import { LINK_MODES, type LinkMode, idealNetworkProblem } from '../sim/link-mode.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from '../sim/network-model.js';
 import { ORDERS, type Order, arrange } from '../sim/orders.js';
 import { simulate } from '../sim/simulator.js';
 import { formatSummary, summarize } from './summary.js';
+import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
-/** Above this many nodes the run is long enough that a larger young generation pays off. */
+/** Above this many nodes a full-link run is long enough that a larger young generation pays off. */
 const BIG_RING = 20_000;
-/** Young-generation size for big rings, MB: short-lived frames then die before promotion. */
-const SEMI_SPACE_MB = 64;
 /** Results per node go into --json only up to this ring size. */
 const MAX_JSON_NODES = 4096;
 const second = 1000;
@@ -28,10 +28,18 @@ export const simCommand = {
   builder: (y: Argv) =>
     withLinkTuning(y)
       .usage(
-        'Run the election on n simulated nodes: the same core and reliable link as `node`, over a\n' +
-          'deterministic discrete-event network. The seed fixes the ids, every delivery order, loss,\n' +
-          'duplicate and retry, so a run replays exactly.\n\n' +
+        'Run the election on n simulated nodes over a deterministic discrete-event network. The seed\n' +
+          'fixes the ids, every delivery order, loss, duplicate and retry, so a run replays exactly.\n\n' +
+          'Channels (--link):\n' +
+          '- full (default): every node is the same core and reliable link as `node`; each message is an ' +
+          'encoded frame with acks, retransmission and timers. Faults (--loss, --dup) apply, and datagrams, ' +
+          'retransmissions and acks are counted. A ring of 100,000 takes minutes.\n' +
+          '- ideal: exactly-once channels, the model the HS analysis assumes. The cores alone, each message ' +
+          'delivered once after the same seeded delays (FIFO per link unless --reorder); no frames, acks, ' +
+          'retransmissions or timers, so datagrams = algorithm messages. --loss and --dup are refused. ' +
+          'A ring of 100,000 takes seconds.\n\n' +
           '  hs-ring sim -n 1000 --seed 3\n' +
+          '  hs-ring sim -n 100000 --seed 1 --link ideal\n' +
           '  hs-ring sim -n 64 --loss 0.2 --dup 0.05 --reorder --delay 0-20\n' +
           '  hs-ring sim -n 1024 --algorithm lcr --order descending\n' +
           '  hs-ring sim --replay 1234:5:0     the case a failing property printed\n\n' +
@@ -42,6 +50,11 @@ export const simCommand = {
       .option('seed', { type: 'number', describe: 'Seed for ids and schedule (default: random, printed)' })
       .option('order', { choices: ORDERS, describe: 'Place the ids: random, or an adversarial order' })
       .option('algorithm', { choices: ALGORITHMS, default: 'hs' as Algorithm, describe: 'Hirschberg–Sinclair, or the LCR baseline' })
+      .option('link', {
+        choices: LINK_MODES,
+        default: 'full' as LinkMode,
+        describe: 'Channels: full reliable link per node (frames, acks, retries), or ideal exactly-once (see above)',
+      })
       .option('loss', { type: 'number', default: 0, describe: 'Probability a datagram is lost, [0, 1)', group: 'Network:' })
       .option('dup', { type: 'number', default: 0, describe: 'Probability a datagram is delivered twice', group: 'Network:' })
       .option('reorder', { type: 'boolean', default: false, describe: 'Let datagrams overtake each other on a link', group: 'Network:' })
@@ -60,6 +73,7 @@ interface SimArgs extends LinkFlags {
   seed?: number;
   order?: Order;
   algorithm: Algorithm;
+  link: LinkMode;
   loss: number;
   dup: number;
   reorder: boolean;
@@ -82,16 +96,22 @@ interface Plan {
 
 async function runSimCommand(argv: SimArgs): Promise<void> {
   const plan = argv.replay !== undefined ? await replayPlan(argv) : planFrom(argv);
-  if (plan.ids.length > BIG_RING && reexecWithBiggerYoungGeneration()) return;
+  const ideal = argv.link === 'ideal';
+  if (ideal) checkIdealFlags(argv, plan.network);
+  // Ideal channels leave nothing in flight for the collector to copy: the default young generation suits them.
+  if (!ideal && plan.ids.length > BIG_RING && reexecWithBiggerYoungGeneration()) return;
   const link = linkConfigFromFlags(argv);
   const log = (line: string) => {
     if (!argv.json) process.stdout.write(line + '\n');
   };
   const n = plan.ids.length;
   const m = plan.network;
+  const order = m.fifo ? 'global FIFO' : m.reorder ? 'reordering' : 'FIFO per link';
   log(
-    `sim: ring of ${n}, ${plan.algorithm}, ids ${plan.order}, seed ${plan.seed}; network: loss ${m.loss}, dup ${m.duplicate}, ` +
-      `delay ${m.delayMs[0]}-${m.delayMs[1]} ms, ${m.fifo ? 'global FIFO' : m.reorder ? 'reordering' : 'FIFO per link'}`,
+    `sim: ring of ${n}, ${plan.algorithm}, ids ${plan.order}, seed ${plan.seed}; ` +
+      (ideal
+        ? `ideal exactly-once channels (no frames, acks, retransmissions or timers); delay ${m.delayMs[0]}-${m.delayMs[1]} ms, ${order}`
+        : `full reliable link; network: loss ${m.loss}, dup ${m.duplicate}, delay ${m.delayMs[0]}-${m.delayMs[1]} ms, ${order}`),
   );
 
   const trace = argv.trace ? openTrace(argv.trace, plan) : undefined;
@@ -102,6 +122,7 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
     ids: plan.ids,
     seed: plan.seed,
     network: m,
+    linkMode: argv.link,
     link,
     ...(core ? { core } : {}),
     ...(trace ? { onTrace: trace.write } : {}),
@@ -117,7 +138,7 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
               lastReport = now;
               process.stderr.write(
                 `  … virtual ${(p.virtualMs / second).toFixed(1)} s, ${p.algorithmMessages} algorithm messages, ` +
-                  `${p.decided}/${n} decided, ${p.datagramsInFlight} datagrams in flight\n`,
+                  `${p.decided}/${n} decided, ${p.datagramsInFlight} ${ideal ? 'messages' : 'datagrams'} in flight\n`,
               );
             },
           },
@@ -130,8 +151,10 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
   const clean = run.inFlight.datagrams === 0 && run.inFlight.unacknowledged === 0 && !run.timedOut;
   const bound = plan.algorithm === 'lcr' ? lcrMessageBound(n) : summary.messages.bound;
   const inFlight = clean
-    ? 'in flight at the end: nothing (every datagram delivered or lost, every message acknowledged or abandoned)'
-    : `in flight at the end: ${run.inFlight.datagrams} datagrams, ${run.inFlight.unacknowledged} unacknowledged messages` +
+    ? ideal
+      ? 'in flight at the end: nothing (every message delivered exactly once)'
+      : 'in flight at the end: nothing (every datagram delivered or lost, every message acknowledged or abandoned)'
+    : `in flight at the end: ${run.inFlight.datagrams} ${ideal ? 'messages' : `datagrams, ${run.inFlight.unacknowledged} unacknowledged messages`}` +
       (run.timedOut ? ` (time limit ${argv['time-limit'] ?? 'default'} reached)` : '');
   if (argv.json) {
     process.stdout.write(
@@ -139,6 +162,7 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
         ...summary,
         algorithm: plan.algorithm,
         order: plan.order,
+        link: argv.link,
         network: m,
         algorithmBound: { formula: plan.algorithm === 'lcr' ? 'n(n+1)/2+n' : '8n(1+ceil(log2 n))+n', bound, withinBound: summary.messages.total <= bound },
         inFlight: { ...run.inFlight, clean },
@@ -154,10 +178,13 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
           `(${((100 * summary.messages.total) / bound).toFixed(1)}% of it; the HS bound above is for comparison)`,
       );
     }
+    if (ideal) log('ideal channels: each datagram above is one algorithm message, delivered once; acks and retransmissions do not exist');
     log(inFlight);
     log(
-      `simulated: ${run.events} events, network lost ${run.network.lost} and duplicated ${run.network.duplicated} datagrams, ` +
-        `${run.network.toExited} reached exited nodes; ${(wallMs / second).toFixed(2)} s wall`,
+      ideal
+        ? `simulated: ${run.events} events (starts and deliveries); ${(wallMs / second).toFixed(2)} s wall`
+        : `simulated: ${run.events} events, network lost ${run.network.lost} and duplicated ${run.network.duplicated} datagrams, ` +
+            `${run.network.toExited} reached exited nodes; ${(wallMs / second).toFixed(2)} s wall`,
     );
     if (argv.trace) log(`trace written to ${argv.trace}`);
   }
@@ -205,6 +232,25 @@ async function replayPlan(argv: SimArgs): Promise<Plan> {
   return { ids: arrange(c.ids, c.order), seed: c.seed, algorithm: c.algorithm, order: c.order, network: c.network };
 }
 
+/**
+ * Ideal channels cannot lose or duplicate, and have no link to tune: a flag asking for either
+ * is a mistake, not something to ignore silently.
+ */
+function checkIdealFlags(argv: SimArgs, network: NetworkModel): void {
+  const problem = idealNetworkProblem(network);
+  if (problem) throw new ConfigError(`--link ideal: ${problem}`);
+  const tuned = (
+    [
+      ['rto', argv.rto !== DEFAULT_LINK_CONFIG.initialRtoMs],
+      ['ack-delay', argv['ack-delay'] !== DEFAULT_LINK_CONFIG.ackDelayMs],
+      ['linger', argv.linger !== DEFAULT_LINK_CONFIG.lingerMs],
+    ] as const
+  ).filter(([, set]) => set);
+  if (tuned.length > 0) {
+    throw new ConfigError(`--link ideal has no acks, retransmissions or linger; --${tuned.map(([f]) => f).join(', --')} tune only --link full`);
+  }
+}
+
 function networkFrom(argv: SimArgs): NetworkModel {
   const delayMs = parseDelayRange(argv.delay);
   if (!delayMs) throw new ConfigError(`--delay: "${argv.delay}" is not MIN-MAX milliseconds with MIN <= MAX`);
@@ -239,20 +285,4 @@ function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; 
       closeSync(fd);
     },
   };
-}
-
-/**
- * Runs this same command again in a child Node with a larger young generation, unless this is
- * that child. V8 reads the size only at start-up; on a 100,000-node ring it cuts the run time by
- * about 40%, since frames and messages then die young instead of being promoted. True if the
- * child ran (its exit code is ours).
- */
-function reexecWithBiggerYoungGeneration(): boolean {
-  if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) return false;
-  const child = spawnSync(process.execPath, [`--max-semi-space-size=${SEMI_SPACE_MB}`, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  if (child.error) return false;
-  process.exitCode = child.status ?? EXIT.internal;
-  return true;
 }

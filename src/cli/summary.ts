@@ -42,7 +42,9 @@ export function summarize(
   results: readonly NodeResult[],
   times: { electionMs: number | null; elapsedMs: number },
 ): RingSummary {
-  const maxId = Math.max(...ids);
+  // Loops rather than Math.max(...xs): a spread of a million arguments overflows the stack.
+  let maxId = -Infinity;
+  for (const id of ids) if (id > maxId) maxId = id;
   const named = new Set(results.map((r) => r.leader));
   const agreed = results.length === ids.length && named.size === 1 && !named.has(null);
   const leader = agreed ? (results[0]?.leader ?? null) : null;
@@ -53,8 +55,15 @@ export function summarize(
   const messagesTotal = total(perKind);
   const bound = messageBound(ids.length);
   const sum = (f: (r: NodeResult) => number) => results.reduce((s, r) => s + f(r), 0);
-  const maxPhase = Math.max(0, ...results.map((r) => r.phases));
-  const phases = Array.from({ length: maxPhase }, (_, k) => results.filter((r) => r.phases > k).length);
+  // How many nodes started phase k = how many reached at least k + 1 phases: a histogram of
+  // phase counts, summed from the top (one pass over the results, not one per phase).
+  const reached: number[] = [];
+  for (const r of results) reached[r.phases] = (reached[r.phases] ?? 0) + 1;
+  const phases = new Array<number>(Math.max(0, reached.length - 1)).fill(0);
+  for (let k = phases.length - 1, atLeast = 0; k >= 0; k--) {
+    atLeast += reached[k + 1] ?? 0;
+    phases[k] = atLeast;
+  }
   const stalled = results.some((r) => r.outcome !== 'ok') || results.length < ids.length;
   const wrong = (named.size > 1 && !named.has(null)) || leaders > 1 || (leader !== null && leader !== maxId);
   return {

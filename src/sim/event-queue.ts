@@ -1,122 +1,232 @@
+import { BucketOrder } from './bucket-order.js';
+import { SlotHeap, grow } from './slot-heap.js';
+
+/** Buckets in the calendar window; a power of two, so a bucket's ring position is a bit mask. */
+const BUCKETS = 4096;
+const MASK = BUCKETS - 1;
+/** Numbers per stored event: time, tie-break, and the caller's six fields. */
+const STRIDE = 8;
+/** Events per chunk of a bucket's storage. */
+const CHUNK = 32;
+const NONE = -1;
+
 /**
- * The simulator's pending events: a binary min-heap ordered by virtual time, then by `order`, a
- * tie-break the scheduler chooses (random, or the queue count for FIFO).
+ * A bucket width for events mostly due within `maxDelayMs` of now: the window then spans four
+ * delays, and on a 100,000-node ring the busiest bucket holds a few hundred events.
+ */
+export function bucketWidthFor(maxDelayMs: number): number {
+  return Math.max(maxDelayMs, 1) / (BUCKETS / 4);
+}
+
+/**
+ * The simulator's pending events, popped in order of virtual time, then of `order`, a tie-break
+ * the scheduler chooses (random, or the queue count for FIFO). An event is its time, its
+ * tie-break and six numbers of the caller's (node, kind, a packed message...): no objects.
  *
- * Events live in numbered slots held in typed arrays, and the heap orders slot numbers: with a
- * hundred thousand nodes the heap is large, and comparing keys in contiguous arrays instead of
- * through one object per event is what keeps a pop cheap. A popped slot is reused.
+ * One heap of all pending events was the simulator's bottleneck on big rings: a hundred thousand
+ * nodes keep some 200,000 events pending, every pop walked a heap far larger than the CPU caches,
+ * and every event's fields were scattered over several arrays. So this is a calendar queue
+ * (Brown, CACM 31(10), 1988). Time is cut into buckets of `bucketWidthMs`; each bucket of the
+ * window (the current one and BUCKETS - 1 after it) keeps its events one after another, in
+ * chunks of one shared array, unsorted. When a bucket's turn comes it is sorted once, in cache
+ * (BucketOrder), and popped in order; an event pushed into the current bucket while it is being
+ * popped (only with delays shorter than a bucket) joins a small heap (`late`) merged with it.
+ * Events beyond the window (mostly the full link's retransmission and linger timers) wait in
+ * `far`. Every event of the current bucket is earlier than every event elsewhere, so the pop
+ * order is exactly the total order by (time, order), whatever the width: the width sets the speed.
  */
 export class EventQueue {
-  private heap = new Int32Array(1024);
+  /** Where the last popped event is stored; it stays there until the next pop (see field()). */
+  private popped = 0;
+  private readonly perMs: number;
+  /** Absolute index of the current bucket, the one being popped. */
+  private current = 0;
   private length = 0;
-  private at = new Float64Array(1024);
-  private order = new Float64Array(1024);
-  private kinds = new Uint8Array(1024);
-  private nodes = new Int32Array(1024);
-  private args = new Int32Array(1024);
-  private payloads: (Uint8Array | undefined)[] = [];
-  private readonly free: number[] = [];
-  private slots = 0;
+  /** Event storage: chunks of CHUNK events of STRIDE numbers; an event's index is chunk * CHUNK + place. */
+  private arena = new Float64Array(64 * CHUNK * STRIDE);
+  private chunkNext = new Int32Array(64);
+  private freeChunks = new Int32Array(64);
+  private freeChunkCount = 0;
+  private chunks = 0;
+  /** Per ring position: first and last chunk of the bucket's events, and how many it has. */
+  private readonly headChunk = new Int32Array(BUCKETS).fill(NONE);
+  private readonly tailChunk = new Int32Array(BUCKETS).fill(NONE);
+  private readonly counts = new Int32Array(BUCKETS);
+  /**
+   * One bit per bucket with events, so moving on skips empty buckets 32 at a time: late in a big
+   * election a handful of messages cross a window of thousands of buckets, over and over.
+   */
+  private readonly occupied = new Int32Array(BUCKETS / 32);
+  /** Events in buckets after the current one. */
+  private bucketed = 0;
+  /** The current bucket's events in order, and those pushed into it since it was sorted. */
+  private readonly sorted = new BucketOrder();
+  private readonly late = new SlotHeap();
+  private readonly far = new SlotHeap();
+  private farStore = new Float64Array(64 * STRIDE);
+  private farFree = new Int32Array(64);
+  private farFreeCount = 0;
+  private farSlots = 0;
+
+  /**
+   * `bucketWidthMs`: fastest when a bucket holds some tens to hundreds of events at the busiest
+   * time and the window of BUCKETS buckets spans the usual delays (see bucketWidthFor).
+   */
+  constructor(bucketWidthMs = 1) {
+    if (!(bucketWidthMs > 0 && Number.isFinite(bucketWidthMs))) throw new RangeError(`bucket width ${bucketWidthMs} must be a positive number of ms`);
+    this.perMs = 1 / bucketWidthMs;
+  }
 
   get size(): number {
     return this.length;
   }
 
-  /** Queues an event and returns its slot. */
-  push(at: number, order: number, kind: number, node: number, arg: number, payload: Uint8Array | undefined): number {
-    const slot = this.free.length > 0 ? this.free.pop()! : this.newSlot();
-    this.at[slot] = at;
-    this.order[slot] = order;
-    this.kinds[slot] = kind;
-    this.nodes[slot] = node;
-    this.args[slot] = arg;
-    this.payloads[slot] = payload;
-    if (this.length === this.heap.length) this.heap = grow(this.heap);
-    const h = this.heap;
-    let i = this.length++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = h[parent]!;
-      if (this.before(p, slot)) break;
-      h[i] = p;
-      i = parent;
+  /** Queues an event due at `at` with tie-break `order` and up to six numbers of the caller's. */
+  push(at: number, order: number, f0: number, f1 = 0, f2 = 0, f3 = 0, f4 = 0, f5 = 0): void {
+    this.length += 1;
+    const k = Math.floor(at * this.perMs);
+    if (k <= this.current) {
+      // Due in the bucket being popped (or, for a caller going back in time, earlier).
+      const e = this.append(this.current & MASK, at, order, f0, f1, f2, f3, f4, f5);
+      this.late.push(at, order, e);
+    } else if (k < this.current + BUCKETS) {
+      // `& MASK` is k mod BUCKETS for any k below 2^53: ToInt32 wraps modulo 2^32.
+      this.append(k & MASK, at, order, f0, f1, f2, f3, f4, f5);
+      this.bucketed += 1;
+    } else {
+      const s = this.farSlot();
+      write(this.farStore, s * STRIDE, at, order, f0, f1, f2, f3, f4, f5);
+      this.far.push(at, order, s);
     }
-    h[i] = slot;
-    return slot;
-  }
-
-  /** Time of the earliest event; Infinity when empty. */
-  peekAt(): number {
-    return this.length === 0 ? Infinity : this.at[this.heap[0]!]!;
   }
 
   /**
-   * Removes the earliest event and returns its slot, valid until the next push. Read it with
-   * the accessors below.
+   * Removes the earliest event and returns its time (its fields: field()); but if that time is
+   * after `limit`, returns Infinity and leaves the event queued. The queue must not be empty.
    */
-  pop(): number {
-    const h = this.heap;
-    const top = h[0]!;
-    const n = --this.length;
-    if (n > 0) {
-      const last = h[n]!;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && this.before(h[r]!, h[l]!) ? r : l;
-        const child = h[c]!;
-        if (this.before(last, child)) break;
-        h[i] = child;
-        i = c;
+  pop(limit = Infinity): number {
+    if (this.length === 0) throw new RangeError('pop from an empty event queue');
+    const sorted = this.sorted;
+    const late = this.late;
+    if (sorted.done() && late.size === 0) this.advance();
+    let e: number;
+    if (late.size > 0 && (sorted.done() || late.before(sorted.nextAt(), sorted.nextOrder()))) {
+      if (late.minAt() > limit) return Infinity;
+      e = late.pop();
+    } else {
+      if (sorted.nextAt() > limit) return Infinity;
+      e = sorted.take();
+    }
+    this.popped = e;
+    this.length -= 1;
+    return this.arena[e * STRIDE]!;
+  }
+
+  /**
+   * Field `f` (0..5) of the last popped event, until the next pop. Read in place: a bucket's
+   * storage is given back only when the queue moves on to the next bucket, inside a pop.
+   */
+  field(f: number): number {
+    return this.arena[this.popped * STRIDE + 2 + f]!;
+  }
+
+  /** Stores an event in the bucket at ring position `b` and returns its index in the arena. */
+  private append(b: number, at: number, order: number, f0: number, f1: number, f2: number, f3: number, f4: number, f5: number): number {
+    const count = this.counts[b]!;
+    const place = count % CHUNK;
+    let chunk: number;
+    if (place === 0) {
+      chunk = this.newChunk();
+      if (count === 0) {
+        this.headChunk[b] = chunk;
+        this.occupied[b >>> 5]! |= 1 << (b & 31);
+      } else this.chunkNext[this.tailChunk[b]!] = chunk;
+      this.tailChunk[b] = chunk;
+    } else chunk = this.tailChunk[b]!;
+    this.counts[b] = count + 1;
+    const e = chunk * CHUNK + place;
+    write(this.arena, e * STRIDE, at, order, f0, f1, f2, f3, f4, f5);
+    return e;
+  }
+
+  /** The current bucket is used up: free it, move to the next bucket with events, and sort it. */
+  private advance(): void {
+    while (this.sorted.done() && this.late.size === 0) {
+      this.release(this.current & MASK);
+      // Nothing left in the window: jump to the earliest far event's bucket instead of walking.
+      if (this.bucketed === 0) this.current = Math.max(this.current + 1, Math.floor(this.far.minAt() * this.perMs));
+      else this.current += this.distanceToNextOccupied();
+      const b = this.current & MASK;
+      const count = this.counts[b]!;
+      this.bucketed -= count;
+      this.sorted.load(this.arena, STRIDE, this.headChunk[b]!, this.chunkNext, CHUNK, count, this.current, this.perMs);
+      // The window moved on: far events now inside it go to their buckets (or to `late`).
+      const end = this.current + BUCKETS;
+      while (this.far.size > 0 && Math.floor(this.far.minAt() * this.perMs) < end) {
+        const f = this.far.pop();
+        const o = f * STRIDE;
+        const fs = this.farStore;
+        this.length -= 1;
+        this.push(fs[o]!, fs[o + 1]!, fs[o + 2]!, fs[o + 3]!, fs[o + 4]!, fs[o + 5]!, fs[o + 6]!, fs[o + 7]!);
+        if (this.farFreeCount === this.farFree.length) this.farFree = grow(this.farFree);
+        this.farFree[this.farFreeCount++] = f;
       }
-      h[i] = last;
     }
-    this.free.push(top);
-    return top;
   }
 
-  timeOf(slot: number): number {
-    return this.at[slot]!;
-  }
-  kindOf(slot: number): number {
-    return this.kinds[slot]!;
-  }
-  nodeOf(slot: number): number {
-    return this.nodes[slot]!;
-  }
-  argOf(slot: number): number {
-    return this.args[slot]!;
-  }
-  /** The slot's payload, released so the queue does not keep it alive. */
-  takePayload(slot: number): Uint8Array | undefined {
-    const p = this.payloads[slot];
-    this.payloads[slot] = undefined;
-    return p;
-  }
-
-  private before(a: number, b: number): boolean {
-    const ta = this.at[a]!;
-    const tb = this.at[b]!;
-    return ta < tb || (ta === tb && this.order[a]! <= this.order[b]!);
-  }
-
-  private newSlot(): number {
-    if (this.slots === this.at.length) {
-      this.at = grow(this.at);
-      this.order = grow(this.order);
-      this.kinds = grow(this.kinds);
-      this.nodes = grow(this.nodes);
-      this.args = grow(this.args);
+  /** Gives the chunks of the bucket at ring position `b` back, emptying it. */
+  private release(b: number): void {
+    let chunk = this.headChunk[b]!;
+    while (chunk !== NONE) {
+      if (this.freeChunkCount === this.freeChunks.length) this.freeChunks = grow(this.freeChunks);
+      this.freeChunks[this.freeChunkCount++] = chunk;
+      chunk = chunk === this.tailChunk[b] ? NONE : this.chunkNext[chunk]!;
     }
-    this.payloads.push(undefined);
-    return this.slots++;
+    this.headChunk[b] = NONE;
+    this.tailChunk[b] = NONE;
+    this.counts[b] = 0;
+    this.occupied[b >>> 5]! &= ~(1 << (b & 31));
+  }
+
+  /** How many buckets after the current one the next bucket with events is (some bucket has). */
+  private distanceToNextOccupied(): number {
+    const from = (this.current + 1) & MASK;
+    const words = BUCKETS / 32;
+    // The first word from bit `from` on; then whole words, round the ring and back to `from`'s word.
+    let w = from >>> 5;
+    let bits = this.occupied[w]! & (-1 << (from & 31));
+    for (let step = 0; bits === 0 && step < words; step++) {
+      w = (w + 1) % words;
+      bits = this.occupied[w]!;
+    }
+    // The lowest set bit: 31 - clz32 of the bit isolated.
+    const b = (w << 5) + (31 - Math.clz32(bits & -bits));
+    return ((b - this.current) & MASK) || BUCKETS;
+  }
+
+  private newChunk(): number {
+    if (this.freeChunkCount > 0) return this.freeChunks[--this.freeChunkCount]!;
+    if (this.chunks === this.chunkNext.length) {
+      this.chunkNext = grow(this.chunkNext);
+      this.arena = grow(this.arena);
+    }
+    return this.chunks++;
+  }
+
+  private farSlot(): number {
+    if (this.farFreeCount > 0) return this.farFree[--this.farFreeCount]!;
+    if ((this.farSlots + 1) * STRIDE > this.farStore.length) this.farStore = grow(this.farStore);
+    return this.farSlots++;
   }
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-  b.set(a);
-  return b;
+function write(s: Float64Array, o: number, at: number, order: number, f0: number, f1: number, f2: number, f3: number, f4: number, f5: number): void {
+  s[o] = at;
+  s[o + 1] = order;
+  s[o + 2] = f0;
+  s[o + 3] = f1;
+  s[o + 4] = f2;
+  s[o + 5] = f3;
+  s[o + 6] = f4;
+  s[o + 7] = f5;
 }

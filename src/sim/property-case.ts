@@ -20,15 +20,16 @@ export function simOptionsFor(c: SimCase): SimOptions {
   return { ids: arrange(c.ids, c.order), seed: c.seed, network: c.network, ...(core ? { core } : {}) };
 }
 
-/** The `hs-ring sim` command line that runs exactly this case. */
-export function simCommandFor(c: SimCase): string {
+/** The `hs-ring sim` command line that runs exactly this case (over ideal channels if `ideal`). */
+export function simCommandFor(c: SimCase, ideal = false): string {
   const m = c.network;
   return [
     'hs-ring sim',
+    ideal ? '--link ideal' : '',
     `--algorithm ${c.algorithm}`,
     `--ids ${arrange(c.ids, c.order).join(',')}`,
     `--seed ${c.seed}`,
-    `--loss ${m.loss} --dup ${m.duplicate}`,
+    ideal ? '' : `--loss ${m.loss} --dup ${m.duplicate}`,
     m.reorder ? '--reorder' : '',
     `--delay ${m.delayMs[0]}-${m.delayMs[1]}`,
     m.fifo ? '--fifo' : '',
@@ -77,6 +78,18 @@ export const simCaseArbitrary: fc.Arbitrary<SimCase> = fc.record({
   order: fc.constantFrom<Order>(...ORDERS),
   seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
   network: fc.oneof(reliable, faulty),
+});
+
+/**
+ * Cases for ideal exactly-once channels (linkMode 'ideal'): reliable networks only, and bigger
+ * rings, since a run costs only the algorithm's messages (1 to 64 nodes, sometimes up to 2048).
+ */
+export const idealCaseArbitrary: fc.Arbitrary<SimCase> = fc.record({
+  algorithm: fc.oneof({ weight: 3, arbitrary: fc.constant<Algorithm>('hs') }, { weight: 1, arbitrary: fc.constant<Algorithm>('lcr') }),
+  ids: fc.oneof({ weight: 6, arbitrary: ids(1, 64) }, { weight: 1, arbitrary: ids(65, 2048) }),
+  order: fc.constantFrom<Order>(...ORDERS),
+  seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  network: reliable,
 });
 
 /** The case fast-check generated for `seed` and `path` (as printed by a failing property). */

@@ -5,8 +5,11 @@ import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
 import { Endpoint, type Output, type SenderSides, type TimerKey } from '../link/endpoint.js';
 import type { NodeResult } from '../runtime/result.js';
 import { SeededRandom } from '../util/random.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue, bucketWidthFor } from './event-queue.js';
+import { simulateIdeal } from './ideal-simulator.js';
+import type { LinkMode } from './link-mode.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from './network-model.js';
+import { PayloadStore } from './payload-store.js';
 
 /** Everything that determines a run: the same options give the same result and trace. */
 export interface SimOptions {
@@ -15,8 +18,11 @@ export interface SimOptions {
   /** Seeds the scheduler (delays, ties, loss, duplication) and the retransmission jitter. */
   readonly seed: number;
   readonly network?: NetworkModel;
+  /** Full reliable link per node (default), or ideal exactly-once channels (no loss or duplication). */
+  readonly linkMode?: LinkMode;
   /** The election algorithm; Hirschberg–Sinclair by default. */
   readonly core?: CoreFactory;
+  /** Tuning of the full link; ideal channels have none. */
   readonly link?: LinkConfig;
   /** Receives every core step, in the order the steps happened. */
   readonly onTrace?: (event: TraceEvent) => void;
@@ -39,6 +45,8 @@ export interface SimProgress {
 export interface SimResult {
   readonly ids: readonly number[];
   readonly seed: number;
+  /** Which channels carried the messages; with `ideal`, datagrams are exactly algorithm messages. */
+  readonly linkMode: LinkMode;
   readonly results: NodeResult[];
   /** Virtual time of the last decision, or null if some node never decided. */
   readonly electionMs: number | null;
@@ -63,6 +71,14 @@ const enum Kind {
   Timer,
 }
 
+/** An event's fields in the queue: kind and node, then a datagram's sender and payload number, or a timer's key and generation. */
+const F_KIND = 0;
+const F_NODE = 1;
+const F_FROM = 2;
+const F_PAYLOAD = 3;
+const F_KEY = 2;
+const F_GEN = 3;
+
 const TIMER_KEYS: readonly TimerKey[] = ['retransmit-left', 'retransmit-right', 'ack-left', 'ack-right', 'linger'];
 const TIMER_INDEX: Record<TimerKey, number> = {
   'retransmit-left': 0,
@@ -80,10 +96,11 @@ const RIGHT: SenderSides = { left: false, right: true };
 /**
  * Runs one election over a simulated network in virtual time: the same Endpoint objects (core
  * and reliable link) as the UDP runtime, with the network and the clock replaced by a seeded
- * discrete-event scheduler. Synchronous and deterministic: the result depends only on `options`.
+ * discrete-event scheduler; or, with `linkMode: 'ideal'`, the cores alone over exactly-once
+ * channels (ideal-simulator.ts). Synchronous and deterministic: the result depends only on `options`.
  */
 export function simulate(options: SimOptions): SimResult {
-  return new Simulation(options).run();
+  return options.linkMode === 'ideal' ? simulateIdeal(options) : new Simulation(options).run();
 }
 
 class Simulation {
@@ -91,7 +108,7 @@ class Simulation {
   private readonly model: NetworkModel;
   private readonly link: LinkConfig;
   private readonly endpoints: Endpoint[];
-  private readonly queue = new EventQueue();
+  private readonly queue: EventQueue;
   private readonly rng: SeededRandom;
   /**
    * Timers, one slot per node and key (node * TIMERS + key). Endpoints re-set their
@@ -109,6 +126,8 @@ class Simulation {
   /** Latest delivery time per directed link (node * 2 + side), for per-link FIFO. */
   private readonly linkLastAt: Float64Array;
   private readonly timeLimitMs: number;
+  private readonly payloads = new PayloadStore();
+  private decisions = 0;
   private now = 0;
   private counter = 0;
   private inFlight = 0;
@@ -128,6 +147,7 @@ class Simulation {
     if (problem) throw new RangeError(problem);
     this.link = options.link ?? DEFAULT_LINK_CONFIG;
     this.rng = new SeededRandom(options.seed);
+    this.queue = new EventQueue(bucketWidthFor(this.model.delayMs[1]));
     // Jitter has its own stream, so a change in how the network draws does not shift every retry.
     const jitter = new SeededRandom((options.seed ^ 0x5bd1e995) >>> 0);
     const random = () => jitter.next();
@@ -153,25 +173,24 @@ class Simulation {
   }
 
   run(): SimResult {
-    for (let i = 0; i < this.n; i++) this.queue.push(0, this.nextOrder(), Kind.Start, i, 0, undefined);
+    for (let i = 0; i < this.n; i++) this.queue.push(0, this.nextOrder(), Kind.Start, i);
     const every = this.options.progress?.everyEvents ?? 0;
     const q = this.queue;
     let timedOut = false;
+    const limit = this.timeLimitMs;
     while (q.size > 0) {
-      if (q.peekAt() > this.timeLimitMs) {
+      const at = q.pop(limit);
+      if (at === Infinity) {
         timedOut = true;
         break;
       }
-      const slot = q.pop();
-      this.now = q.timeOf(slot);
-      const node = q.nodeOf(slot);
-      const arg = q.argOf(slot);
-      const kind = q.kindOf(slot);
-      const bytes = q.takePayload(slot);
+      this.now = at;
+      const node = q.field(F_NODE);
+      const kind = q.field(F_KIND);
       this.events += 1;
       if (every > 0 && this.events % every === 0) this.options.progress!.report(this.progress());
-      if (kind === Kind.Datagram) this.deliver(node, arg, bytes!);
-      else if (kind === Kind.Timer) this.timerDue(node, arg);
+      if (kind === Kind.Datagram) this.deliver(node, q.field(F_FROM), this.payloads.take(q.field(F_PAYLOAD)));
+      else if (kind === Kind.Timer) this.timerDue(node, q.field(F_KEY), q.field(F_GEN));
       else this.apply(node, this.endpoints[node]!.start(this.now));
     }
     return this.result(timedOut);
@@ -189,10 +208,9 @@ class Simulation {
   }
 
   /** A queue entry for a timer came due: fire it, re-queue it at a later deadline, or drop it. */
-  private timerDue(node: number, arg: number): void {
-    const key = arg % TIMERS;
+  private timerDue(node: number, key: number, gen: number): void {
     const s = node * TIMERS + key;
-    if ((arg - key) / TIMERS !== this.queuedGen[s]) return;
+    if (gen !== this.queuedGen[s]) return;
     this.queuedAt[s] = Number.NaN;
     const at = this.timerAt[s]!;
     if (Number.isNaN(at)) return;
@@ -216,7 +234,7 @@ class Simulation {
   private queueTimer(s: number, node: number, key: number, at: number, order: number): void {
     const gen = (this.queuedGen[s]! += 1);
     this.queuedAt[s] = at;
-    this.queue.push(at, order, Kind.Timer, node, gen * TIMERS + key, undefined);
+    this.queue.push(at, order, Kind.Timer, node, key, gen);
   }
 
   private apply(i: number, outputs: Output[]): void {
@@ -244,6 +262,8 @@ class Simulation {
           this.timerAt.fill(Number.NaN, i * TIMERS, (i + 1) * TIMERS);
           break;
         case 'decide':
+          this.decisions += 1;
+          break;
         case 'drop':
           break;
       }
@@ -267,7 +287,7 @@ class Simulation {
         this.linkLastAt[link] = at;
       }
       this.inFlight += 1;
-      this.queue.push(at, this.nextOrder(), Kind.Datagram, to, from, bytes);
+      this.queue.push(at, this.nextOrder(), Kind.Datagram, to, from, this.payloads.put(bytes));
     }
   }
 
@@ -288,15 +308,26 @@ class Simulation {
     return from === (to + this.n - 1) % this.n ? LEFT : RIGHT;
   }
 
+  /**
+   * A look at the run. Summing algorithm messages visits every endpoint, which on a big ring
+   * costs as much as thousands of events, so it is done only if the reader asks for it.
+   */
   private progress(): SimProgress {
-    let messages = 0;
-    let decided = 0;
-    for (const ep of this.endpoints) {
-      const s = ep.stats.algorithm.sent;
-      messages += s.probe + s.reply + s.announcement;
-      if (ep.decidedTime() !== undefined) decided += 1;
-    }
-    return { virtualMs: this.now, events: this.events, algorithmMessages: messages, datagramsInFlight: this.inFlight, decided };
+    const endpoints = this.endpoints;
+    return {
+      virtualMs: this.now,
+      events: this.events,
+      get algorithmMessages() {
+        let messages = 0;
+        for (const ep of endpoints) {
+          const s = ep.stats.algorithm.sent;
+          messages += s.probe + s.reply + s.announcement;
+        }
+        return messages;
+      },
+      datagramsInFlight: this.inFlight,
+      decided: this.decisions,
+    };
   }
 
   private result(timedOut: boolean): SimResult {
@@ -345,6 +376,7 @@ class Simulation {
     return {
       ids: this.options.ids,
       seed: this.options.seed,
+      linkMode: 'full',
       results,
       electionMs: decisions === this.n ? lastDecision : null,
       elapsedMs: this.now,

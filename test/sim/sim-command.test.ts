@@ -51,3 +51,29 @@ test('hs-ring sim rejects a certain loss and a bad delay range with exit code 2'
   t.is((await runCli(['sim', '--loss', '1'])).code, 2);
   t.is((await runCli(['sim', '--delay', '9-3'])).code, 2);
 });
+
+test('hs-ring sim --link ideal elects over exactly-once channels and says that datagrams are the messages', async (t) => {
+  const r = await runCli(['sim', '-n', '2000', '--seed', '5', '--link', 'ideal']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /ideal exactly-once channels/);
+  t.regex(r.stdout, /leader \d+ \(the maximum id\), agreed by all 2000 nodes/);
+  const m = /algorithm messages: (\d+) .*: within/.exec(r.stdout);
+  t.truthy(m, r.stdout);
+  t.regex(r.stdout, new RegExp(`datagrams: ${m![1]} sent \\(1 per algorithm message\\), 0 retransmissions, 0 pure acks`));
+  t.regex(r.stdout, /each datagram above is one algorithm message/);
+  t.regex(r.stdout, /in flight at the end: nothing/);
+  const json = JSON.parse((await runCli(['sim', '-n', '64', '--seed', '5', '--link', 'ideal', '--json'])).stdout);
+  t.is(json.link, 'ideal');
+  t.is(json.datagrams.sent, json.messages.total);
+  t.true(json.inFlight.clean);
+});
+
+test('hs-ring sim --link ideal refuses loss, duplication and link tuning in one line, exit code 2', async (t) => {
+  for (const args of [['--loss', '0.1'], ['--dup', '0.2'], ['--rto', '50']]) {
+    const r = await runCli(['sim', '-n', '8', '--link', 'ideal', ...args]);
+    t.is(r.code, 2, args.join(' '));
+    t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    t.regex(r.stderr, /^hs-ring: --link ideal/);
+    t.notRegex(r.stderr, /\bat \w+ \(/, 'no stack trace');
+  }
+});

@@ -84,19 +84,32 @@ test('orders: every order is a permutation of the ranks', (t) => {
   t.deepEqual(ranks(6, 'zigzag'), [0, 5, 1, 4, 2, 3]);
 });
 
-test('event queue: pops in (time, order) order whatever the push order', (t) => {
+test('event queue: pops in (time, order) order whatever the push order and bucket width', (t) => {
+  // Widths from far below to far above the spread of times, so events land in the current
+  // bucket, in later buckets of the window and beyond it; pushes also interleave with pops.
+  const event = fc.tuple(fc.integer({ min: 0, max: 5000 }).map((x) => x / 10), fc.double({ min: 0, max: 1, noNaN: true }));
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.double({ min: 0, max: 1, noNaN: true }))), (events) => {
-      const q = new EventQueue();
-      events.forEach(([at, order], i) => q.push(at, order, 0, i, 0, undefined));
+    fc.property(fc.array(event), fc.array(event), fc.constantFrom(1e-3, 0.05, 1, 30, 1000), (early, late, width) => {
+      const q = new EventQueue(width);
+      const all = [...early, ...late];
+      early.forEach(([at, order], i) => q.push(at, order, i));
       const popped: [number, number][] = [];
-      while (q.size > 0) {
-        const slot = q.pop();
-        popped.push([q.timeOf(slot), events[q.nodeOf(slot)]![1]]);
-      }
-      const sorted = [...events].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      return JSON.stringify(popped) === JSON.stringify(sorted);
+      const take = () => {
+        const at = q.pop();
+        popped.push([at, all[q.field(0)]![1]]);
+      };
+      // Half the early events out, then the late ones in (never before the time already reached).
+      for (let k = 0; k < early.length / 2; k++) take();
+      const reached = popped.length ? popped[popped.length - 1]![0] : 0;
+      late.forEach(([at, order], i) => q.push(reached + at, order, early.length + i));
+      while (q.size > 0) take();
+      const byTime = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+      const half = Math.ceil(early.length / 2);
+      const sortedEarly = [...early].sort(byTime);
+      const rest = [...sortedEarly.slice(half), ...late.map(([at, order]): [number, number] => [reached + at, order])].sort(byTime);
+      return JSON.stringify(popped) === JSON.stringify([...sortedEarly.slice(0, half), ...rest]);
     }),
+    { seed: 42 },
   );
   t.pass();
 });

@@ -1,0 +1,169 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { summarize } from '../../src/cli/summary.js';
+import { messageBound } from '../../src/core/bound.js';
+import { LcrNode, lcrMessageBound } from '../../src/core/lcr.js';
+import type { TraceEvent } from '../../src/core/trace.js';
+import { randomIds } from '../../src/config/ids.js';
+import { coreFor } from '../../src/sim/algorithms.js';
+import { arrange } from '../../src/sim/orders.js';
+import { type SimCase, idealCaseArbitrary, simCommandFor, simOptionsFor } from '../../src/sim/property-case.js';
+import { type SimOptions, type SimResult, simulate } from '../../src/sim/simulator.js';
+
+// Ideal exactly-once channels (`linkMode: 'ideal'`): the cores alone, with the full simulator's
+// delays. The same requirements as over the full link, named as in the spec, and agreement with
+// the full link wherever the delivery order is the same.
+
+/** Cases per property; HS_DEEP=1 (npm run test:deep) runs twenty times as many. */
+const DEEP = process.env.HS_DEEP === '1';
+const HS_RUNS = DEEP ? 3000 : 150;
+const SAME_STEPS_RUNS = DEEP ? 1200 : 60;
+
+/** Every property of a finished ideal run; a description of the first one violated, or undefined. */
+function violation(c: SimCase, run: SimResult): string | undefined {
+  const ring = arrange(c.ids, c.order);
+  const n = ring.length;
+  const max = Math.max(...ring);
+  const leaders = run.results.filter((r) => r.isLeader);
+  const named = new Set(run.results.map((r) => r.leader));
+  if (leaders.length !== 1) return `AtMostOneLeader / Termination: ${leaders.length} leaders`;
+  if (leaders[0]!.id !== max) return `LeaderIsMax: leader ${leaders[0]!.id}, maximum ${max}`;
+  if (named.size !== 1 || !named.has(max)) return `Agreement: nodes name ${[...named].join(', ')}`;
+  if (run.results.some((r) => r.outcome !== 'ok')) return 'Termination: some node never finished';
+  if (run.inFlight.datagrams !== 0 || run.timedOut) return `Termination: ${run.inFlight.datagrams} messages left in flight`;
+  const sent = run.results.reduce((s, r) => s + r.messages.sent.probe + r.messages.sent.reply + r.messages.sent.announcement, 0);
+  const bound = c.algorithm === 'lcr' ? lcrMessageBound(n) : messageBound(n);
+  if (sent > bound) return `MessageBound: ${sent} messages exceed the ${c.algorithm} bound ${bound}`;
+  const datagrams = run.results.reduce((s, r) => s + r.datagrams.sent, 0);
+  if (datagrams !== sent) return `ideal channels: ${datagrams} datagrams for ${sent} algorithm messages`;
+  return undefined;
+}
+
+/**
+ * Checks `property`; a failure reports fast-check's seed, path and shrunk case, the command line
+ * that reruns the case, and HS_REPLAY=SEED:PATH to rerun it here.
+ */
+function check(name: string, property: fc.IProperty<[SimCase]>, numRuns: number): void {
+  const replay = process.env.HS_REPLAY;
+  const params: fc.Parameters<[SimCase]> = replay
+    ? { seed: Number(replay.split(':')[0]), path: replay.slice(replay.indexOf(':') + 1), numRuns: 1 }
+    : { numRuns };
+  const details = fc.check(property, params);
+  if (!details.failed) return;
+  const c = details.counterexample?.[0];
+  throw new Error(
+    [
+      fc.defaultReportMessage(details) ?? `${name} failed`,
+      `seed ${details.seed}; replay: HS_REPLAY=${details.seed}:${details.counterexamplePath} npx ava test/sim/ideal.test.ts --match '*${name}*'`,
+      c ? `the shrunk case as a command: ${simCommandFor(c, true)}` : '',
+    ].join('\n'),
+  );
+}
+
+test('ideal: AtMostOneLeader, LeaderIsMax, Agreement, Termination and MessageBound on random rings and orders', (t) => {
+  check(
+    'ideal',
+    fc.property(idealCaseArbitrary, (c) => {
+      const problem = violation(c, simulate({ ...simOptionsFor(c), linkMode: 'ideal' }));
+      if (problem) throw new Error(problem);
+    }),
+    HS_RUNS,
+  );
+  t.pass();
+});
+
+test('ideal: MessageBound for HS at sizes around powers of two, every order', (t) => {
+  for (const n of [1, 2, 3, 7, 8, 9, 255, 256, 257, 1000, 1025]) {
+    for (const order of ['random', 'ascending', 'descending', 'bit-reversal', 'zigzag'] as const) {
+      const c: SimCase = { algorithm: 'hs', ids: randomIds(n, n), order, seed: n, network: { loss: 0, duplicate: 0, reorder: false, delayMs: [1, 10], fifo: false } };
+      const problem = violation(c, simulate({ ...simOptionsFor(c), linkMode: 'ideal' }));
+      t.is(problem, undefined, `n=${n} ${order}: ${simCommandFor(c, true)}`);
+    }
+  }
+});
+
+/** A run's core steps without DiscardLate, which the full link never shows once a node has finished. */
+function steps(options: SimOptions): { trace: Omit<TraceEvent, 't'>[]; sent: number[] } {
+  const trace: Omit<TraceEvent, 't'>[] = [];
+  const run = simulate({
+    ...options,
+    onTrace: (e) => {
+      if (e.action === 'DiscardLate') return;
+      const { t: _t, ...rest } = e;
+      trace.push(rest);
+    },
+  });
+  return { trace, sent: run.results.map((r) => r.messages.sent.probe + r.messages.sent.reply + r.messages.sent.announcement) };
+}
+
+test("ideal: under a global FIFO it takes exactly the full link's steps and counts the same messages per node", (t) => {
+  // With a fixed delay and ties in send order, both modes deliver the algorithm messages in the
+  // same order (acks and timers never reorder them), so every core step must be the same.
+  check(
+    'same steps',
+    fc.property(idealCaseArbitrary, (c) => {
+      const options: SimOptions = { ...simOptionsFor(c), network: { ...c.network, fifo: true, reorder: true } };
+      const full = steps(options);
+      const ideal = steps({ ...options, linkMode: 'ideal' });
+      if (JSON.stringify(full.sent) !== JSON.stringify(ideal.sent)) throw new Error(`messages per node differ: full ${full.sent}, ideal ${ideal.sent}`);
+      if (JSON.stringify(full.trace) !== JSON.stringify(ideal.trace)) throw new Error('the core steps differ');
+    }),
+    SAME_STEPS_RUNS,
+  );
+  t.pass();
+});
+
+test('ideal: LCR message counts do not depend on the schedule, and match the full link', (t) => {
+  // Per-link FIFO keeps every LCR probe ahead of the announcement that follows it, so each probe
+  // travels exactly to the next larger id: the count is fixed by the ring alone.
+  for (const order of ['random', 'descending', 'zigzag'] as const) {
+    const ids = arrange(randomIds(60, 4), order);
+    const core = coreFor('lcr')!;
+    const counts = [1, 2].map((seed) => summarize(ids, seed, simulate({ ids, seed, core, linkMode: 'ideal' }).results, { electionMs: 0, elapsedMs: 0 }).messages.total);
+    const full = summarize(ids, 1, simulate({ ids, seed: 1, core }).results, { electionMs: 0, elapsedMs: 0 }).messages.total;
+    t.deepEqual(counts, [full, full], order);
+  }
+  const descending = arrange(Array.from({ length: 500 }, (_, i) => i + 1), 'descending');
+  const run = simulate({ ids: descending, seed: 9, core: (id) => new LcrNode(id), linkMode: 'ideal' });
+  t.is(run.results.reduce((s, r) => s + r.messages.sent.probe + r.messages.sent.announcement, 0), lcrMessageBound(500));
+});
+
+test('ideal: the same seed gives an identical result and trace; results feed summarize()', (t) => {
+  const options: SimOptions = { ids: randomIds(300, 2), seed: 77, network: { loss: 0, duplicate: 0, reorder: true, delayMs: [0, 5], fifo: false }, linkMode: 'ideal' };
+  const runTraced = () => {
+    const trace: TraceEvent[] = [];
+    return { run: simulate({ ...options, onTrace: (e) => trace.push(e) }), trace };
+  };
+  const a = runTraced();
+  const b = runTraced();
+  t.deepEqual(a.run, b.run);
+  t.deepEqual(a.trace, b.trace);
+  t.deepEqual(simulate(options), a.run, 'tracing does not change the run');
+  const s = summarize(options.ids, 77, a.run.results, a.run);
+  t.is(s.outcome, 'elected');
+  t.is(a.run.linkMode, 'ideal');
+  t.is(s.datagrams.sent, s.messages.total);
+  t.deepEqual([s.datagrams.retransmissions, s.datagrams.pureAcks, s.datagrams.duplicates], [0, 0, 0]);
+  t.is(a.run.network.delivered, s.messages.total);
+});
+
+test('ideal: refuses loss and duplication, which exactly-once channels cannot have', (t) => {
+  const ids = [1, 2, 3];
+  t.throws(() => simulate({ ids, seed: 1, linkMode: 'ideal', network: { loss: 0.1, duplicate: 0, reorder: false, delayMs: [1, 10], fifo: false } }), {
+    instanceOf: RangeError,
+    message: /exactly once/,
+  });
+  t.throws(() => simulate({ ids, seed: 1, linkMode: 'ideal', network: { loss: 0, duplicate: 0.5, reorder: false, delayMs: [1, 10], fifo: false } }), {
+    instanceOf: RangeError,
+  });
+});
+
+test('ideal: a time limit leaves undecided nodes stalled and counts the messages still in flight', (t) => {
+  const run = simulate({ ids: randomIds(50, 3), seed: 1, linkMode: 'ideal', timeLimitMs: 5 });
+  t.true(run.timedOut);
+  t.true(run.inFlight.datagrams > 0);
+  t.true(run.results.every((r) => r.outcome === 'stalled' && r.stall !== undefined));
+  const received = run.results.reduce((s, r) => s + r.datagrams.received, 0);
+  const sent = run.results.reduce((s, r) => s + r.datagrams.sent, 0);
+  t.is(sent - received, run.inFlight.datagrams);
+});
