@@ -101,6 +101,8 @@ export class Endpoint {
   private now = 0;
   private decidedAt: number | undefined;
   private finishedAt: number | undefined;
+  /** The core said `done` (cheaper to keep than to build its state snapshot on every input). */
+  private coreDone = false;
   private readonly unconfirmedSides = new Set<Direction>();
 
   constructor(private readonly options: EndpointOptions) {
@@ -332,6 +334,7 @@ export class Endpoint {
           this.out.push({ type: 'phase', phase: c.phase });
           break;
         case 'done':
+          this.coreDone = true;
           break;
       }
     }
@@ -359,7 +362,7 @@ export class Endpoint {
 
   /** Re-arms timers after any input, and moves to lingering when the work is over. */
   private afterInput(): void {
-    const finished = this.core.state().status === 'done';
+    const finished = this.coreDone;
     if (finished && this.finishedAt === undefined) this.finishedAt = this.now;
     for (const d of SIDES) {
       const side = this.sides[d];

@@ -15,6 +15,11 @@ export class LinkReceiver {
 
   /** Records `seq`; true if it is new and must be delivered, false for a duplicate. */
   accept(seq: number): boolean {
+    // The common case: the next seq in order, nothing out of order held.
+    if (seq === this.cumulative && this.above.size === 0) {
+      this.cumulative += 1;
+      return true;
+    }
     if (seq < this.cumulative || this.above.has(seq)) return false;
     this.above.add(seq);
     while (this.above.delete(this.cumulative)) this.cumulative += 1;
