@@ -76,7 +76,7 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
 
   warmUp();
   // Processes started together by launch: warm Node's datagram path too before saying ready.
-  if (out.start) await warmUpNetwork(group.members.map((m) => m.udp));
+  if (out.start) await warmUpNetwork(group.members[0]!.udp);
   all.forEach((where, i) => {
     const local = formatAddress(group.members[i]!.transport.local);
     emit({ event: 'ready', id: where.id, listen: local });
@@ -86,7 +86,7 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   if (key) say('frames authenticated with the cluster key');
   if (out.start) {
     try {
-      await waitForStart(out.start, 'stdin closed before "start" (--wait-start is for hs-ring launch)');
+      await waitForStart(out.start, 'stdin closed before the "start" line');
     } catch (err) {
       await group.close();
       throw err;

@@ -4,6 +4,15 @@ import { ConfigError } from '../errors.js';
 import { type Address, formatAddress } from './address.js';
 import type { DatagramHandler, Transport } from './transport.js';
 
+/** What warmUp bounces: a fixed text, never mistaken for a frame (frames start with the magic 0x4853). */
+const WARM_UP = new TextEncoder().encode('hs-ring socket warm-up'.padEnd(64, '.'));
+
+function isWarmUp(bytes: Uint8Array): boolean {
+  if (bytes.length !== WARM_UP.length) return false;
+  for (let i = 0; i < 16; i++) if (bytes[i] !== WARM_UP[i]) return false;
+  return true;
+}
+
 /**
  * UDP through dgram-as-promised. Its `recv()` loses datagrams that arrive while no call is
  * pending, so we give `createSocket` a message listener instead: Node then delivers every
@@ -11,8 +20,8 @@ import type { DatagramHandler, Transport } from './transport.js';
  */
 export class UdpTransport implements Transport {
   private handler: DatagramHandler | undefined;
-  /** During warmUp: takes this socket's own datagrams (returns true) before anything else sees them. */
-  private bounce: ((bytes: Uint8Array, from: Address) => boolean) | undefined;
+  /** During warmUp: called for each warm-up datagram that comes back. */
+  private onWarmUp: (() => void) | undefined;
   private readonly early: { bytes: Uint8Array; from: Address }[] = [];
   /** Send failures (e.g. EHOSTUNREACH); UDP is unreliable anyway, so they are counted, not fatal. */
   sendErrors = 0;
@@ -29,7 +38,11 @@ export class UdpTransport implements Transport {
     const socket = DgramAsPromised.createSocket({ type }, (msg, rinfo) => {
       const from = { host: rinfo.address, port: rinfo.port };
       if (!self) return;
-      if (self.bounce?.(msg, from)) return;
+      // Never a node's business, even the last one of a warm-up that ran out of time.
+      if (isWarmUp(msg)) {
+        self.onWarmUp?.();
+        return;
+      }
       if (self.handler) self.handler(msg, from);
       else self.early.push({ bytes: msg, from });
     });
@@ -68,25 +81,20 @@ export class UdpTransport implements Transport {
    */
   warmUp(count: number, budgetMs: number): Promise<number> {
     if (this.handler) return Promise.resolve(0);
-    const self = this.local;
-    const wildcard = self.host === '0.0.0.0' || self.host === '::';
-    const payload = new Uint8Array(64);
     return new Promise((resolve) => {
-      let left = count;
+      let back = 0;
       const finish = () => {
         clearTimeout(timer);
-        this.bounce = undefined;
-        resolve(count - left);
+        this.onWarmUp = undefined;
+        resolve(back);
       };
       const timer = setTimeout(finish, budgetMs);
-      this.bounce = (_bytes, from) => {
-        if (from.port !== self.port || !(wildcard || from.host === self.host)) return false;
-        left -= 1;
-        if (left <= 0) finish();
-        else this.send(payload, self);
-        return true;
+      this.onWarmUp = () => {
+        back += 1;
+        if (back >= count) finish();
+        else this.send(WARM_UP, this.local);
       };
-      this.send(payload, self);
+      this.send(WARM_UP, this.local);
     });
   }
 

@@ -52,6 +52,8 @@ test('udp: the warm-up bounces datagrams off its own socket, and a neighbour\'s 
   const warming = rx.warmUp(500, 5000);
   tx.send(new Uint8Array([7, 7, 7]), rx.local);
   t.is(await warming, 500);
+  // A warm-up that runs out of time leaves a datagram in flight: it must not reach the node either.
+  await rx.warmUp(100, 0);
   const got: Uint8Array[] = [];
   rx.onDatagram((b) => got.push(b));
   // Only the neighbour's datagram reaches the node: none of the warm-up's own.
