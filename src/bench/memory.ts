@@ -62,8 +62,8 @@ export async function runMemoryBench(configs: readonly { nodes: number; processe
   return rows;
 }
 
-function rss(kib: number): Rss;
-function rss(kib: number | null): Rss | null;
-function rss(kib: number | null): Rss | null {
+export function rss(kib: number): Rss;
+export function rss(kib: number | null): Rss | null;
+export function rss(kib: number | null): Rss | null {
   return kib === null ? null : { mib: round(kib / 1024, 1), mb: round((kib * 1024) / 1e6, 1) };
 }

@@ -57,13 +57,21 @@ export async function measureRelayRing(n: number, laps: number, datagrams: numbe
   }
 }
 
+/** A lap longer than this means a datagram was lost (loopback drops under overload): report it, do not hang. */
+const LAP_TIMEOUT_MS = 10_000;
+
 /** Sends `tokens` datagrams into the ring, spread evenly, each living `hops` hops; resolves when all are home. */
 function relay(home: Socket, ports: readonly number[], tokens: number, hops: number): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let back = 0;
+    const timer = setTimeout(() => {
+      home.off('message', onMessage);
+      reject(new Error(`relay ring: ${tokens - back} of ${tokens} datagrams did not come back within ${LAP_TIMEOUT_MS / 1000} s`));
+    }, LAP_TIMEOUT_MS);
     const onMessage = () => {
       back += 1;
       if (back === tokens) {
+        clearTimeout(timer);
         home.off('message', onMessage);
         resolve();
       }

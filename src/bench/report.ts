@@ -31,7 +31,7 @@ export function formatBench(r: BenchResults): string {
       ['n', 'elected', 'median ms', 'min', 'max', 'retx (median)', 'datagrams', 'ping-pong hop ms', 'ring hop ms', 'path hops', 'limit ms', 'median/limit', 'relay ring ms', 'median/relay'],
       r.latency.map((l) => [
         l.n, `${l.elected}/${l.runs}`, l.electionMedianMs, l.electionMinMs, l.electionMaxMs, l.retransmissionsMedian, l.datagramsMedian,
-        l.oneHop.medianMs, l.relay.hopMs, l.criticalPathHops, l.criticalPathMs, l.overCriticalPath, l.relay.floorMs, l.overRelayFloor,
+        l.oneHop.medianMs, l.relay.hopMs, l.criticalPathHops, l.ringCriticalPathMs, l.overRingCriticalPath, l.relay.floorMs, l.overRelayFloor,
       ]),
     ));
     out.push(
