@@ -15,7 +15,7 @@ interface ChildRun {
   readonly stderr: string;
 }
 
-/** Starts the child, writes `lines` to its stdin (then closes it unless `keepOpen`), and collects its output. */
+/** Starts the child, writes `lines` to its stdin (then closes it unless `onStdout`), and collects its output. */
 function runChild(lines: readonly string[], onStdout?: (line: string, write: (l: string) => void) => void): Promise<ChildRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [childPath], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -64,6 +64,7 @@ test('node child: a bad config is refused in one line with exit 2', async (t) =>
   refused(t, await runChild([JSON.stringify({ ...good, placements: [{ ...good.placements[0], id: -1 }] })]), /placements\[0\]\.id: "-1"/);
   refused(t, await runChild([JSON.stringify({ ...good, link: { ...DEFAULT_LINK_CONFIG, ackDelayMs: undefined } })]), /link: "ackDelayMs" must be a number/);
   refused(t, await runChild([JSON.stringify({ ...good, timeoutMs: 0 })]), /"timeoutMs" must be a positive number/);
+  refused(t, await runChild([JSON.stringify({ ...good, faults: { loss: "0.1", duplicate: 0, delayMs: [0, 0], reorder: false, seed: 1 } })]), /faults: "loss" must be a number, got "0.1"/);
   refused(
     t,
     await runChild([JSON.stringify({ ...good, faults: { loss: 1, duplicate: 0, delayMs: [0, 0], reorder: false, seed: 1 } })]),

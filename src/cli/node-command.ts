@@ -32,8 +32,8 @@ export const nodeCommand = {
         .option('ring', { type: 'string', describe: 'Ring file (JSON), instead of --listen/--left/--right' })
         .option('self', { type: 'string', describe: 'With --ring: which member this node is (A,B,...: host several)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print only the result, as one JSON object' })
-        .option('ndjson', { type: 'boolean', default: false, hidden: true, describe: 'Events as JSON lines (used by launch)' })
-        .option('wait-start', { type: 'boolean', default: false, hidden: true, describe: 'Start on a "start" line on stdin' })
+        .option('ndjson', { type: 'boolean', default: false, hidden: true, describe: 'Events as JSON lines: ready, phase, decide, drop, result (the protocol of launch\'s children, for scripts)' })
+        .option('wait-start', { type: 'boolean', default: false, hidden: true, describe: 'Report ready, then start on a "start" line on stdin (to start several nodes together)' })
         .option('trace', { type: 'string', describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' }),
     )),
   handler: runNodeCommand,

@@ -51,6 +51,9 @@ export function checkNodeConfig(value: unknown): NodeConfig {
     const delayMs = f.delayMs;
     if (!Array.isArray(delayMs) || delayMs.length !== 2) throw new ConfigError('node config: faults: "delayMs" must be [MIN, MAX]');
     if (typeof f.reorder !== 'boolean') throw new ConfigError('node config: faults: "reorder" must be true or false');
+    for (const [k, v] of [['loss', f.loss], ['duplicate', f.duplicate], ['seed', f.seed], ['delayMs[0]', delayMs[0]], ['delayMs[1]', delayMs[1]]] as const) {
+      if (typeof v !== 'number') throw new ConfigError(`node config: faults: "${k}" must be a number, got ${JSON.stringify(v)}`);
+    }
     faults = { loss: f.loss, duplicate: f.duplicate, delayMs: [delayMs[0], delayMs[1]], reorder: f.reorder, seed: f.seed } as FaultConfig;
     const problem = faultConfigProblem(faults);
     if (problem) throw new ConfigError(`node config: faults: ${problem}`);

@@ -36,7 +36,7 @@ export const simCommand = {
           'retransmissions and acks are counted. A ring of 100,000 takes minutes.\n' +
           '- ideal: exactly-once channels, the model the HS analysis assumes. The cores alone, each message ' +
           'delivered once after the same seeded delays (FIFO per link unless --reorder); no frames, acks, ' +
-          'retransmissions or timers, so datagrams = algorithm messages. --loss and --dup are refused. ' +
+          'retransmissions or timers, so datagrams = algorithm messages. --loss, --dup and the link tuning flags (--rto, --ack-delay, --linger) are refused. ' +
           'A ring of 100,000 takes seconds.\n\n' +
           '  hs-ring sim -n 1000 --seed 3\n' +
           '  hs-ring sim -n 100000 --seed 1 --link ideal\n' +

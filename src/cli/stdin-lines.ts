@@ -56,7 +56,7 @@ export class StdinLines {
   }
 }
 
-/** Resolves on the first "start" line; a ConfigError naming `what` if stdin ends first. */
+/** Resolves on the first "start" line; a ConfigError with the message `whenClosed` if stdin ends first. */
 export async function waitForStart(lines: StdinLines, whenClosed: string): Promise<void> {
   for (;;) {
     const line = await lines.next();
