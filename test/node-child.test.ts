@@ -2,6 +2,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { launchRing } from '../src/cli/launch.js';
+import { nodeSettingsFromFlags } from '../src/cli/node-command.js';
 import { DEFAULT_LINK_CONFIG } from '../src/link/config.js';
 import type { NodeResult } from '../src/runtime/result.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
@@ -90,10 +91,10 @@ test('node child: speaks the launcher protocol: ready, then "start", then a resu
   t.is(result.outcome, 'stalled');
 });
 
-test('launchRing: node flags are parsed as hs-ring node parses them', async (t) => {
-  const members = [{ id: 1, host: '127.0.0.1', port: 1 }];
-  await t.throwsAsync(launchRing({ members, nodeArgs: ['--bogus'], readyTimeoutMs: 1000 }), { message: /Unknown argument: bogus/ });
-  await t.throwsAsync(launchRing({ members, nodeArgs: ['--loss', '1'], readyTimeoutMs: 1000 }), { message: /--loss must be a probability/ });
+test('nodeSettingsFromFlags: flags for launchRing are parsed as hs-ring node parses them', (t) => {
+  t.throws(() => nodeSettingsFromFlags(['--bogus']), { message: /Unknown argument: bogus/ });
+  t.throws(() => nodeSettingsFromFlags(['--loss', '1']), { message: /--loss must be a probability/ });
+  t.is(nodeSettingsFromFlags(['--ack-delay', '5']).link.ackDelayMs, 5);
 });
 
 test('launchRing: a ring of one-node processes elects with settings given as flags', async (t) => {
@@ -101,7 +102,7 @@ test('launchRing: a ring of one-node processes elects with settings given as fla
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
   const run = await launchRing({
     members: ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! })),
-    nodeArgs: ['--timeout', '20000', '--ack-delay', '5'],
+    node: nodeSettingsFromFlags(['--timeout', '20000', '--ack-delay', '5']),
     readyTimeoutMs: 60_000,
   });
   t.deepEqual(run.failures, []);

@@ -3,6 +3,7 @@ import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { launchRing } from '../cli/launch.js';
+import { nodeSettingsFromFlags } from '../cli/node-command.js';
 import { summarize } from '../cli/summary.js';
 import { ceilLog2 } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
@@ -124,7 +125,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       try {
         outcome = await launchRing({
           members: ids.map((id, i) => ({ id, host, port: ports[i]! })),
-          nodeArgs: ['--timeout', '30000', ...(plan.nodeArgs ?? [])],
+          node: nodeSettingsFromFlags(['--timeout', '30000', ...(plan.nodeArgs ?? [])]),
           // Generous: on a saturated machine starting 64 Node.js processes takes tens of seconds.
           readyTimeoutMs: 120_000 + 1000 * n,
         });

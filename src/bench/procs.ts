@@ -1,4 +1,5 @@
 import { type ProcessSample, launchRing } from '../cli/launch.js';
+import { nodeSettingsFromFlags } from '../cli/node-command.js';
 import type { Member } from '../config/ring-file.js';
 import type { NodeResult } from '../runtime/result.js';
 import { reserveUdpPorts } from '../transport/ports.js';
@@ -28,7 +29,7 @@ export async function spawnRing(
   const run = await launchRing({
     members,
     processes,
-    nodeArgs: opts.nodeArgs ?? [],
+    node: nodeSettingsFromFlags(opts.nodeArgs ?? []),
     readyTimeoutMs: opts.readyTimeoutMs ?? 30_000 + 50 * ids.length,
   });
   return {

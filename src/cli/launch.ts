@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { Member } from '../config/ring-file.js';
+import { type Member, placementOf } from '../config/ring-file.js';
 import { ConfigError } from '../errors.js';
-import type { Placement } from '../runtime/multi.js';
 import type { NodeResult } from '../runtime/result.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
 
@@ -22,13 +21,8 @@ type NodeLine =
 
 export interface LaunchOptions {
   readonly members: readonly Member[];
-  /** Link, timeout, fault and key settings of every node; default: those of `hs-ring node` without flags. */
-  readonly node?: NodeSettings;
-  /**
-   * The same settings as `hs-ring node` flags (e.g. ['--timeout', '60000']), parsed here as the
-   * node command parses them; instead of `node`, not with it.
-   */
-  readonly nodeArgs?: readonly string[];
+  /** Link, timeout, fault and key settings of every node (`nodeSettingsFromFlags` builds them from `hs-ring node` flags). */
+  readonly node: NodeSettings;
   /**
    * Give up when no further process has bound its socket for this many ms. Measured from the
    * last process that got ready, not from the launch, so a slow but progressing start on a
@@ -79,7 +73,7 @@ export interface ProcessSample {
  */
 export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   const { members } = opts;
-  const settings = await nodeSettings(opts);
+  const settings = opts.node;
   const n = members.length;
   const results = new Map<number, NodeResult>();
   const failures: { id: number; message: string }[] = [];
@@ -104,19 +98,12 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     decided: null as number | null,
     peak: null as number | null,
   }));
-  const indexOf = new Map(members.map((m, i) => [m.id, i]));
-  const placementOf = (m: Member): Placement => {
-    const i = indexOf.get(m.id)!;
-    const at = (a: Member) => ({ host: a.host, port: a.port });
-    return { id: m.id, listen: at(m), left: at(members[(i - 1 + n) % n]!), right: at(members[(i + 1) % n]!) };
-  };
-
   const children: ChildProcess[] = groups.map((group, p) => {
     const sample = samples[p]!;
     const m = group[0]!;
     const config: NodeConfig = {
       ...settings,
-      placements: group.map(placementOf),
+      placements: group.map((m) => placementOf(members, m.id)),
       ...(opts.traceFile ? { trace: group.length === 1 ? opts.traceFile(m.id) : opts.traceFile(ID_PLACEHOLDER) } : {}),
       // Nobody shows progress: spare every node a pipe write, and the launcher a wake-up, per phase.
       ...(opts.onPhase ? {} : { phaseEvents: false }),
@@ -242,16 +229,6 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       peakRssKiB: samples[p]!.peak,
     })),
   };
-}
-
-/** The settings every node of the ring runs with: given, parsed from flags, or the defaults. */
-async function nodeSettings(opts: LaunchOptions): Promise<NodeSettings> {
-  const flags = opts.nodeArgs ?? [];
-  if (opts.node && flags.length > 0) throw new Error('launchRing: give node settings or nodeArgs, not both');
-  if (opts.node) return opts.node;
-  // The node command's own parser, so flags mean exactly what they mean to `hs-ring node`.
-  const { nodeSettingsFromFlags } = await import('./node-command.js');
-  return nodeSettingsFromFlags(flags);
 }
 
 /**

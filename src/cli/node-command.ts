@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { type Member, loadRingFile, neighboursOf } from '../config/ring-file.js';
+import { loadRingFile, placementOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
 import type { Placement } from '../runtime/multi.js';
@@ -70,9 +70,7 @@ function placement(argv: NodeArgs): Placement {
       if (argv[f] !== undefined) throw new ConfigError(`--${f} cannot be combined with --ring (the ring file says it)`);
     }
     const members = loadRingFile(argv.ring);
-    const { self, left, right } = neighboursOf(members, parseId(argv.self, '--self'));
-    const at = (m: Member) => ({ host: m.host, port: m.port });
-    return { id: self.id, listen: at(self), left: at(left), right: at(right) };
+    return placementOf(members, parseId(argv.self, '--self'));
   }
   if (argv.id === undefined) throw new ConfigError('missing --id (or use --ring FILE --self ID)');
   for (const f of ['listen', 'left', 'right'] as const) {

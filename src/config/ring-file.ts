@@ -67,3 +67,10 @@ export function neighboursOf(members: readonly Member[], id: number): { self: Me
   const n = members.length;
   return { self: members[i]!, left: members[(i - 1 + n) % n]!, right: members[(i + 1) % n]! };
 }
+
+/** Where member `id` listens and its neighbours' addresses (plain addresses, without the ids). */
+export function placementOf(members: readonly Member[], id: number): { id: number; listen: Address; left: Address; right: Address } {
+  const { self, left, right } = neighboursOf(members, id);
+  const at = (m: Member): Address => ({ host: m.host, port: m.port });
+  return { id, listen: at(self), left: at(left), right: at(right) };
+}
