@@ -55,15 +55,10 @@ export function summarize(
   const messagesTotal = total(perKind);
   const bound = messageBound(ids.length);
   const sum = (f: (r: NodeResult) => number) => results.reduce((s, r) => s + f(r), 0);
-  // How many nodes started phase k = how many reached at least k + 1 phases: a histogram of
-  // phase counts, summed from the top (one pass over the results, not one per phase).
-  const reached: number[] = [];
-  for (const r of results) reached[r.phases] = (reached[r.phases] ?? 0) + 1;
-  const phases = new Array<number>(Math.max(0, reached.length - 1)).fill(0);
-  for (let k = phases.length - 1, atLeast = 0; k >= 0; k--) {
-    atLeast += reached[k + 1] ?? 0;
-    phases[k] = atLeast;
-  }
+  let maxPhase = 0;
+  for (const r of results) if (r.phases > maxPhase) maxPhase = r.phases;
+  // How many nodes started phase k: those that reached more than k phases.
+  const phases = Array.from({ length: maxPhase }, (_, k) => results.filter((r) => r.phases > k).length);
   const stalled = results.some((r) => r.outcome !== 'ok') || results.length < ids.length;
   const wrong = (named.size > 1 && !named.has(null)) || leaders > 1 || (leader !== null && leader !== maxId);
   return {
