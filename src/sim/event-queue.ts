@@ -1,5 +1,6 @@
 import { BucketOrder } from './bucket-order.js';
-import { SlotHeap, grow } from './slot-heap.js';
+import { grow } from '../util/grow.js';
+import { SlotHeap } from './slot-heap.js';
 
 /** Buckets in the calendar window; a power of two, so a bucket's ring position is a bit mask. */
 const BUCKETS = 4096;
@@ -30,14 +31,19 @@ export function bucketWidthFor(maxDelayMs: number): number {
  * window (the current one and BUCKETS - 1 after it) keeps its events one after another, in
  * chunks of one shared array, unsorted. When a bucket's turn comes it is sorted once, in cache
  * (BucketOrder), and popped in order; an event pushed into the current bucket while it is being
- * popped (only with delays shorter than a bucket) joins a small heap (`late`) merged with it.
+ * popped (only with delays shorter than a bucket) joins a small heap (`late`) merged with it, and
+ * is stored in a slot of its own, freed once popped: with every event at one instant (zero
+ * delays) the queue never moves on to another bucket, and must not keep every event of the run.
  * Events beyond the window (mostly the full link's retransmission and linger timers) wait in
  * `far`. Every event of the current bucket is earlier than every event elsewhere, so the pop
  * order is exactly the total order by (time, order), whatever the width: the width sets the speed.
  */
 export class EventQueue {
-  /** Where the last popped event is stored; it stays there until the next pop (see field()). */
+  /** Where the last popped event is stored (the arena or lateStore, and its offset); it stays there until the next pop (see field()). */
+  private poppedStore: Float64Array;
   private popped = 0;
+  /** The late slot of the last popped event, freed at the next pop; NONE if it came from the arena. */
+  private poppedLate = NONE;
   private readonly perMs: number;
   /** Absolute index of the current bucket, the one being popped. */
   private current = 0;
@@ -62,6 +68,10 @@ export class EventQueue {
   /** The current bucket's events in order, and those pushed into it since it was sorted. */
   private readonly sorted = new BucketOrder();
   private readonly late = new SlotHeap();
+  private lateStore = new Float64Array(64 * STRIDE);
+  private lateFree = new Int32Array(64);
+  private lateFreeCount = 0;
+  private lateSlots = 0;
   private readonly far = new SlotHeap();
   private farStore = new Float64Array(64 * STRIDE);
   private farFree = new Int32Array(64);
@@ -75,6 +85,7 @@ export class EventQueue {
   constructor(bucketWidthMs = 1) {
     if (!(bucketWidthMs > 0 && Number.isFinite(bucketWidthMs))) throw new RangeError(`bucket width ${bucketWidthMs} must be a positive number of ms`);
     this.perMs = 1 / bucketWidthMs;
+    this.poppedStore = this.arena;
   }
 
   get size(): number {
@@ -87,8 +98,9 @@ export class EventQueue {
     const k = Math.floor(at * this.perMs);
     if (k <= this.current) {
       // Due in the bucket being popped (or, for a caller going back in time, earlier).
-      const e = this.append(this.current & MASK, at, order, f0, f1, f2, f3, f4, f5);
-      this.late.push(at, order, e);
+      const s = this.lateSlot();
+      write(this.lateStore, s * STRIDE, at, order, f0, f1, f2, f3, f4, f5);
+      this.late.push(at, order, s);
     } else if (k < this.current + BUCKETS) {
       // `& MASK` is k mod BUCKETS for any k below 2^53: ToInt32 wraps modulo 2^32.
       this.append(k & MASK, at, order, f0, f1, f2, f3, f4, f5);
@@ -106,28 +118,40 @@ export class EventQueue {
    */
   pop(limit = Infinity): number {
     if (this.length === 0) throw new RangeError('pop from an empty event queue');
+    if (this.poppedLate !== NONE) {
+      // The last popped event's fields have been read: its slot may be reused.
+      if (this.lateFreeCount === this.lateFree.length) this.lateFree = grow(this.lateFree);
+      this.lateFree[this.lateFreeCount++] = this.poppedLate;
+      this.poppedLate = NONE;
+    }
     const sorted = this.sorted;
     const late = this.late;
     if (sorted.done() && late.size === 0) this.advance();
+    let store: Float64Array;
     let e: number;
     if (late.size > 0 && (sorted.done() || late.before(sorted.nextAt(), sorted.nextOrder()))) {
       if (late.minAt() > limit) return Infinity;
       e = late.pop();
+      this.poppedLate = e;
+      store = this.lateStore;
     } else {
       if (sorted.nextAt() > limit) return Infinity;
       e = sorted.take();
+      store = this.arena;
     }
-    this.popped = e;
+    this.poppedStore = store;
+    this.popped = e * STRIDE;
     this.length -= 1;
-    return this.arena[e * STRIDE]!;
+    return store[this.popped]!;
   }
 
   /**
    * Field `f` (0..5) of the last popped event, until the next pop. Read in place: a bucket's
-   * storage is given back only when the queue moves on to the next bucket, inside a pop.
+   * storage is given back only when the queue moves on to the next bucket, and a late slot at the
+   * next pop. (Should a push in between grow the storage, the old array still holds the event.)
    */
   field(f: number): number {
-    return this.arena[this.popped * STRIDE + 2 + f]!;
+    return this.poppedStore[this.popped + 2 + f]!;
   }
 
   /** Stores an event in the bucket at ring position `b` and returns its index in the arena. */
@@ -211,6 +235,17 @@ export class EventQueue {
       this.arena = grow(this.arena);
     }
     return this.chunks++;
+  }
+
+  private lateSlot(): number {
+    if (this.lateFreeCount > 0) return this.lateFree[--this.lateFreeCount]!;
+    if ((this.lateSlots + 1) * STRIDE > this.lateStore.length) this.lateStore = grow(this.lateStore);
+    return this.lateSlots++;
+  }
+
+  /** Slots ever used for late events (for tests: with zero delays it stays near the most pending at once). */
+  get lateCapacity(): number {
+    return this.lateSlots;
   }
 
   private farSlot(): number {

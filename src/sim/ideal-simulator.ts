@@ -4,10 +4,9 @@ import { traceEvent } from '../core/trace.js';
 import type { Direction, Message, Step } from '../core/types.js';
 import { DROP_REASONS, type DropReason } from '../link/stats.js';
 import type { NodeResult } from '../runtime/result.js';
-import { SeededRandom } from '../util/random.js';
 import { EventQueue, bucketWidthFor } from './event-queue.js';
 import { idealNetworkProblem } from './link-mode.js';
-import { type NetworkModel, RELIABLE, networkModelProblem } from './network-model.js';
+import { Scheduler, ZERO_LINK, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './scheduler.js';
 import type { SimOptions, SimResult } from './simulator.js';
 
 /** Ideal channels drop nothing; one frozen record of zeros serves every node. */
@@ -38,8 +37,8 @@ const F_HOPS = 5;
 /**
  * Runs one election over ideal exactly-once channels: each node's core (HS, or the factory's) is
  * driven directly, and every message it sends is handed once to the neighbour's core after a
- * delay drawn as the full simulator draws it (per-link FIFO unless `reorder`, ties in seeded
- * random order, or global FIFO). No frames, acks, retransmissions or timers, so it counts exactly
+ * delay drawn as the full simulator draws it (both draw through Scheduler, scheduler.ts: per-link
+ * FIFO unless `reorder`, ties in seeded random order, or global FIFO). No frames, acks, retransmissions or timers, so it counts exactly
  * the algorithm messages the analysis bounds, and runs in seconds where the full link takes minutes.
  *
  * Where it differs from the full link: every node starts before any message is delivered (with
@@ -50,14 +49,6 @@ const F_HOPS = 5;
  */
 export function simulateIdeal(options: SimOptions): SimResult {
   return new IdealSimulation(options).run();
-}
-
-/**
- * A virtual-time budget no correct run should need: HS and LCR finish within 5n sequential hops
- * (Lynch); four times that at the longest delay, plus a minute.
- */
-export function idealTimeLimitMs(n: number, model: NetworkModel): number {
-  return Math.ceil(4 * 5 * n * (model.delayMs[1] + 1) + 60_000);
 }
 
 /*
@@ -82,15 +73,10 @@ class IdealSimulation {
   private readonly doneAt: Float64Array;
   private readonly lastPhase: Int32Array;
   private readonly queue: EventQueue;
-  private readonly rng: SeededRandom;
-  private readonly lo: number;
-  private readonly hi: number;
-  private readonly fifo: boolean;
-  private readonly reorder: boolean;
+  private readonly scheduler: Scheduler;
   private readonly timeLimitMs: number;
   private readonly onTrace: SimOptions['onTrace'];
   private now = 0;
-  private counter = 0;
   private inFlight = 0;
   private events = 0;
   private delivered = 0;
@@ -100,20 +86,13 @@ class IdealSimulation {
   constructor(private readonly options: SimOptions) {
     const ids = options.ids;
     const n = (this.n = ids.length);
-    if (n < 1) throw new RangeError('a ring needs at least one node');
-    if (new Set(ids).size !== n) throw new RangeError('ids must be unique');
-    const model = options.network ?? RELIABLE;
-    const problem = networkModelProblem(model) ?? idealNetworkProblem(model);
-    if (problem) throw new RangeError(problem);
-    [this.lo, this.hi] = model.delayMs;
-    this.fifo = model.fifo;
-    this.reorder = model.reorder;
-    this.rng = new SeededRandom(options.seed);
-    this.queue = new EventQueue(bucketWidthFor(this.hi));
+    const model = checkSimOptions(options, idealNetworkProblem);
+    this.scheduler = new Scheduler(model, options.seed);
+    this.queue = new EventQueue(bucketWidthFor(model.delayMs[1]));
     const make = options.core ?? ((id: number) => new HsNode(id));
     this.cores = ids.map((id) => make(id));
     this.onTrace = options.onTrace;
-    this.timeLimitMs = options.timeLimitMs ?? idealTimeLimitMs(n, model);
+    this.timeLimitMs = options.timeLimitMs ?? defaultTimeLimitMs(n, model, ZERO_LINK);
     this.state = new Float64Array(STATE * n);
     this.decidedAt = new Float64Array(n).fill(Number.NaN);
     this.doneAt = new Float64Array(n).fill(Number.NaN);
@@ -160,7 +139,7 @@ class IdealSimulation {
    */
   private startAll(): void {
     const order = new Float64Array(this.n);
-    for (let i = 0; i < this.n; i++) order[i] = this.nextOrder();
+    for (let i = 0; i < this.n; i++) order[i] = this.scheduler.nextOrder();
     const nodes = Array.from({ length: this.n }, (_, i) => i).sort((a, b) => order[a]! - order[b]!);
     for (const i of nodes) this.carryOut(i, this.cores[i]!.start(), undefined, undefined);
     this.events = this.n;
@@ -218,27 +197,14 @@ class IdealSimulation {
     const rightwards = d === 'right';
     const n = this.n;
     const to = rightwards ? (from + 1 === n ? 0 : from + 1) : from === 0 ? n - 1 : from - 1;
-    let at = this.now + (this.fifo || this.hi === this.lo ? this.lo : this.lo + (this.hi - this.lo) * this.rng.next());
-    if (!this.reorder) {
-      // Never overtake the previous message on this link; the small step keeps the order strict.
-      const link = base + (rightwards ? S_LAST_RIGHT : S_LAST_LEFT);
-      const last = this.state[link]!;
-      if (at <= last) at = last + 1e-3;
-      this.state[link] = at;
-    }
+    const at = this.scheduler.arrival(this.now, this.state, base + (rightwards ? S_LAST_RIGHT : S_LAST_LEFT));
     this.inFlight += 1;
-    const order = this.nextOrder();
+    const order = this.scheduler.nextOrder();
     // Sent rightwards, it arrives on the receiver's left.
     const side = rightwards ? LEFT : RIGHT;
     if (m.kind === 'probe') this.queue.push(at, order, to, side, PROBE, m.origin, m.phase, m.hops);
     else if (m.kind === 'reply') this.queue.push(at, order, to, side, REPLY, m.origin, m.phase);
     else this.queue.push(at, order, to, side, ANNOUNCEMENT, m.leader);
-  }
-
-  /** Tie-break among events due at one instant: seeded random, or queue order under fifo. */
-  private nextOrder(): number {
-    this.counter += 1;
-    return this.fifo ? this.counter : this.rng.next();
   }
 
   private result(timedOut: boolean): SimResult {
@@ -272,24 +238,20 @@ class IdealSimulation {
         unconfirmed: [],
       };
       if (done) return base;
-      const reason =
-        state.leader === undefined
-          ? `no leader known at virtual time ${this.now} ms`
-          : `leader ${state.leader}, its announcement not back yet at virtual time ${this.now} ms`;
+      const reason = stallReason(state.leader, this.now, ', its announcement not back yet');
       return { ...base, stall: { reason, unreachable: [] } };
     });
-    return {
-      ids: this.options.ids,
-      seed: this.options.seed,
+    return simResult(this.options, {
       linkMode: 'ideal',
       results,
-      electionMs: this.decisions === this.n ? lastDecision : null,
-      elapsedMs: this.now,
+      decisions: this.decisions,
+      lastDecisionMs: lastDecision,
+      now: this.now,
       inFlight: { datagrams: this.inFlight, unacknowledged: 0 },
       network: { delivered: this.delivered, lost: 0, duplicated: 0, toExited: 0 },
       events: this.events,
-      timedOut: timedOut && (this.inFlight > 0 || results.some((r) => r.outcome !== 'ok')),
-    };
+      stopped: timedOut,
+    });
   }
 
   /** The three per-kind counts starting at `from` in the state array. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { type Algorithm, coreFor } from './algorithms.js';
 import { type Order, ORDERS, arrange } from './orders.js';
+import type { LinkMode } from './link-mode.js';
 import type { NetworkModel } from './network-model.js';
 import type { SimOptions } from './simulator.js';
 
@@ -14,10 +15,10 @@ export interface SimCase {
   readonly network: NetworkModel;
 }
 
-/** The simulator options a case stands for. */
-export function simOptionsFor(c: SimCase): SimOptions {
+/** The simulator options a case stands for, over the full link unless `linkMode` says otherwise. */
+export function simOptionsFor(c: SimCase, linkMode: LinkMode = 'full'): SimOptions {
   const core = coreFor(c.algorithm);
-  return { ids: arrange(c.ids, c.order), seed: c.seed, network: c.network, ...(core ? { core } : {}) };
+  return { ids: arrange(c.ids, c.order), seed: c.seed, network: c.network, ...(core ? { core } : {}), ...(linkMode === 'full' ? {} : { linkMode }) };
 }
 
 /** The `hs-ring sim` command line that runs exactly this case (over ideal channels if `ideal`). */

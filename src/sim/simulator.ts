@@ -8,8 +8,11 @@ import { SeededRandom } from '../util/random.js';
 import { EventQueue, bucketWidthFor } from './event-queue.js';
 import { simulateIdeal } from './ideal-simulator.js';
 import type { LinkMode } from './link-mode.js';
-import { type NetworkModel, RELIABLE, networkModelProblem } from './network-model.js';
+import type { NetworkModel } from './network-model.js';
 import { PayloadStore } from './payload-store.js';
+import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './scheduler.js';
+
+export { defaultTimeLimitMs } from './scheduler.js';
 
 /** Everything that determines a run: the same options give the same result and trace. */
 export interface SimOptions {
@@ -109,7 +112,7 @@ class Simulation {
   private readonly link: LinkConfig;
   private readonly endpoints: Endpoint[];
   private readonly queue: EventQueue;
-  private readonly rng: SeededRandom;
+  private readonly scheduler: Scheduler;
   /**
    * Timers, one slot per node and key (node * TIMERS + key). Endpoints re-set their
    * retransmission and ack timers on almost every input, so a queue entry per set would mostly
@@ -123,13 +126,14 @@ class Simulation {
   private readonly queuedGen: Int32Array;
   private readonly lastPhase: Int32Array;
   private readonly exitedAt: Float64Array;
+  /** 1 once the node has decided (a core decides once; a broken one is not counted twice). */
+  private readonly decided: Uint8Array;
   /** Latest delivery time per directed link (node * 2 + side), for per-link FIFO. */
   private readonly linkLastAt: Float64Array;
   private readonly timeLimitMs: number;
   private readonly payloads = new PayloadStore();
   private decisions = 0;
   private now = 0;
-  private counter = 0;
   private inFlight = 0;
   private events = 0;
   private delivered = 0;
@@ -140,13 +144,9 @@ class Simulation {
   constructor(private readonly options: SimOptions) {
     const ids = options.ids;
     this.n = ids.length;
-    if (this.n < 1) throw new RangeError('a ring needs at least one node');
-    if (new Set(ids).size !== this.n) throw new RangeError('ids must be unique');
-    this.model = options.network ?? RELIABLE;
-    const problem = networkModelProblem(this.model);
-    if (problem) throw new RangeError(problem);
+    this.model = checkSimOptions(options);
     this.link = options.link ?? DEFAULT_LINK_CONFIG;
-    this.rng = new SeededRandom(options.seed);
+    this.scheduler = new Scheduler(this.model, options.seed);
     this.queue = new EventQueue(bucketWidthFor(this.model.delayMs[1]));
     // Jitter has its own stream, so a change in how the network draws does not shift every retry.
     const jitter = new SeededRandom((options.seed ^ 0x5bd1e995) >>> 0);
@@ -168,6 +168,7 @@ class Simulation {
     this.queuedGen = new Int32Array(this.n * TIMERS);
     this.lastPhase = new Int32Array(this.n);
     this.exitedAt = new Float64Array(this.n).fill(Number.NaN);
+    this.decided = new Uint8Array(this.n);
     this.linkLastAt = new Float64Array(2 * this.n);
     this.timeLimitMs = options.timeLimitMs ?? defaultTimeLimitMs(this.n, this.model, this.link);
   }
@@ -262,7 +263,8 @@ class Simulation {
           this.timerAt.fill(Number.NaN, i * TIMERS, (i + 1) * TIMERS);
           break;
         case 'decide':
-          this.decisions += 1;
+          if (this.decided[i] === 0) this.decisions += 1;
+          this.decided[i] = 1;
           break;
         case 'drop':
           break;
@@ -274,32 +276,20 @@ class Simulation {
   private send(from: number, side: Direction, bytes: Uint8Array): void {
     const m = this.model;
     const to = side === 'right' ? (from + 1) % this.n : (from + this.n - 1) % this.n;
-    const copies = m.loss > 0 && this.rng.next() < m.loss ? 0 : m.duplicate > 0 && this.rng.next() < m.duplicate ? 2 : 1;
+    const rng = this.scheduler.rng;
+    const copies = m.loss > 0 && rng.next() < m.loss ? 0 : m.duplicate > 0 && rng.next() < m.duplicate ? 2 : 1;
     if (copies === 0) this.lost += 1;
     if (copies === 2) this.duplicated += 1;
     const link = 2 * from + (side === 'right' ? 1 : 0);
     for (let c = 0; c < copies; c++) {
-      let at = this.now + this.delay();
-      if (!m.reorder) {
-        // Never overtake the previous datagram on this link; the small step keeps the order strict.
-        const last = this.linkLastAt[link]!;
-        if (at <= last) at = last + 1e-3;
-        this.linkLastAt[link] = at;
-      }
+      const at = this.scheduler.arrival(this.now, this.linkLastAt, link);
       this.inFlight += 1;
       this.queue.push(at, this.nextOrder(), Kind.Datagram, to, from, this.payloads.put(bytes));
     }
   }
 
-  private delay(): number {
-    const [lo, hi] = this.model.delayMs;
-    return this.model.fifo || hi === lo ? lo : lo + (hi - lo) * this.rng.next();
-  }
-
-  /** Tie-break among events due at one instant: seeded random, or queue order under fifo. */
   private nextOrder(): number {
-    this.counter += 1;
-    return this.model.fifo ? this.counter : this.rng.next();
+    return this.scheduler.nextOrder();
   }
 
   /** Which of receiver `to`'s neighbours sender `from` is (both on rings of one or two). */
@@ -333,14 +323,10 @@ class Simulation {
   private result(timedOut: boolean): SimResult {
     let unacknowledged = 0;
     let lastDecision = 0;
-    let decisions = 0;
     const results = this.endpoints.map((ep, i): NodeResult => {
       const state = ep.state();
       const decided = ep.decidedTime();
-      if (decided !== undefined) {
-        decisions += 1;
-        lastDecision = Math.max(lastDecision, decided);
-      }
+      if (decided !== undefined) lastDecision = Math.max(lastDecision, decided);
       const diagnosis = ep.diagnose(this.now);
       unacknowledged += diagnosis.left.unacked + diagnosis.right.unacked;
       const exited = !Number.isNaN(this.exitedAt[i]!);
@@ -365,36 +351,19 @@ class Simulation {
           unacked: diagnosis[d].unacked,
           lastHeardMs: diagnosis[d].lastHeardMs,
         }));
-      const reason =
-        state.leader === undefined
-          ? `no leader known at virtual time ${this.now} ms`
-          : unacknowledged > 0
-            ? `leader ${state.leader} known, but messages unacknowledged at virtual time ${this.now} ms`
-            : `leader ${state.leader} known, still lingering at virtual time ${this.now} ms`;
+      const reason = stallReason(state.leader, this.now, unacknowledged > 0 ? ' known, but messages unacknowledged' : ' known, still lingering');
       return { ...base, stall: { reason, unreachable } };
     });
-    return {
-      ids: this.options.ids,
-      seed: this.options.seed,
+    return simResult(this.options, {
       linkMode: 'full',
       results,
-      electionMs: decisions === this.n ? lastDecision : null,
-      elapsedMs: this.now,
+      decisions: this.decisions,
+      lastDecisionMs: lastDecision,
+      now: this.now,
       inFlight: { datagrams: this.inFlight, unacknowledged },
       network: { delivered: this.delivered, lost: this.lost, duplicated: this.duplicated, toExited: this.toExited },
       events: this.events,
-      timedOut: timedOut && (this.inFlight > 0 || results.some((r) => r.outcome !== 'ok')),
-    };
+      stopped: timedOut,
+    });
   }
-}
-
-/**
- * A virtual-time budget no correct run should need: HS and LCR finish within 5n sequential hops
- * (Lynch), each costing a delay plus, under loss, retries of up to maxRto; four times that, plus
- * time for the final acknowledgements and linger.
- */
-export function defaultTimeLimitMs(n: number, model: NetworkModel, link: LinkConfig): number {
-  const retries = model.loss / (1 - model.loss);
-  const hopMs = model.delayMs[1] + link.ackDelayMs + 1 + retries * link.maxRtoMs * (1 + link.jitter);
-  return Math.ceil(4 * 5 * n * hopMs + 10 * (link.lingerMs + link.maxRtoMs) + 60_000);
 }

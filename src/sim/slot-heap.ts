@@ -1,3 +1,5 @@
+import { grow } from '../util/grow.js';
+
 /**
  * A min-heap of slot numbers keyed by (time, order), the building block of EventQueue.
  *
@@ -94,11 +96,4 @@ export class SlotHeap {
     this.order = grow(this.order);
     this.slot = grow(this.slot);
   }
-}
-
-/** A typed array of twice the length holding `a`'s contents. */
-export function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-  b.set(a);
-  return b;
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { messageBound } from '../../src/core/bound.js';
 import type { CoreFactory } from '../../src/core/election-core.js';
 import { lcrMessageBound } from '../../src/core/lcr.js';
+import type { LinkMode } from '../../src/sim/link-mode.js';
 import { type SimCase, simCaseArbitrary, simCommandFor, simOptionsFor } from '../../src/sim/property-case.js';
 import { type SimResult, simulate } from '../../src/sim/simulator.js';
 
@@ -29,8 +30,9 @@ export function referenceLeader(ids: readonly number[]): number {
   return max;
 }
 
-export function runCase(c: SimCase, core?: CoreFactory): Outcome {
-  const options = simOptionsFor(c);
+/** Runs case `c` (with `core` instead of the case's algorithm, if given) over the full link or ideal channels. */
+export function runCase(c: SimCase, core?: CoreFactory, linkMode: LinkMode = 'full'): Outcome {
+  const options = simOptionsFor(c, linkMode);
   const run = simulate(core ? { ...options, core } : options);
   let leaders = 0;
   let decided = 0;
@@ -76,6 +78,15 @@ export const INVARIANTS = {
 } as const;
 export type InvariantName = keyof typeof INVARIANTS;
 
+/** The first invariant `o` violates, as "Name violated: why", or undefined if it keeps them all. */
+export function violation(o: Outcome): string | undefined {
+  for (const name of Object.keys(INVARIANTS) as InvariantName[]) {
+    const problem = INVARIANTS[name](o);
+    if (problem !== undefined) return `${name} violated: ${problem}`;
+  }
+  return undefined;
+}
+
 /** A property over simulated cases: `invariant` must hold on every case. */
 export function simProperty(invariant: InvariantName, arbitrary: fc.Arbitrary<SimCase> = simCaseArbitrary, core?: CoreFactory) {
   return fc.property(arbitrary, (c) => {
@@ -96,6 +107,7 @@ export function assertProperty<T>(
   numRuns: number,
   replayable = true,
   extra: fc.Parameters<T> = {},
+  linkMode: LinkMode = 'full',
 ): void {
   const replay = process.env.HS_REPLAY;
   const params: fc.Parameters<T> = replay
@@ -107,6 +119,6 @@ export function assertProperty<T>(
   lines.push(`Replay ${name}: HS_REPLAY=${details.seed}:${details.counterexamplePath} npx ava <this test file> --match '*${name}*'`);
   const example = (details.counterexample as unknown as unknown[] | null)?.[0] as SimCase | undefined;
   if (replayable) lines.push(`or: node dist/src/cli/main.js sim --replay ${details.seed}:${details.counterexamplePath}`);
-  if (example !== undefined && 'network' in example) lines.push(`the shrunk case as a command: ${simCommandFor(example)}`);
+  if (example !== undefined && 'network' in example) lines.push(`the shrunk case as a command: ${simCommandFor(example, linkMode === 'ideal')}`);
   throw new Error(lines.join('\n'));
 }

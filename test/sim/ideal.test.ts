@@ -1,70 +1,48 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { summarize } from '../../src/cli/summary.js';
-import { messageBound } from '../../src/core/bound.js';
 import { LcrNode, lcrMessageBound } from '../../src/core/lcr.js';
 import type { TraceEvent } from '../../src/core/trace.js';
 import { randomIds } from '../../src/config/ids.js';
 import { coreFor } from '../../src/sim/algorithms.js';
 import { arrange } from '../../src/sim/orders.js';
 import { type SimCase, idealCaseArbitrary, simCommandFor, simOptionsFor } from '../../src/sim/property-case.js';
-import { type SimOptions, type SimResult, simulate } from '../../src/sim/simulator.js';
+import { type SimOptions, simulate } from '../../src/sim/simulator.js';
+import { assertProperty, runCase, runs, violation } from '../properties/harness.js';
 
 // Ideal exactly-once channels (`linkMode: 'ideal'`): the cores alone, with the full simulator's
 // delays. The same requirements as over the full link, named as in the spec, and agreement with
 // the full link wherever the delivery order is the same.
 
-/** Cases per property; HS_DEEP=1 (npm run test:deep) runs twenty times as many. */
-const DEEP = process.env.HS_DEEP === '1';
-const HS_RUNS = DEEP ? 3000 : 150;
-const SAME_STEPS_RUNS = DEEP ? 1200 : 60;
+const HS_RUNS = runs(150);
+const SAME_STEPS_RUNS = runs(60);
 
-/** Every property of a finished ideal run; a description of the first one violated, or undefined. */
-function violation(c: SimCase, run: SimResult): string | undefined {
-  const ring = arrange(c.ids, c.order);
-  const n = ring.length;
-  const max = Math.max(...ring);
-  const leaders = run.results.filter((r) => r.isLeader);
-  const named = new Set(run.results.map((r) => r.leader));
-  if (leaders.length !== 1) return `AtMostOneLeader / Termination: ${leaders.length} leaders`;
-  if (leaders[0]!.id !== max) return `LeaderIsMax: leader ${leaders[0]!.id}, maximum ${max}`;
-  if (named.size !== 1 || !named.has(max)) return `Agreement: nodes name ${[...named].join(', ')}`;
-  if (run.results.some((r) => r.outcome !== 'ok')) return 'Termination: some node never finished';
-  if (run.inFlight.datagrams !== 0 || run.timedOut) return `Termination: ${run.inFlight.datagrams} messages left in flight`;
-  const sent = run.results.reduce((s, r) => s + r.messages.sent.probe + r.messages.sent.reply + r.messages.sent.announcement, 0);
-  const bound = c.algorithm === 'lcr' ? lcrMessageBound(n) : messageBound(n);
-  if (sent > bound) return `MessageBound: ${sent} messages exceed the ${c.algorithm} bound ${bound}`;
-  const datagrams = run.results.reduce((s, r) => s + r.datagrams.sent, 0);
-  if (datagrams !== sent) return `ideal channels: ${datagrams} datagrams for ${sent} algorithm messages`;
-  return undefined;
+/**
+ * Every invariant of the full link's properties (harness.ts), and what only ideal channels
+ * promise: a datagram per algorithm message, no more.
+ */
+function idealViolation(c: SimCase): string | undefined {
+  const o = runCase(c, undefined, 'ideal');
+  const problem = violation(o);
+  if (problem !== undefined) return problem;
+  const datagrams = o.run.results.reduce((s, r) => s + r.datagrams.sent, 0);
+  return datagrams === o.messages ? undefined : `ideal channels: ${datagrams} datagrams for ${o.messages} algorithm messages`;
 }
 
 /**
- * Checks `property`; a failure reports fast-check's seed, path and shrunk case, the command line
- * that reruns the case, and HS_REPLAY=SEED:PATH to rerun it here.
+ * Checks a property over idealCaseArbitrary: on failure the harness reports fast-check's seed,
+ * path and shrunk case (as a `--link ideal` command) and HS_REPLAY=SEED:PATH to rerun it here;
+ * `hs-ring sim --replay` draws from the full link's arbitrary, so it is not offered.
  */
 function check(name: string, property: fc.IProperty<[SimCase]>, numRuns: number): void {
-  const replay = process.env.HS_REPLAY;
-  const params: fc.Parameters<[SimCase]> = replay
-    ? { seed: Number(replay.split(':')[0]), path: replay.slice(replay.indexOf(':') + 1), numRuns: 1 }
-    : { numRuns };
-  const details = fc.check(property, params);
-  if (!details.failed) return;
-  const c = details.counterexample?.[0];
-  throw new Error(
-    [
-      fc.defaultReportMessage(details) ?? `${name} failed`,
-      `seed ${details.seed}; replay: HS_REPLAY=${details.seed}:${details.counterexamplePath} npx ava test/sim/ideal.test.ts --match '*${name}*'`,
-      c ? `the shrunk case as a command: ${simCommandFor(c, true)}` : '',
-    ].join('\n'),
-  );
+  assertProperty(name, property, numRuns, false, {}, 'ideal');
 }
 
 test('ideal: AtMostOneLeader, LeaderIsMax, Agreement, Termination and MessageBound on random rings and orders', (t) => {
   check(
     'ideal',
     fc.property(idealCaseArbitrary, (c) => {
-      const problem = violation(c, simulate({ ...simOptionsFor(c), linkMode: 'ideal' }));
+      const problem = idealViolation(c);
       if (problem) throw new Error(problem);
     }),
     HS_RUNS,
@@ -76,7 +54,7 @@ test('ideal: MessageBound for HS at sizes around powers of two, every order', (t
   for (const n of [1, 2, 3, 7, 8, 9, 255, 256, 257, 1000, 1025]) {
     for (const order of ['random', 'ascending', 'descending', 'bit-reversal', 'zigzag'] as const) {
       const c: SimCase = { algorithm: 'hs', ids: randomIds(n, n), order, seed: n, network: { loss: 0, duplicate: 0, reorder: false, delayMs: [1, 10], fifo: false } };
-      const problem = violation(c, simulate({ ...simOptionsFor(c), linkMode: 'ideal' }));
+      const problem = idealViolation(c);
       t.is(problem, undefined, `n=${n} ${order}: ${simCommandFor(c, true)}`);
     }
   }
