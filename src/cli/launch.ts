@@ -103,7 +103,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     const m = group[0]!;
     const config: NodeConfig = {
       ...settings,
-      placements: group.map((m) => placementOf(members, m.id)),
+      placements: group.map((member) => placementOf(members, member.id)),
       ...(opts.traceFile ? { trace: group.length === 1 ? opts.traceFile(m.id) : opts.traceFile(ID_PLACEHOLDER) } : {}),
       // Nobody shows progress: spare every node a pipe write, and the launcher a wake-up, per phase.
       ...(opts.onPhase ? {} : { phaseEvents: false }),
