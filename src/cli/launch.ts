@@ -39,6 +39,10 @@ export interface LaunchOptions {
   readonly kill?: { readonly id: number; readonly atMs: number };
   /** Called when the kill happens. */
   readonly onKill?: (id: number, atMs: number) => void;
+  /** Called just before the start signal goes out, once every node is ready (e.g. to sample CPU). */
+  readonly onStart?: () => void;
+  /** Called when the last node has decided. */
+  readonly onAllDecided?: () => void;
 }
 
 export interface LaunchOutcome {
@@ -145,6 +149,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
         case 'decide':
           decisions += 1;
           lastDecision = now - startAt;
+          if (decisions === n) opts.onAllDecided?.();
           sample.decidedHere += 1;
           if (sample.decidedHere === group.length) {
             sample.decided = readStatus(child.pid, 'VmRSS');
@@ -196,8 +201,11 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       if (f) throw new ConfigError(`node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`);
       throw new ConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
     }
+    opts.onStart?.();
     startAt = performance.now();
-    for (const c of children) c.stdin!.end('start\n');
+    // Not end(): a child whose stdin ends tears the stream down at once, in the middle of the
+    // election's busiest moment. Each child closes its stdin itself once its nodes are done.
+    for (const c of children) c.stdin!.write('start\n');
     const kill = opts.kill;
     const victim = kill ? processOf.get(kill.id) : undefined;
     const killTimer =

@@ -3,7 +3,7 @@ import { total } from '../link/stats.js';
 import { NodeGroup } from '../runtime/multi.js';
 import type { NodeResult } from '../runtime/result.js';
 import { TraceWriter } from '../runtime/trace-writer.js';
-import { warmUp, warmUpNetwork } from '../runtime/warmup.js';
+import { warmUp, warmUpNetwork, warmUpRuntime } from '../runtime/warmup.js';
 import { formatAddress } from '../transport/address.js';
 import { describeFaults, loadKeyFile } from './fault-options.js';
 import type { NodeConfig } from './node-config.js';
@@ -75,8 +75,12 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   }
 
   warmUp();
-  // Processes started together by launch: warm Node's datagram path too before saying ready.
-  if (out.start) await warmUpNetwork(group.members[0]!.udp);
+  // Processes started together by launch: warm the runtime and Node's datagram path too before
+  // saying ready.
+  if (out.start) {
+    await warmUpRuntime();
+    await warmUpNetwork(group.members[0]!.udp);
+  }
   all.forEach((where, i) => {
     const local = formatAddress(group.members[i]!.transport.local);
     emit({ event: 'ready', id: where.id, listen: local });

@@ -56,14 +56,16 @@ export class StdinLines {
   }
 }
 
-/** Resolves on the first "start" line; a ConfigError with the message `whenClosed` if stdin ends first. */
+/**
+ * Resolves on the first "start" line; a ConfigError with the message `whenClosed` if stdin ends
+ * first. Stdin stays open: tearing the stream down costs a node process as much CPU as relaying
+ * several datagrams, at the moment every node starts at once. The caller closes it after the
+ * election (runNodes does).
+ */
 export async function waitForStart(lines: StdinLines, whenClosed: string): Promise<void> {
   for (;;) {
     const line = await lines.next();
     if (line === null) throw new ConfigError(whenClosed);
-    if (line.trim() === 'start') {
-      lines.close();
-      return;
-    }
+    if (line.trim() === 'start') return;
   }
 }

@@ -89,12 +89,14 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
         case 'setTimer': {
           const old = this.timers.get(o.key);
           if (old !== undefined) this.clock.clearTimer(old);
+          // Whole milliseconds: Node keeps one timer list per distinct duration, so fractional
+          // delays (every retransmission deadline) each built and tore down a list of their own.
           this.timers.set(
             o.key,
             this.clock.setTimer(() => {
               this.timers.delete(o.key);
               if (this.finish) this.apply(this.endpoint.onTimer(this.elapsed(), o.key));
-            }, o.delayMs),
+            }, Math.ceil(o.delayMs)),
           );
           break;
         }

@@ -1,4 +1,5 @@
 import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
+import { type LookupOneOptions, lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { type Address, formatAddress } from './address.js';
@@ -6,6 +7,21 @@ import type { DatagramHandler, Transport } from './transport.js';
 
 /** What warmUp bounces: a fixed text, never mistaken for a frame (frames start with the magic 0x4853). */
 const WARM_UP = new TextEncoder().encode('hs-ring socket warm-up'.padEnd(64, '.'));
+
+/**
+ * dgram resolves the destination of every send, even an IP literal, through dns.lookup and a
+ * process.nextTick: for a node that relays a few dozen datagrams, a noticeable share of its CPU.
+ * Literals (every address of a launched ring) are answered at once; names still go to dns.lookup.
+ */
+function literalFirstLookup(
+  hostname: string,
+  options: LookupOneOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+}
 
 function isWarmUp(bytes: Uint8Array): boolean {
   if (bytes.length !== WARM_UP.length) return false;
@@ -23,7 +39,7 @@ export class UdpTransport implements Transport {
   /** During warmUp: called for each warm-up datagram that comes back. */
   private onWarmUp: (() => void) | undefined;
   private readonly early: { bytes: Uint8Array; from: Address }[] = [];
-  /** Send failures (e.g. EHOSTUNREACH); UDP is unreliable anyway, so they are counted, not fatal. */
+  /** Socket errors after bind (e.g. a failed name lookup); UDP is unreliable anyway, so they are counted, not fatal. */
   sendErrors = 0;
 
   private constructor(
@@ -35,7 +51,7 @@ export class UdpTransport implements Transport {
   static async bind(address: Address): Promise<UdpTransport> {
     const type = isIP(address.host) === 6 ? 'udp6' : 'udp4';
     let self: UdpTransport | undefined;
-    const socket = DgramAsPromised.createSocket({ type }, (msg, rinfo) => {
+    const socket = DgramAsPromised.createSocket({ type, lookup: literalFirstLookup }, (msg, rinfo) => {
       const from = { host: rinfo.address, port: rinfo.port };
       if (!self) return;
       // Never a node's business, even the last one of a warm-up that ran out of time.
@@ -66,11 +82,10 @@ export class UdpTransport implements Transport {
   }
 
   send(bytes: Uint8Array, to: Address): void {
-    // The raw socket with a callback: the promise wrapper would allocate per datagram on the
-    // hottest path of a node.
-    this.socket.socket.send(bytes, to.port, to.host, (err) => {
-      if (err) this.sendErrors += 1;
-    });
+    // The raw socket without a callback: the promise wrapper, or a callback, would cost an
+    // allocation and a tick per datagram on the hottest path of a node. A failed send is a lost
+    // datagram, which the link retransmits; asynchronous failures still reach the 'error' listener.
+    this.socket.socket.send(bytes, to.port, to.host);
   }
 
   /**

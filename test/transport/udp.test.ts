@@ -46,6 +46,21 @@ test('udp: datagrams that arrive before a handler is installed are kept', async 
   await rx.close();
 });
 
+test('udp: a destination given by name still goes through the resolver; literals skip it', async (t) => {
+  const rx = await UdpTransport.bind({ host: '127.0.0.1', port: 0 });
+  const tx = await UdpTransport.bind({ host: '127.0.0.1', port: 0 });
+  const got: number[] = [];
+  rx.onDatagram((b) => got.push(b[0]!));
+  tx.send(new Uint8Array([1]), { host: 'localhost', port: rx.local.port });
+  tx.send(new Uint8Array([2]), rx.local);
+  const deadline = Date.now() + 2000;
+  while (got.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  t.deepEqual(got.sort(), [1, 2]);
+  t.is(tx.sendErrors, 0);
+  await tx.close();
+  await rx.close();
+});
+
 test('udp: the warm-up bounces datagrams off its own socket, and a neighbour\'s datagram meanwhile is kept, not eaten', async (t) => {
   const rx = await UdpTransport.bind({ host: '127.0.0.1', port: 0 });
   const tx = await UdpTransport.bind({ host: '127.0.0.1', port: 0 });
