@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { criticalPathHops } from '../src/bench/latency.js';
+import { busySince, machineBusyMs } from '../src/bench/machine-cpu.js';
 import { rss } from '../src/bench/memory.js';
 import { lcrMessages } from '../src/bench/messages.js';
 import type { BenchResults } from '../src/bench/run.js';
@@ -18,6 +19,15 @@ test('bench: the HS critical path is phases 0..L-1 out and back, one lap, and th
   t.is(criticalPathHops(8), 2 * 7 + 8 + 7);
   t.is(criticalPathHops(64), 2 * 63 + 64 + 63);
   t.is(criticalPathHops(5), 2 * 7 + 5 + 4);
+});
+
+test('bench: machine CPU from /proc/stat counts a busy loop of this process', (t) => {
+  const before = machineBusyMs();
+  t.not(before, null, 'this is Linux: /proc/stat is there');
+  const until = performance.now() + 200;
+  while (performance.now() < until);
+  // At least most of the 200 ms this thread spun (10 ms ticks), whatever else the machine did.
+  t.true(busySince(before)! >= 150, `busy ${busySince(before)} ms`);
 });
 
 test('bench --quick --json --out: every part runs, elections are correct, results and plots are written', async (t) => {
@@ -37,6 +47,12 @@ test('bench --quick --json --out: every part runs, elections are correct, result
     // The yardstick ring really relayed: a positive hop, and the election's datagrams pushed through it.
     t.true(res.latency![0]!.relay.hopMs > 0 && res.latency![0]!.relay.floorMs > 0);
     t.true(res.latency![0]!.relay.datagrams >= res.latency![0]!.n);
+    // Real UDP overhead and CPU readings, not placeholders: at least one datagram per message, and
+    // CPU per datagram read for the election and for the relay ring alike (a short run may read 0
+    // ticks of 10 ms, so only its presence is certain).
+    t.true(res.latency![0]!.datagramsPerMessage! >= 1);
+    t.is(typeof res.latency![0]!.cpuUsPerDatagram, 'number');
+    t.is(typeof res.latency![0]!.relay.cpuUsPerDatagram, 'number');
     t.is(res.scale!.udp[0]!.outcome, 'elected');
     // Each simulated size once over ideal channels (datagrams = messages), once over the full link.
     t.deepEqual(res.scale!.sim.map((s) => s.link), ['ideal', 'full']);

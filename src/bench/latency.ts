@@ -8,6 +8,7 @@ import { summarize } from '../cli/summary.js';
 import { ceilLog2 } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
 import { reserveUdpPorts } from '../transport/ports.js';
+import { busySince, machineBusyMs } from './machine-cpu.js';
 import type { Progress } from './progress.js';
 import { type RelayRing, measureRelayRing } from './relay-ring.js';
 import { median, min, quantile, round } from './stats.js';
@@ -45,6 +46,12 @@ export interface LatencyRow {
   readonly electionMaxMs: number | null;
   readonly retransmissionsMedian: number;
   readonly datagramsMedian: number;
+  /** Datagrams sent (acks and retransmissions included) per algorithm message, median over the runs. */
+  readonly datagramsPerMessage: number | null;
+  /** Busy CPU of the whole machine from the start signal to the last decision, median over the runs (ms). */
+  readonly cpuMsMedian: number | null;
+  /** That CPU per datagram the election sent (µs); beside relay.cpuUsPerDatagram, what a datagram costs us more than the floor. */
+  readonly cpuUsPerDatagram: number | null;
   /** Ping-pong between two busy processes: the best case of one hop. */
   readonly oneHop: OneHop;
   /** n minimal relay processes in a ring, as many as the election had, measured after its runs. */
@@ -115,6 +122,9 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     const times: number[] = [];
     const retx: number[] = [];
     const datagrams: number[] = [];
+    const perMessage: number[] = [];
+    const cpuMs: number[] = [];
+    const cpuPerDatagram: number[] = [];
     let elected = 0;
     for (let rep = 0; rep < plan.repetitions; rep++) {
       const seed = 100 + rep;
@@ -122,12 +132,16 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       const host = '127.0.0.1';
       const ports = await reserveUdpPorts(host, n);
       let outcome;
+      let busyAtStart: number | null = null;
+      let busy: number | null = null;
       try {
         outcome = await launchRing({
           members: ids.map((id, i) => ({ id, host, port: ports[i]! })),
           node: nodeSettingsFromFlags(['--timeout', '30000', ...(plan.nodeArgs ?? [])]),
           // Generous: on a saturated machine starting 64 Node.js processes takes tens of seconds.
           readyTimeoutMs: 120_000 + 1000 * n,
+          onStart: () => (busyAtStart = machineBusyMs()),
+          onAllDecided: () => (busy = busySince(busyAtStart)),
         });
       } catch (err) {
         // A start-up failure is reported as a failed run, not as the end of the whole bench.
@@ -141,6 +155,11 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       }
       retx.push(s.datagrams.retransmissions);
       datagrams.push(s.datagrams.sent);
+      if (s.messages.total > 0) perMessage.push(s.datagrams.sent / s.messages.total);
+      if (busy !== null && s.outcome === 'elected') {
+        cpuMs.push(busy);
+        cpuPerDatagram.push((busy * 1000) / s.datagrams.sent);
+      }
     }
     const dgMedian = datagrams.length ? median(datagrams) : 0;
     const relay = await measureRelayRing(n, plan.relayLaps, Math.max(n, dgMedian));
@@ -157,6 +176,9 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       electionMaxMs: times.length ? round(Math.max(...times), 1) : null,
       retransmissionsMedian: median(retx),
       datagramsMedian: dgMedian,
+      datagramsPerMessage: perMessage.length ? round(median(perMessage), 3) : null,
+      cpuMsMedian: cpuMs.length ? round(median(cpuMs), 0) : null,
+      cpuUsPerDatagram: cpuPerDatagram.length ? Math.round(median(cpuPerDatagram)) : null,
       oneHop,
       relay,
       criticalPathHops: hops,
@@ -168,7 +190,8 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     });
     progress(
       `latency: n = ${n}: median ${med?.toFixed(1)} ms; ring hop ${relay.hopMs} ms (ping-pong ${oneHop.medianMs}), ` +
-        `limit ${limit.toFixed(1)} ms; ${relay.datagrams} datagrams through a bare relay ring ${relay.floorMs} ms`,
+        `limit ${limit.toFixed(1)} ms; ${relay.datagrams} datagrams through a bare relay ring ${relay.floorMs} ms; ` +
+        `CPU per datagram ${cpuPerDatagram.length ? Math.round(median(cpuPerDatagram)) : '-'} µs (relay ring ${relay.cpuUsPerDatagram ?? '-'} µs)`,
     );
   }
   return rows;

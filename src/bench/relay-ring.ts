@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { busySince, machineBusyMs } from './machine-cpu.js';
 import { median, round } from './stats.js';
 
 const relayPeer = fileURLToPath(new URL('./relay-peer.js', import.meta.url));
@@ -19,6 +20,8 @@ export interface RelayRing {
   /** `datagrams` datagrams relayed as n tokens at once, the way every node probes in phase 0 (ms). */
   readonly floorMs: number;
   readonly datagrams: number;
+  /** Busy CPU of the whole machine per relayed datagram during the floor laps (µs), or null without /proc. */
+  readonly cpuUsPerDatagram: number | null;
 }
 
 /** Spawns a ring of n relay processes, measures `laps` single-token laps, then `datagrams` relayed n at a time. */
@@ -49,8 +52,21 @@ export async function measureRelayRing(n: number, laps: number, datagrams: numbe
     for (let i = 0; i < laps; i++) lapMs.push(await lap(1, n));
     const perToken = Math.max(1, Math.round(datagrams / n));
     const floor: number[] = [];
-    for (let i = 0; i < 3; i++) floor.push(await lap(n, perToken));
-    return { processes: n, hopMs: round(median(lapMs) / n, 4), floorMs: round(median(floor), 1), datagrams: perToken * n };
+    const cpu: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = machineBusyMs();
+      floor.push(await lap(n, perToken));
+      const used = busySince(before);
+      // The home socket's sends are part of the ring's work here, as the launcher's are not in an election.
+      if (used !== null) cpu.push((used * 1000) / (perToken * n));
+    }
+    return {
+      processes: n,
+      hopMs: round(median(lapMs) / n, 4),
+      floorMs: round(median(floor), 1),
+      datagrams: perToken * n,
+      cpuUsPerDatagram: cpu.length ? Math.round(median(cpu)) : null,
+    };
   } finally {
     home.close();
     for (const c of children) c.kill();

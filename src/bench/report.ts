@@ -28,15 +28,17 @@ export function formatBench(r: BenchResults): string {
   if (r.latency) {
     out.push('', 'Election over loopback UDP, one process per node (from start signal to last decision)');
     out.push(table(
-      ['n', 'elected', 'median ms', 'min', 'max', 'retx (median)', 'datagrams', 'ping-pong hop ms', 'ring hop ms', 'path hops', 'limit ms', 'median/limit', 'relay ring ms', 'median/relay'],
+      ['n', 'elected', 'median ms', 'min', 'max', 'retx (median)', 'datagrams', 'dg/msg', 'ping-pong hop ms', 'ring hop ms', 'path hops', 'limit ms', 'median/limit', 'relay ring ms', 'median/relay', 'CPU ms', 'CPU µs/dg', 'relay µs/dg'],
       r.latency.map((l) => [
-        l.n, `${l.elected}/${l.runs}`, l.electionMedianMs, l.electionMinMs, l.electionMaxMs, l.retransmissionsMedian, l.datagramsMedian,
+        l.n, `${l.elected}/${l.runs}`, l.electionMedianMs, l.electionMinMs, l.electionMaxMs, l.retransmissionsMedian, l.datagramsMedian, l.datagramsPerMessage,
         l.oneHop.medianMs, l.relay.hopMs, l.criticalPathHops, l.ringCriticalPathMs, l.overRingCriticalPath, l.relay.floorMs, l.overRelayFloor,
+        l.cpuMsMedian, l.cpuUsPerDatagram, l.relay.cpuUsPerDatagram,
       ]),
     ));
     out.push(
       '(limit = path hops × ring hop: one datagram round a ring of n bare relay processes; relay ring = as many datagrams as the',
-      ' election sent, n at a time, through that ring: what the machine allows a ring of n Node.js processes at all)',
+      ' election sent, n at a time, through that ring: what the machine allows a ring of n Node.js processes at all;',
+      ' CPU = busy CPU of the whole machine from start signal to last decision (/proc/stat), per datagram beside the relay ring\'s)',
     );
   }
   if (r.scale) {
