@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { type Member, placementOf } from '../config/ring-file.js';
+import { type Member, placementsOf } from '../config/ring-file.js';
 import { ConfigError } from '../errors.js';
 import type { NodeResult } from '../runtime/result.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
@@ -91,7 +91,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   const phaseSeen = new Set<number>();
   const exits: Promise<void>[] = [];
   let lastReadyAt = performance.now();
-  const groups = splitRing(members, opts.processes ?? n);
+  const groups = splitRing(placementsOf(members), opts.processes ?? n);
   const processOf = new Map<number, ChildProcess>();
   const samples = groups.map(() => ({
     spawnedAt: 0,
@@ -107,7 +107,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     const m = group[0]!;
     const config: NodeConfig = {
       ...settings,
-      placements: group.map((member) => placementOf(members, member.id)),
+      placements: group,
       ...(opts.traceFile ? { trace: group.length === 1 ? opts.traceFile(m.id) : opts.traceFile(ID_PLACEHOLDER) } : {}),
       // Nobody shows progress: spare every node a pipe write, and the launcher a wake-up, per phase.
       ...(opts.onPhase ? {} : { phaseEvents: false }),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import type { Placement } from '../runtime/multi.js';
 import { type Address, checkHost, checkPort, formatAddress } from '../transport/address.js';
 import { checkUnique, parseId } from './ids.js';
 
@@ -60,17 +61,44 @@ export function parseRing(data: unknown, what: string): Member[] {
   return members;
 }
 
-/** The neighbours of member `id`: left is the previous entry, right the next (cyclically). */
-export function neighboursOf(members: readonly Member[], id: number): { self: Member; left: Member; right: Member } {
+/** Where member `id` sits in `members`, or a ConfigError naming the ring's ids. */
+function indexOf(members: readonly Member[], id: number): number {
   const i = members.findIndex((m) => m.id === id);
   if (i < 0) throw new ConfigError(`--self ${id} is not a member of the ring (ids: ${members.map((m) => m.id).join(', ')})`);
+  return i;
+}
+
+/** The neighbours of member `id`: left is the previous entry, right the next (cyclically). */
+export function neighboursOf(members: readonly Member[], id: number): Neighbours {
+  return neighboursAt(members, indexOf(members, id));
+}
+
+/** Where member `id` listens and its neighbours' addresses (plain addresses, without the ids). */
+export function placementOf(members: readonly Member[], id: number): Placement {
+  return placed(neighboursOf(members, id));
+}
+
+/**
+ * Every member's placement, in ring order: what placementOf gives for each id, in one pass where
+ * placing each member by id would search the ring once per member (quadratic in n).
+ */
+export function placementsOf(members: readonly Member[]): Placement[] {
+  return members.map((_, i) => placed(neighboursAt(members, i)));
+}
+
+/** A member and the members on either side of it in ring order. */
+export interface Neighbours {
+  readonly self: Member;
+  readonly left: Member;
+  readonly right: Member;
+}
+
+function neighboursAt(members: readonly Member[], i: number): Neighbours {
   const n = members.length;
   return { self: members[i]!, left: members[(i - 1 + n) % n]!, right: members[(i + 1) % n]! };
 }
 
-/** Where member `id` listens and its neighbours' addresses (plain addresses, without the ids). */
-export function placementOf(members: readonly Member[], id: number): { id: number; listen: Address; left: Address; right: Address } {
-  const { self, left, right } = neighboursOf(members, id);
+function placed({ self, left, right }: Neighbours): Placement {
   const at = (m: Member): Address => ({ host: m.host, port: m.port });
-  return { id, listen: at(self), left: at(left), right: at(right) };
+  return { id: self.id, listen: at(self), left: at(left), right: at(right) };
 }

@@ -6,7 +6,7 @@ import { DROP_REASONS, type DropReason } from '../link/stats.js';
 import type { NodeResult } from '../runtime/result.js';
 import { EventQueue, bucketWidthFor } from './event-queue.js';
 import { idealNetworkProblem } from './link-mode.js';
-import { Scheduler, ZERO_LINK, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './scheduler.js';
+import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './sim-common.js';
 import type { SimOptions, SimResult } from './simulator.js';
 
 /** Ideal channels drop nothing; one frozen record of zeros serves every node. */
@@ -37,7 +37,7 @@ const F_HOPS = 5;
 /**
  * Runs one election over ideal exactly-once channels: each node's core (HS, or the factory's) is
  * driven directly, and every message it sends is handed once to the neighbour's core after a
- * delay drawn as the full simulator draws it (both draw through Scheduler, scheduler.ts: per-link
+ * delay drawn as the full simulator draws it (both draw through Scheduler, sim-common.ts: per-link
  * FIFO unless `reorder`, ties in seeded random order, or global FIFO). No frames, acks, retransmissions or timers, so it counts exactly
  * the algorithm messages the analysis bounds, and runs in seconds where the full link takes minutes.
  *
@@ -92,7 +92,7 @@ class IdealSimulation {
     const make = options.core ?? ((id: number) => new HsNode(id));
     this.cores = ids.map((id) => make(id));
     this.onTrace = options.onTrace;
-    this.timeLimitMs = options.timeLimitMs ?? defaultTimeLimitMs(n, model, ZERO_LINK);
+    this.timeLimitMs = options.timeLimitMs ?? defaultTimeLimitMs(n, model);
     this.state = new Float64Array(STATE * n);
     this.decidedAt = new Float64Array(n).fill(Number.NaN);
     this.doneAt = new Float64Array(n).fill(Number.NaN);

@@ -10,9 +10,9 @@ import { simulateIdeal } from './ideal-simulator.js';
 import type { LinkMode } from './link-mode.js';
 import type { NetworkModel } from './network-model.js';
 import { PayloadStore } from './payload-store.js';
-import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './scheduler.js';
+import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './sim-common.js';
 
-export { defaultTimeLimitMs } from './scheduler.js';
+export { defaultTimeLimitMs } from './sim-common.js';
 
 /** Everything that determines a run: the same options give the same result and trace. */
 export interface SimOptions {

@@ -41,6 +41,12 @@ export class UdpTransport implements Transport {
   private readonly early: { bytes: Uint8Array; from: Address }[] = [];
   /** Socket errors after bind (e.g. a failed name lookup); UDP is unreliable anyway, so they are counted, not fatal. */
   sendErrors = 0;
+  /**
+   * Warm-up datagrams that arrived while no warm-up was running (dropped, like every warm-up
+   * datagram). A warm-up that runs out of time leaves at most one of its own in flight; more
+   * strays than such warm-ups came from some other sender.
+   */
+  strayWarmUps = 0;
 
   private constructor(
     private readonly socket: SocketAsPromised,
@@ -56,7 +62,8 @@ export class UdpTransport implements Transport {
       if (!self) return;
       // Never a node's business, even the last one of a warm-up that ran out of time.
       if (isWarmUp(msg)) {
-        self.onWarmUp?.();
+        if (self.onWarmUp) self.onWarmUp();
+        else self.strayWarmUps += 1;
         return;
       }
       if (self.handler) self.handler(msg, from);

@@ -67,13 +67,17 @@ test('udp: the warm-up bounces datagrams off its own socket, and a neighbour\'s 
   const warming = rx.warmUp(500, 5000);
   tx.send(new Uint8Array([7, 7, 7]), rx.local);
   t.is(await warming, 500);
+  // Every bounce came back and the last sent nothing more: none can arrive late.
+  t.is(rx.strayWarmUps, 0);
   // A warm-up that runs out of time leaves a datagram in flight: it must not reach the node either.
-  await rx.warmUp(100, 0);
+  const back = await rx.warmUp(100, 0);
   const got: Uint8Array[] = [];
   rx.onDatagram((b) => got.push(b));
   // Only the neighbour's datagram reaches the node: none of the warm-up's own.
   await new Promise((r) => setTimeout(r, 50));
   t.deepEqual(got.map((b) => [...b]), [[7, 7, 7]]);
+  // One bounce is in flight when the time runs out, unless all 100 beat the zero-delay timer.
+  t.is(rx.strayWarmUps, back < 100 ? 1 : 0);
   t.is(rx.sendErrors, 0);
   await tx.close();
   await rx.close();

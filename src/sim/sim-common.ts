@@ -1,4 +1,4 @@
-import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
+import type { LinkConfig } from '../link/config.js';
 import { SeededRandom } from '../util/random.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from './network-model.js';
 import type { SimOptions, SimResult } from './simulator.js';
@@ -107,14 +107,13 @@ export function simResult(options: SimOptions, p: ResultParts): SimResult {
  * A virtual-time budget no correct run should need. An election's longest causal chain is some
  * 5n sequential hops for LCR and about 6n for HS (criticalPathHops in src/bench/latency.ts), each
  * costing a delay plus, under loss, retries of up to maxRto; twenty times n hops (over three
- * times HS's chain), plus time for the final acknowledgements and linger. With ZERO_LINK (ideal
- * channels: no acks, retries or linger) a hop is just the longest delay and a millisecond.
+ * times HS's chain), plus time for the final acknowledgements and linger. Without a `link` the
+ * channels are ideal (exactly once, no acks, retries, timers or linger), so a hop is just the
+ * longest delay and a millisecond.
  */
-export function defaultTimeLimitMs(n: number, model: NetworkModel, link: LinkConfig): number {
+export function defaultTimeLimitMs(n: number, model: NetworkModel, link?: LinkConfig): number {
+  if (link === undefined) return Math.ceil(4 * 5 * n * (model.delayMs[1] + 1) + 60_000);
   const retries = model.loss / (1 - model.loss);
   const hopMs = model.delayMs[1] + link.ackDelayMs + 1 + retries * link.maxRtoMs * (1 + link.jitter);
   return Math.ceil(4 * 5 * n * hopMs + 10 * (link.lingerMs + link.maxRtoMs) + 60_000);
 }
-
-/** The link tuning ideal channels amount to, for defaultTimeLimitMs: nothing to acknowledge, retry or linger for. */
-export const ZERO_LINK: LinkConfig = Object.freeze({ ...DEFAULT_LINK_CONFIG, ackDelayMs: 0, maxRtoMs: 0, jitter: 0, lingerMs: 0 });
