@@ -8,7 +8,7 @@ import { summarize } from '../cli/summary.js';
 import { ceilLog2 } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
 import { reserveUdpPorts } from '../transport/ports.js';
-import { busySince, machineBusyMs } from './machine-cpu.js';
+import { busySince, cpuPerDatagram, machineBusyMs } from './machine-cpu.js';
 import type { Progress } from './progress.js';
 import { type RelayRing, measureRelayRing } from './relay-ring.js';
 import { median, min, quantile, round } from './stats.js';
@@ -50,7 +50,10 @@ export interface LatencyRow {
   readonly datagramsPerMessage: number | null;
   /** Busy CPU of the whole machine from the start signal to the last decision, median over the runs (ms). */
   readonly cpuMsMedian: number | null;
-  /** That CPU per datagram the election sent (µs); beside relay.cpuUsPerDatagram, what a datagram costs us more than the floor. */
+  /**
+   * Busy CPU per datagram sent, over all elected runs (µs); beside relay.cpuUsPerDatagram, what a
+   * datagram costs us more than the floor. Null when the runs' CPU was too little to read (10 ms ticks).
+   */
   readonly cpuUsPerDatagram: number | null;
   /** Ping-pong between two busy processes: the best case of one hop. */
   readonly oneHop: OneHop;
@@ -124,7 +127,8 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     const datagrams: number[] = [];
     const perMessage: number[] = [];
     const cpuMs: number[] = [];
-    const cpuPerDatagram: number[] = [];
+    let busyTotal = 0;
+    let busyDatagrams = 0;
     let elected = 0;
     for (let rep = 0; rep < plan.repetitions; rep++) {
       const seed = 100 + rep;
@@ -158,7 +162,8 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       if (s.messages.total > 0) perMessage.push(s.datagrams.sent / s.messages.total);
       if (busy !== null && s.outcome === 'elected') {
         cpuMs.push(busy);
-        cpuPerDatagram.push((busy * 1000) / s.datagrams.sent);
+        busyTotal += busy;
+        busyDatagrams += s.datagrams.sent;
       }
     }
     const dgMedian = datagrams.length ? median(datagrams) : 0;
@@ -167,6 +172,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     const limit = hops * relay.hopMs;
     const pingPongLimit = hops * oneHop.medianMs;
     const med = times.length ? median(times) : null;
+    const usPerDatagram = cpuPerDatagram(busyTotal, busyDatagrams);
     rows.push({
       n,
       runs: plan.repetitions,
@@ -178,7 +184,8 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       datagramsMedian: dgMedian,
       datagramsPerMessage: perMessage.length ? round(median(perMessage), 3) : null,
       cpuMsMedian: cpuMs.length ? round(median(cpuMs), 0) : null,
-      cpuUsPerDatagram: cpuPerDatagram.length ? Math.round(median(cpuPerDatagram)) : null,
+      // Totals over the runs, not a median of runs: a small ring's election is only a tick or two.
+      cpuUsPerDatagram: usPerDatagram,
       oneHop,
       relay,
       criticalPathHops: hops,
@@ -191,7 +198,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     progress(
       `latency: n = ${n}: median ${med?.toFixed(1)} ms; ring hop ${relay.hopMs} ms (ping-pong ${oneHop.medianMs}), ` +
         `limit ${limit.toFixed(1)} ms; ${relay.datagrams} datagrams through a bare relay ring ${relay.floorMs} ms; ` +
-        `CPU per datagram ${cpuPerDatagram.length ? Math.round(median(cpuPerDatagram)) : '-'} µs (relay ring ${relay.cpuUsPerDatagram ?? '-'} µs)`,
+        `CPU per datagram ${usPerDatagram ?? '-'} µs (relay ring ${relay.cpuUsPerDatagram ?? '-'} µs)`,
     );
   }
   return rows;

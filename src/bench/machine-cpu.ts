@@ -28,3 +28,11 @@ export function busySince(start: number | null): number | null {
   const now = machineBusyMs();
   return start === null || now === null ? null : now - start;
 }
+
+/** Below this much busy CPU a /proc/stat reading (10 ms ticks) is too coarse to divide by a datagram count. */
+export const MIN_READABLE_BUSY_MS = 50;
+
+/** µs of busy CPU per datagram from totals over several runs, or null when the CPU read is too coarse. */
+export function cpuPerDatagram(busyMs: number, datagrams: number): number | null {
+  return busyMs < MIN_READABLE_BUSY_MS || datagrams <= 0 ? null : Math.round((busyMs * 1000) / datagrams);
+}

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { busySince, machineBusyMs } from './machine-cpu.js';
+import { busySince, cpuPerDatagram, machineBusyMs } from './machine-cpu.js';
 import { median, round } from './stats.js';
 
 const relayPeer = fileURLToPath(new URL('./relay-peer.js', import.meta.url));
@@ -52,20 +52,17 @@ export async function measureRelayRing(n: number, laps: number, datagrams: numbe
     for (let i = 0; i < laps; i++) lapMs.push(await lap(1, n));
     const perToken = Math.max(1, Math.round(datagrams / n));
     const floor: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const before = machineBusyMs();
-      floor.push(await lap(n, perToken));
-      const used = busySince(before);
-      // The home socket's sends are part of the ring's work here, as the launcher's are not in an election.
-      if (used !== null) cpu.push((used * 1000) / (perToken * n));
-    }
+    const before = machineBusyMs();
+    for (let i = 0; i < 3; i++) floor.push(await lap(n, perToken));
+    // Over all three laps: one lap of a small ring is only a tick or two of /proc/stat. The home
+    // socket's sends count here as well, as the launcher's do not in an election: a slight overstatement.
+    const busy = busySince(before);
     return {
       processes: n,
       hopMs: round(median(lapMs) / n, 4),
       floorMs: round(median(floor), 1),
       datagrams: perToken * n,
-      cpuUsPerDatagram: cpu.length ? Math.round(median(cpu)) : null,
+      cpuUsPerDatagram: busy === null ? null : cpuPerDatagram(busy, 3 * perToken * n),
     };
   } finally {
     home.close();

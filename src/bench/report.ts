@@ -38,7 +38,8 @@ export function formatBench(r: BenchResults): string {
     out.push(
       '(limit = path hops × ring hop: one datagram round a ring of n bare relay processes; relay ring = as many datagrams as the',
       ' election sent, n at a time, through that ring: what the machine allows a ring of n Node.js processes at all;',
-      ' CPU = busy CPU of the whole machine from start signal to last decision (/proc/stat), per datagram beside the relay ring\'s)',
+      ' CPU = busy CPU of the whole machine from start signal to last decision (/proc/stat, 10 ms ticks), median per run; µs/dg from',
+      ' the totals over all runs, beside the relay ring\'s over its datagram laps; "-" where too little CPU to read)',
     );
   }
   if (r.scale) {
