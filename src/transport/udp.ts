@@ -58,7 +58,6 @@ export class UdpTransport implements Transport {
     const type = isIP(address.host) === 6 ? 'udp6' : 'udp4';
     let self: UdpTransport | undefined;
     const socket = DgramAsPromised.createSocket({ type, lookup: literalFirstLookup }, (msg, rinfo) => {
-      const from = { host: rinfo.address, port: rinfo.port };
       if (!self) return;
       // Never a node's business, even the last one of a warm-up that ran out of time.
       if (isWarmUp(msg)) {
@@ -66,6 +65,7 @@ export class UdpTransport implements Transport {
         else self.strayWarmUps += 1;
         return;
       }
+      const from = { host: rinfo.address, port: rinfo.port };
       if (self.handler) self.handler(msg, from);
       else self.early.push({ bytes: msg, from });
     });
