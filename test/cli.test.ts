@@ -77,6 +77,12 @@ test('cli: bad ring files are refused with the reason', async (t) => {
     ['node', '--ring', file('ok.json', JSON.stringify({ members: [{ id: 1, host: '127.0.0.1', port: 7 }] })), '--self', '2'],
     /--self 2 is not a member/,
   );
+  // Several members hosted at once: an id missing from the ring is named, as for one.
+  await rejects(
+    t,
+    ['node', '--ring', file('two.json', JSON.stringify({ members: [{ id: 1, host: '127.0.0.1', port: 7 }, { id: 3, host: '127.0.0.1', port: 8 }] })), '--self', '1,9'],
+    /--self 9 is not a member of the ring \(ids: 1, 3\)/,
+  );
 });
 
 test('cli: --help explains every command', async (t) => {

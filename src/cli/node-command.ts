@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { loadRingFile, placementOf } from '../config/ring-file.js';
+import { type Member, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
 import type { Placement } from '../runtime/multi.js';
@@ -59,18 +59,27 @@ function placements(argv: NodeArgs): Placement[] {
     .split(',')
     .map((s) => parseId(s, '--self'));
   checkUnique(ids, '--self');
-  return ids.map((id) => placement({ ...argv, self: String(id) }));
+  // The ring file read and placed once, not once per hosted member.
+  const { members } = ringMembers(argv, argv.ring);
+  const byId = new Map(placementsOf(members).map((p) => [p.id, p]));
+  // placementOf only for an id not in the ring: it raises the usual error naming the ring's ids.
+  return ids.map((id) => byId.get(id) ?? placementOf(members, id));
+}
+
+/** The members of ring file `ring` and the `--self` text, once the flags the file replaces are known to be absent. */
+function ringMembers(argv: NodeArgs, ring: string): { members: Member[]; self: string } {
+  if (argv.self === undefined) throw new ConfigError('--ring needs --self ID to say which member this node is');
+  for (const f of ['listen', 'left', 'right', 'id'] as const) {
+    if (argv[f] !== undefined) throw new ConfigError(`--${f} cannot be combined with --ring (the ring file says it)`);
+  }
+  return { members: loadRingFile(ring), self: argv.self };
 }
 
 /** Where this node listens and who its neighbours are, from either form of the command line. */
 function placement(argv: NodeArgs): Placement {
   if (argv.ring !== undefined) {
-    if (argv.self === undefined) throw new ConfigError('--ring needs --self ID to say which member this node is');
-    for (const f of ['listen', 'left', 'right', 'id'] as const) {
-      if (argv[f] !== undefined) throw new ConfigError(`--${f} cannot be combined with --ring (the ring file says it)`);
-    }
-    const members = loadRingFile(argv.ring);
-    return placementOf(members, parseId(argv.self, '--self'));
+    const { members, self } = ringMembers(argv, argv.ring);
+    return placementOf(members, parseId(self, '--self'));
   }
   if (argv.id === undefined) throw new ConfigError('missing --id (or use --ring FILE --self ID)');
   for (const f of ['listen', 'left', 'right'] as const) {
