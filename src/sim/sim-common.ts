@@ -112,8 +112,8 @@ export function simResult(options: SimOptions, p: ResultParts): SimResult {
  * longest delay and a millisecond.
  */
 export function defaultTimeLimitMs(n: number, model: NetworkModel, link?: LinkConfig): number {
-  if (link === undefined) return Math.ceil(4 * 5 * n * (model.delayMs[1] + 1) + 60_000);
   const retries = model.loss / (1 - model.loss);
-  const hopMs = model.delayMs[1] + link.ackDelayMs + 1 + retries * link.maxRtoMs * (1 + link.jitter);
-  return Math.ceil(4 * 5 * n * hopMs + 10 * (link.lingerMs + link.maxRtoMs) + 60_000);
+  const hopMs = model.delayMs[1] + 1 + (link ? link.ackDelayMs + retries * link.maxRtoMs * (1 + link.jitter) : 0);
+  const finishMs = link ? 10 * (link.lingerMs + link.maxRtoMs) : 0;
+  return Math.ceil(4 * 5 * n * hopMs + finishMs + 60_000);
 }
