@@ -1,8 +1,7 @@
 import yargs, { type Argv } from 'yargs';
-import { type Member, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
+import { type Member, type Placement, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
-import type { Placement } from '../runtime/multi.js';
 import { parseAddress } from '../transport/address.js';
 import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';

@@ -1,7 +1,7 @@
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
-import type { Placement } from '../runtime/multi.js';
+import type { Placement } from '../config/ring-file.js';
 import { type Address, checkHost, checkPort } from '../transport/address.js';
 import { type FaultConfig, faultConfigProblem } from '../transport/faulty.js';
 

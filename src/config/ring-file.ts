@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import type { Placement } from '../runtime/multi.js';
 import { type Address, checkHost, checkPort, formatAddress } from '../transport/address.js';
 import { checkUnique, parseId } from './ids.js';
+
+/** Where one node listens and who its neighbours are. */
+export interface Placement {
+  readonly id: number;
+  readonly listen: Address;
+  readonly left: Address;
+  readonly right: Address;
+}
 
 /** A ring member: its id and the UDP address it listens on. */
 export interface Member extends Address {

@@ -1,3 +1,4 @@
+import type { Placement } from '../config/ring-file.js';
 import type { LinkConfig } from '../link/config.js';
 import { type Address } from '../transport/address.js';
 import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../transport/faulty.js';
@@ -5,14 +6,6 @@ import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp.js';
 import { RingNode } from './node.js';
 import type { NodeResult } from './result.js';
-
-/** Where one node listens and who its neighbours are. */
-export interface Placement {
-  readonly id: number;
-  readonly listen: Address;
-  readonly left: Address;
-  readonly right: Address;
-}
 
 /** What every node of a group shares. */
 export interface GroupOptions {
