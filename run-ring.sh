@@ -21,7 +21,13 @@ fi
   entry=dist/src/cli/main.js
   if [ ! -f "$entry" ] || [ -n "$(find src tsconfig.json package.json -newer "$entry" -print -quit)" ]; then
     echo "run-ring.sh: building (tsc)..." >&2
-    npm run --silent build >&2
+    if ! npm run --silent build >&2; then
+      # tsc writes its output even after type errors: without this the next run would find dist/
+      # fresh, skip the build and run code that does not compile.
+      rm -f "$entry"
+      echo "run-ring.sh: the build failed (errors above)" >&2
+      exit 1
+    fi
   fi
 )
 

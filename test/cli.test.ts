@@ -3,17 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
-import { runCli } from './helpers/cli.js';
-
-/** A user mistake: exactly one line on stderr naming the problem, exit 2, no stack trace. */
-async function rejects(t: import('ava').ExecutionContext, args: string[], pattern: RegExp): Promise<void> {
-  const r = await runCli(args);
-  t.is(r.code, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
-  const lines = r.stderr.trim().split('\n');
-  t.is(lines.length, 1, `one line: ${r.stderr}`);
-  t.regex(lines[0]!, pattern);
-  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
-}
+import { rejects, runCli } from './helpers/cli.js';
 
 test('cli: duplicate ids are refused', (t) => rejects(t, ['launch', '--ids', '4,7,4'], /duplicate id 4/));
 test('cli: an id out of range is refused', (t) =>

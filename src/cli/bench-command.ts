@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { BENCH_PARTS, type BenchPart, runBench, writeBenchOutput } from '../bench/run.js';
 import { formatBench } from '../bench/report.js';
 import { silent, stderrProgress } from '../bench/progress.js';
+import { outputWriteError, prepareOutputFolder } from './output-path.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 export const benchCommand = {
@@ -38,17 +39,22 @@ interface BenchArgs {
 
 async function runBenchCommand(argv: BenchArgs): Promise<void> {
   const only = parseParts(argv.only);
+  if (argv.out !== undefined) prepareOutputFolder(argv.out, '--out');
   // The full scale part simulates 100,000 nodes behind the full link, as `sim` does for big rings.
   if (!argv.quick && only.includes('scale') && reexecWithBiggerYoungGeneration()) return;
   // Progress goes to stderr; a quick run is short enough to stay quiet.
   const progress = argv.quick ? silent : stderrProgress();
   const results = await runBench({ quick: argv.quick, only, progress });
-  const written = argv.out ? await writeBenchOutput(argv.out, results) : [];
-  if (argv.json) process.stdout.write(JSON.stringify(results) + '\n');
-  else {
-    process.stdout.write(formatBench(results) + '\n');
-    for (const w of written) process.stdout.write(`wrote ${w}\n`);
+  // Results first: a failure to save them must not lose what took minutes to measure.
+  process.stdout.write((argv.json ? JSON.stringify(results) : formatBench(results)) + '\n');
+  if (argv.out === undefined) return;
+  let written: string[];
+  try {
+    written = await writeBenchOutput(argv.out, results);
+  } catch (err) {
+    throw outputWriteError(argv.out, '--out', err);
   }
+  if (!argv.json) for (const w of written) process.stdout.write(`wrote ${w}\n`);
 }
 
 function parseParts(text: string | undefined): BenchPart[] {

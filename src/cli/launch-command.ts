@@ -3,11 +3,12 @@ import type { Argv } from 'yargs';
 import { parseId, parseIdList, randomIds } from '../config/ids.js';
 import type { Member } from '../config/ring-file.js';
 import { ConfigError, EXIT } from '../errors.js';
-import { checkHost, checkPort } from '../transport/address.js';
+import { checkPeerHost, checkPort } from '../transport/address.js';
 import { reserveUdpPorts } from '../transport/ports.js';
 import { describeFaults, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { launchRing } from './launch.js';
-import { type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
+import { checkOutputFile } from './output-path.js';
+import { checkDurationMs, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import { nodeSettingsFrom } from './node-command.js';
 import { formatSummary, summarize } from './summary.js';
 
@@ -68,7 +69,12 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   const { ids, seed } = chooseIds(argv);
   const processes = chooseProcesses(argv.processes, ids.length);
   const kill = argv.kill === undefined ? undefined : parseKill(argv.kill, ids, processes);
-  const host = checkHost(argv.host, '--host');
+  const host = checkPeerHost(argv.host, '--host');
+  if (argv.trace !== undefined) {
+    checkOutputFile(argv.trace, '--trace');
+    // Processes hosting several nodes name their files with {id}; one in the user's name would be replaced too.
+    if (argv.trace.includes('{id}')) throw new ConfigError('--trace: launch writes one merged trace; leave {id} out of the name');
+  }
   const base = checkPort(argv['base-port'], '--base-port', true);
   if (base > 0 && base + ids.length - 1 > 65535) throw new ConfigError(`--base-port ${base} leaves no room for ${ids.length} ports`);
   const ports = base > 0 ? ids.map((_, i) => base + i) : await reserveUdpPorts(host, ids.length);
@@ -97,7 +103,9 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     f.id === outcome.killed ? `node ${f.id} was killed by --kill (no result)` : `node ${f.id} exited without a result: ${f.message}`,
   );
   if (argv.json) {
-    process.stdout.write(JSON.stringify({ ...summary, failures, killed: outcome.killed, nodes: outcome.results }) + '\n');
+    // The faults with their seed: what a faulty run needs to be repeated (`--fault-seed`).
+    const extra = { failures, killed: outcome.killed, ...(faults ? { faults } : {}) };
+    process.stdout.write(JSON.stringify({ ...summary, ...extra, nodes: outcome.results }) + '\n');
   } else {
     log(formatSummary(summary));
     for (const f of failures) log(f);
@@ -149,7 +157,7 @@ function parseKill(text: string, ids: readonly number[], processes: number): { i
   const id = parseId(m[1]!, '--kill');
   if (!ids.includes(id)) throw new ConfigError(`--kill ${id}: no such node on the ring (ids: ${describeRing(ids)})`);
   if (processes < ids.length) throw new ConfigError('--kill needs one process per node (it cannot be combined with --processes)');
-  return { id, atMs: Number(m[2]) };
+  return { id, atMs: checkDurationMs(Number(m[2]), '--kill time', true) };
 }
 
 function describeRing(ids: readonly number[]): string {

@@ -188,7 +188,16 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     };
     check();
   });
-  process.once('SIGINT', killAll);
+  // Never leave node processes behind holding their ports until their --timeout: not on Ctrl-C,
+  // not on kill, not when the launcher exits early (a reader closing our stdout, for one).
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    killAll();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', killAll);
   try {
     const timedOut = await Promise.race([
       allReady.then(() => false),
@@ -197,6 +206,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     if (failures.length > 0 || timedOut) {
       killAll();
       await Promise.all(exits);
+      if (interrupted) throw interruptedError(interrupted);
       const f = failures[0];
       if (f) throw new ConfigError(`node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`);
       throw new ConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
@@ -219,8 +229,11 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     await Promise.all(exits);
     clearTimeout(killTimer);
   } finally {
-    process.removeListener('SIGINT', killAll);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('exit', killAll);
   }
+  if (interrupted) throw interruptedError(interrupted);
   const elapsedMs = performance.now() - startAt;
   return {
     results: members.map((m) => results.get(m.id)).filter((r): r is NodeResult => r !== undefined),
@@ -237,6 +250,11 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       peakRssKiB: samples[p]!.peak,
     })),
   };
+}
+
+/** Ctrl-C or kill: not a stall of the ring, so not exit 3; the shell's 128 + signal number. */
+function interruptedError(signal: NodeJS.Signals): ConfigError {
+  return new ConfigError(`interrupted by ${signal}: every node process was stopped`, signal === 'SIGINT' ? 130 : 143);
 }
 
 /**

@@ -47,15 +47,35 @@ export function withLinkTuning<T>(y: Argv<T>) {
     });
 }
 
-/** The LinkConfig the reliability flags describe; a ConfigError if they are inconsistent. */
+/**
+ * Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer delay fires after 1 ms, which
+ * would turn a generous --timeout into an instant stall.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration flag: a finite number of ms, positive (or zero where allowed), that a timer can hold. */
+export function checkDurationMs(value: number, flag: string, zeroAllowed = false): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0);
+  if (!ok) throw new ConfigError(`${flag} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of ms, got ${value}`);
+  if (value > MAX_TIMER_MS) throw new ConfigError(`${flag} ${value} is too long: at most ${MAX_TIMER_MS} ms (24.8 days)`);
+  return value;
+}
+
+/** The LinkConfig the reliability flags describe; a ConfigError naming the flag if one is unusable. */
 export function linkConfigFromFlags(argv: LinkFlags): LinkConfig {
+  const rto = checkDurationMs(argv.rto, '--rto');
+  const ackDelay = checkDurationMs(argv['ack-delay'], '--ack-delay', true);
+  const linger = checkDurationMs(argv.linger, '--linger', true);
+  // The floor keeps a delayed ack from racing a retry; the ceiling never sits below the floor,
+  // so any ack delay is usable (a long one just makes recovery from loss slow).
+  const minRtoMs = Math.max(DEFAULT_LINK_CONFIG.minRtoMs, 2 * ackDelay + 1);
   const config: LinkConfig = {
     ...DEFAULT_LINK_CONFIG,
-    initialRtoMs: argv.rto,
-    ackDelayMs: argv['ack-delay'],
-    lingerMs: argv.linger,
-    minRtoMs: Math.max(DEFAULT_LINK_CONFIG.minRtoMs, 2 * argv['ack-delay'] + 1),
-    maxRtoMs: Math.max(DEFAULT_LINK_CONFIG.maxRtoMs, argv.rto),
+    initialRtoMs: rto,
+    ackDelayMs: ackDelay,
+    lingerMs: linger,
+    minRtoMs,
+    maxRtoMs: Math.max(DEFAULT_LINK_CONFIG.maxRtoMs, rto, minRtoMs),
   };
   const problem = linkConfigProblem(config);
   if (problem) throw new ConfigError(`reliability options: ${problem}`);
@@ -64,6 +84,6 @@ export function linkConfigFromFlags(argv: LinkFlags): LinkConfig {
 
 /** As linkConfigFromFlags, for commands that also take --timeout. */
 export function linkConfigFrom(argv: RuntimeLinkFlags): LinkConfig {
-  if (!(argv.timeout > 0)) throw new ConfigError(`--timeout must be a positive number of ms, got ${argv.timeout}`);
+  checkDurationMs(argv.timeout, '--timeout');
   return linkConfigFromFlags(argv);
 }

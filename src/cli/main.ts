@@ -35,7 +35,7 @@ try {
     );
   for (const command of commands) cli = cli.command(command);
   await cli
-    .demandCommand(1, `name a command: ${Object.keys(COMMANDS).join(', ')} (see --help)`)
+    .demandCommand(1, `name a command: ${Object.keys(COMMANDS).join(', ')}`)
     .strict()
     .recommendCommands()
     .help()

@@ -2,7 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { type Member, type Placement, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
-import { parseAddress } from '../transport/address.js';
+import { familyProblem, parseAddress } from '../transport/address.js';
 import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
@@ -84,12 +84,14 @@ function placement(argv: NodeArgs): Placement {
   for (const f of ['listen', 'left', 'right'] as const) {
     if (argv[f] === undefined) throw new ConfigError(`missing --${f} HOST:PORT (a node needs its address and both neighbours)`);
   }
-  return {
-    id: parseId(argv.id, '--id'),
-    listen: parseAddress(argv.listen as string, '--listen'),
-    left: parseAddress(argv.left as string, '--left'),
-    right: parseAddress(argv.right as string, '--right'),
-  };
+  const listen = parseAddress(argv.listen as string, '--listen');
+  const left = parseAddress(argv.left as string, '--left', true);
+  const right = parseAddress(argv.right as string, '--right', true);
+  for (const [flag, peer] of [['--left', left], ['--right', right]] as const) {
+    const problem = familyProblem(listen, peer);
+    if (problem) throw new ConfigError(`${flag}: ${problem}`);
+  }
+  return { id: parseId(argv.id, '--id'), listen, left, right };
 }
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {

@@ -40,6 +40,9 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   if (several && config.trace !== undefined && !config.trace.includes('{id}')) {
     throw new ConfigError('--trace with several --self ids needs {id} in the file name (one file per node)');
   }
+  // Trace files first: a bad path must fail before sockets are bound, which would keep the process alive.
+  const traceOf = new Map<number, TraceWriter>();
+  if (config.trace !== undefined) for (const p of all) traceOf.set(p.id, TraceWriter.open(config.trace.replaceAll('{id}', String(p.id))));
   const group = await NodeGroup.bind(all, {
     link: config.link,
     timeoutMs: config.timeoutMs,
@@ -56,7 +59,7 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   const traces: TraceWriter[] = [];
   for (const { id, node } of group.members) {
     const who = several ? `node ${id}: ` : '';
-    const traceOut = config.trace !== undefined ? TraceWriter.open(config.trace.replaceAll('{id}', String(id))) : undefined;
+    const traceOut = traceOf.get(id);
     if (traceOut) traces.push(traceOut);
     if (config.phaseEvents !== false) {
       node.on('phase', (phase, atMs) => {
@@ -100,7 +103,7 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   await Promise.all(traces.map((t) => t.close()));
   for (const result of results) {
     emit({ event: 'result', ...result });
-    if (out.json) process.stdout.write(JSON.stringify(result) + '\n');
+    if (out.json) process.stdout.write(JSON.stringify(config.faults ? { ...result, faults: config.faults } : result) + '\n');
     else say(`${several ? `node ${result.id}: ` : ''}${describeResult(result)}`);
   }
   process.exitCode = results.every((r) => r.outcome === 'ok') ? EXIT.ok : EXIT.stalled;

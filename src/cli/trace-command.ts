@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { spaceTimeHtml, spaceTimeSvg } from '../viz/render.js';
 import { TraceFormatError, parseTrace, spaceTime } from '../viz/spacetime.js';
+import { checkOutputFile, outputWriteError } from './output-path.js';
 
 const viewCommand = {
   command: 'view <file>',
@@ -33,6 +34,7 @@ async function runView(argv: { file?: string; o: string }): Promise<void> {
   const out = argv.o;
   const format = out.endsWith('.html') || out.endsWith('.htm') ? 'html' : out.endsWith('.svg') ? 'svg' : undefined;
   if (!format) throw new ConfigError(`-o ${out}: name an .html or .svg file`);
+  checkOutputFile(out, '-o');
   let text: string;
   try {
     text = await readFile(argv.file as string, "utf8");
@@ -47,6 +49,11 @@ async function runView(argv: { file?: string; o: string }): Promise<void> {
     throw err;
   }
   const title = `Election of ${st.ring.length} nodes: ${basename(argv.file as string)}`;
-  await writeFile(out, format === 'html' ? await spaceTimeHtml(st, title) : await spaceTimeSvg(st, title));
+  const rendered = format === 'html' ? await spaceTimeHtml(st, title) : await spaceTimeSvg(st, title);
+  try {
+    await writeFile(out, rendered);
+  } catch (err) {
+    throw outputWriteError(out, '-o', err);
+  }
   process.stdout.write(`${out}: ${st.arrows.length} messages drawn, ${st.undelivered.length} never received\n`);
 }

@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { TraceEvent } from '../core/trace.js';
 import { opposite } from '../core/types.js';
+import { outputWriteError } from './output-path.js';
 
 /** Per-node trace file used while a launched ring runs; merged into `path` afterwards. */
 export function traceFileFor(path: string, id: number | string): string {
@@ -22,10 +23,15 @@ export async function mergeTraces(path: string, ids: readonly number[]): Promise
         .filter((l) => l.trim())
         .map((l) => JSON.parse(l) as TraceEvent),
     );
-    await rm(part, { force: true });
   }
   const merged = causalMerge(ids, perNode);
-  await writeFile(path, [JSON.stringify({ ring: ids }), ...merged.map((e) => JSON.stringify(e))].join('\n') + '\n');
+  try {
+    await writeFile(path, [JSON.stringify({ ring: ids }), ...merged.map((e) => JSON.stringify(e))].join('\n') + '\n');
+  } catch (err) {
+    // The per-node files stay: they are all that is left of the run's trace.
+    throw outputWriteError(path, '--trace', err);
+  }
+  for (const id of ids) await rm(traceFileFor(path, id), { force: true });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { type Address, checkHost, checkPort, formatAddress } from '../transport/address.js';
+import { type Address, addressKey, checkPeerHost, checkPort, familyProblem } from '../transport/address.js';
 import { checkUnique, parseId } from './ids.js';
 
 /** Where one node listens and who its neighbours are. */
@@ -52,7 +52,7 @@ export function parseRing(data: unknown, what: string): Member[] {
     if (typeof host !== 'string') throw new ConfigError(`${at}: host must be a string`);
     if (typeof port !== 'number') throw new ConfigError(`${at}: port must be a number`);
     if (typeof id !== 'number' && typeof id !== 'string') throw new ConfigError(`${at}: id must be a number`);
-    return { id: parseId(id, at), host: checkHost(host, at), port: checkPort(port, at) };
+    return { id: parseId(id, at), host: checkPeerHost(host, at), port: checkPort(port, at) };
   });
   checkUnique(
     members.map((m) => m.id),
@@ -60,11 +60,16 @@ export function parseRing(data: unknown, what: string): Member[] {
   );
   const seen = new Map<string, number>();
   for (const m of members) {
-    const key = formatAddress(m);
+    const key = addressKey(m);
     const other = seen.get(key);
     if (other !== undefined) throw new ConfigError(`${what}: ids ${other} and ${m.id} share the address ${key}`);
     seen.set(key, m.id);
   }
+  members.forEach((m, i) => {
+    const next = members[(i + 1) % members.length]!;
+    const problem = familyProblem(m, next);
+    if (problem) throw new ConfigError(`${what}: member ${m.id} cannot reach its right neighbour ${next.id}: ${problem}`);
+  });
   return members;
 }
 

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import type { TraceEvent } from '../core/trace.js';
 import { ConfigError } from '../errors.js';
 
@@ -8,12 +8,19 @@ export class TraceWriter {
 
   /** Opens `path` for writing; ConfigError if it cannot be created. */
   static open(path: string): TraceWriter {
-    const stream = createWriteStream(path, { flags: 'w' });
+    if (!path) throw new ConfigError('--trace needs a file name');
+    let fd: number;
+    try {
+      // Opened here, synchronously: a bad path is one error before the election, not a late one after it.
+      fd = openSync(path, 'w');
+    } catch (err) {
+      throw new ConfigError(`--trace: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const stream = createWriteStream('', { fd });
     stream.on('error', (err) => {
       process.stderr.write(`hs-ring: cannot write trace ${path}: ${err.message}\n`);
       process.exitCode = 2;
     });
-    if (!path) throw new ConfigError('--trace needs a file name');
     return new TraceWriter(stream);
   }
 

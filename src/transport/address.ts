@@ -7,11 +7,48 @@ export interface Address {
   readonly port: number;
 }
 
-/** Parses "127.0.0.1:7000" or "[::1]:7000"; throws ConfigError naming `what` if malformed. */
-export function parseAddress(text: string, what: string): Address {
+/**
+ * Parses "127.0.0.1:7000" or "[::1]:7000"; throws ConfigError naming `what` if malformed. A
+ * `peer` address is one that others send to, so it may not be a wildcard (see checkPeerHost).
+ */
+export function parseAddress(text: string, what: string, peer = false): Address {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:\[\]]+):(\d+)$/.exec(text);
   if (!m) throw new ConfigError(`${what}: "${text}" is not HOST:PORT (use [v6addr]:PORT for IPv6)`);
-  return { host: checkHost(m[1] as string, what), port: checkPort(Number(m[2]), what) };
+  const host = peer ? checkPeerHost(m[1] as string, what) : checkHost(m[1] as string, what);
+  return { host, port: checkPort(Number(m[2]), what) };
+}
+
+/**
+ * A host that neighbours send to and receive from. The wildcards 0.0.0.0 and :: may be listened
+ * on, but no datagram ever comes *from* them, so a neighbour configured with one would drop every
+ * frame of ours as from an unknown sender and the ring could never elect.
+ */
+export function checkPeerHost(host: string, what: string): string {
+  const h = checkHost(host, what);
+  if (isWildcard(h)) throw new ConfigError(`${what}: "${host}" is a wildcard address; give the address the node is reached at`);
+  return h;
+}
+
+function isWildcard(host: string): boolean {
+  const h = normalizeHost(host);
+  return h === '0.0.0.0' || (isIP(h) === 6 && /^[0:]+$/.test(h));
+}
+
+/**
+ * Why a node listening on `listen` cannot talk to `peer`, or undefined. A UDP socket speaks one
+ * family: an IPv4 socket cannot reach an IPv6 neighbour, nor the other way round, and every send
+ * would fail silently until the timeout.
+ */
+export function familyProblem(listen: Address, peer: Address): string | undefined {
+  const a = isIP(normalizeHost(listen.host));
+  const b = isIP(normalizeHost(peer.host));
+  if (a === b) return undefined;
+  return `${formatAddress(peer)} is IPv${b} but the node listens on IPv${a} (${formatAddress(listen)}); a node's socket speaks one family`;
+}
+
+/** One spelling per endpoint (IPv4-mapped IPv6 as IPv4, IPv6 in lower case), for duplicate checks. */
+export function addressKey(a: Address): string {
+  return formatAddress({ host: normalizeHost(a.host), port: a.port });
 }
 
 /** Validates a host literal; names must be resolved by the caller, so datagram sources compare exactly. */

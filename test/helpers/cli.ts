@@ -1,3 +1,4 @@
+import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -18,4 +19,14 @@ export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<Cli
       resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
   });
+}
+
+/** A user mistake: exactly one line on stderr naming the problem, exit 2, no stack trace. */
+export async function rejects(t: ExecutionContext, args: string[], pattern: RegExp): Promise<void> {
+  const r = await runCli(args);
+  t.is(r.code, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  t.is(lines.length, 1, `one line: ${r.stderr}`);
+  t.regex(lines[0]!, pattern);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
 }

@@ -1,0 +1,150 @@
+/**
+ * Mistakes a user makes that used to fail late, badly or not at all: output paths that cannot be
+ * written, durations a timer cannot hold, addresses no datagram can come from, rings too big for
+ * memory. Each must now be one line and exit 2 before any work is done.
+ */
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mergeTraces, traceFileFor } from '../src/cli/trace-files.js';
+import { linkConfigFromFlags } from '../src/cli/link-options.js';
+import { ConfigError } from '../src/errors.js';
+import { cliPath, rejects, runCli } from './helpers/cli.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'hs-ring-guards-'));
+
+test('cli: an output path that cannot be written is refused before the run, in one line', async (t) => {
+  const dir = scratch();
+  const missing = join(dir, 'no-such-folder', 'out');
+  const aFile = join(dir, 'a-file');
+  writeFileSync(aFile, 'x');
+  await rejects(t, ['launch', '-n', '3', '--trace', `${missing}.jsonl`], /--trace .*: folder .* does not exist/);
+  await rejects(t, ['launch', '-n', '3', '--trace', dir], /--trace .*: is a folder, name a file/);
+  await rejects(t, ['launch', '-n', '3', '--trace', join(dir, 't-{id}.jsonl')], /leave \{id\} out of the name/);
+  await rejects(t, ['bench', '--quick', '--only', 'messages', '--out', join(aFile, 'sub')], /--out .*: cannot create the folder \(a file is in the way\)/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:2', '--right', '127.0.0.1:3', '--trace', `${missing}.jsonl`], /--trace: cannot write .* \(ENOENT\)/);
+  const trace = join(dir, 'ok.jsonl');
+  t.is((await runCli(['sim', '-n', '3', '--seed', '1', '--trace', trace])).code, 0);
+  await rejects(t, ['trace', 'view', trace, '-o', `${missing}.svg`], /-o .*: folder .* does not exist/);
+  // Nothing was started: no ring header, no half-written files.
+  const r = await runCli(['launch', '-n', '3', '--trace', `${missing}.jsonl`]);
+  t.is(r.stdout, '');
+});
+
+test('launch --trace: when the merged trace cannot be written, the per-node traces are kept and the error is one line', async (t) => {
+  const dir = scratch();
+  const target = join(dir, 'merged.jsonl');
+  const event = { t: 0, node: 1, from: null, received: null, sent: [], before: {}, after: {} };
+  for (const id of [1, 2]) writeFileSync(traceFileFor(target, id), JSON.stringify({ ...event, node: id }) + '\n');
+  // A folder where the file should go: the write fails after the run, as a full disk would.
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(target);
+  const err = await t.throwsAsync(mergeTraces(target, [1, 2]));
+  t.true(err instanceof ConfigError, String(err));
+  t.regex(err!.message, /--trace: cannot write .*merged\.jsonl/);
+  t.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.part')).sort(), ['merged.jsonl.node-1.part', 'merged.jsonl.node-2.part']);
+  // And when it can be written, the parts are merged and removed.
+  const ok = join(dir, 'ok.jsonl');
+  for (const id of [1, 2]) writeFileSync(traceFileFor(ok, id), JSON.stringify({ ...event, node: id }) + '\n');
+  await mergeTraces(ok, [1, 2]);
+  t.is(readFileSync(ok, 'utf8').trim().split('\n').length, 3);
+  t.false(existsSync(traceFileFor(ok, 1)));
+});
+
+test('cli: durations a timer cannot hold are refused, naming the flag (Node fires longer ones after 1 ms)', async (t) => {
+  await rejects(t, ['launch', '-n', '3', '--timeout', '3000000000'], /--timeout 3000000000 is too long: at most 2147483647 ms/);
+  await rejects(t, ['launch', '-n', '3', '--timeout', 'Infinity'], /--timeout must be a positive number of ms/);
+  await rejects(t, ['launch', '--ids', '1,2,3', '--kill', '3@3000000000'], /--kill time 3000000000 is too long/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:2', '--right', '127.0.0.1:3', '--linger', '3000000000'], /--linger 3000000000 is too long/);
+  await rejects(t, ['launch', '-n', '3', '--rto', '-1'], /--rto must be a positive number of ms, got -1/);
+  await rejects(t, ['launch', '-n', '3', '--ack-delay', 'abc'], /--ack-delay must be a non-negative number of ms/);
+});
+
+test('link flags: a long --ack-delay lifts the retransmission ceiling with the floor instead of being refused', (t) => {
+  const c = linkConfigFromFlags({ rto: 100, 'ack-delay': 500, linger: 500 });
+  t.is(c.minRtoMs, 1001);
+  t.is(c.maxRtoMs, 1001);
+  const d = linkConfigFromFlags({ rto: 100, 'ack-delay': 9, linger: 500 });
+  t.deepEqual([d.minRtoMs, d.maxRtoMs], [20, 1000]);
+});
+
+test('cli: wildcard neighbour addresses and mixed address families are refused (no datagram could ever be matched)', async (t) => {
+  await rejects(t, ['launch', '-n', '3', '--host', '0.0.0.0'], /--host: "0\.0\.0\.0" is a wildcard address/);
+  await rejects(t, ['launch', '-n', '3', '--host', '::'], /--host: "::" is a wildcard address/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '0.0.0.0:7000', '--right', '127.0.0.1:7002'], /--left: "0\.0\.0\.0" is a wildcard/);
+  await rejects(t, ['node', '--id', '1', '--listen', '[::1]:7001', '--left', '127.0.0.1:7000', '--right', '[::1]:7002'], /--left: 127\.0\.0\.1:7000 is IPv4 but the node listens on IPv6/);
+  const dir = scratch();
+  const ring = (name: string, members: object[]) => {
+    const p = join(dir, name);
+    writeFileSync(p, JSON.stringify({ members }));
+    return p;
+  };
+  const mixed = ring('mixed.json', [{ id: 1, host: '127.0.0.1', port: 7000 }, { id: 2, host: '::1', port: 7001 }]);
+  await rejects(t, ['node', '--ring', mixed, '--self', '1'], /member 1 cannot reach its right neighbour 2: .* is IPv6/);
+  const mapped = ring('mapped.json', [{ id: 1, host: '127.0.0.1', port: 7000 }, { id: 2, host: '::ffff:127.0.0.1', port: 7000 }]);
+  await rejects(t, ['node', '--ring', mapped, '--self', '1'], /ids 1 and 2 share the address 127\.0\.0\.1:7000/);
+  const wild = ring('wild.json', [{ id: 1, host: '0.0.0.0', port: 7000 }, { id: 2, host: '127.0.0.1', port: 7001 }]);
+  await rejects(t, ['node', '--ring', wild, '--self', '2'], /member 1: "0\.0\.0\.0" is a wildcard address/);
+});
+
+test('cli: sim refuses rings too big for the heap, and a --time-limit that is not a positive number', async (t) => {
+  await rejects(t, ['sim', '-n', '17000000', '--link', 'ideal'], /-n 17000000 is more than sim runs with --link ideal \(at most 2,000,000/);
+  await rejects(t, ['sim', '-n', '300000'], /-n 300000 is more than sim runs with --link full \(at most 200,000/);
+  await rejects(t, ['sim', '-n', '8', '--time-limit', '-5'], /--time-limit must be a positive number of virtual ms, got -5/);
+  await rejects(t, ['sim', '-n', '8', '--time-limit', 'abc'], /--time-limit must be a positive number/);
+});
+
+test('cli: launch --json reports the faults with their seed, and that seed repeats them', async (t) => {
+  const first = await runCli(['launch', '--ids', '5,1,4,2,3', '--loss', '0.2', '--json']);
+  t.is(first.code, 0, first.stderr);
+  const a = JSON.parse(first.stdout);
+  t.is(a.faults.loss, 0.2);
+  t.true(Number.isInteger(a.faults.seed));
+  const again = await runCli(['launch', '--ids', '5,1,4,2,3', '--loss', '0.2', '--fault-seed', String(a.faults.seed), '--json']);
+  t.deepEqual(JSON.parse(again.stdout).faults, a.faults);
+  const clean = JSON.parse((await runCli(['launch', '--ids', '5,1,4', '--json'])).stdout);
+  t.false('faults' in clean);
+});
+
+/** Pids of the live children of `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the parenthesised command name: state, ppid, ...
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === pid && state !== 'Z') out.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+test('cli: launch killed with SIGTERM stops every node process first and exits 143', async (t) => {
+  if (!existsSync('/proc/self/stat')) return t.pass('no /proc here');
+  // Node 3 dies at once, so the others wait for their 20 s timeout: the launcher is busy waiting.
+  const launcher = spawn(process.execPath, [cliPath, 'launch', '--ids', '1,2,3,4', '--kill', '3@0', '--timeout', '20000'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  launcher.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => launcher.on('close', (c) => resolve(c)));
+  await new Promise<void>((resolve) =>
+    launcher.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('killed (SIGKILL)')) resolve();
+    }),
+  );
+  const nodes = childrenOf(launcher.pid!);
+  t.is(nodes.length, 3, 'three node processes still running');
+  launcher.kill('SIGTERM');
+  t.is(await closed, 143);
+  t.regex(stderr, /interrupted by SIGTERM: every node process was stopped/);
+  t.deepEqual(nodes.filter((p) => existsSync(`/proc/${p}`)), [], 'no node process left behind');
+});
