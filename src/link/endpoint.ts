@@ -84,7 +84,7 @@ interface Side {
 }
 
 /** Where an endpoint is in its life. */
-export type Phase = 'idle' | 'running' | 'lingering' | 'exited';
+export type Lifecycle = 'idle' | 'running' | 'lingering' | 'exited';
 
 /**
  * One ring node without I/O: the HS core behind a reliable link on each side. Datagrams and
@@ -97,7 +97,7 @@ export class Endpoint {
   private readonly config: LinkConfig;
   private readonly sides: Record<Direction, Side>;
   private out: Output[] = [];
-  private life: Phase = 'idle';
+  private life: Lifecycle = 'idle';
   private now = 0;
   private decidedAt: number | undefined;
   private finishedAt: number | undefined;
@@ -260,7 +260,7 @@ export class Endpoint {
   }
 
   /** Where the endpoint is in its life. */
-  lifecycle(): Phase {
+  lifecycle(): Lifecycle {
     return this.life;
   }
 

@@ -4,7 +4,7 @@ import { decodeFrame, encodeFrame, openFrame, sealFrame, isSealed, type Frame } 
 import { type Delivery, runEndpointRing } from '../helpers/endpoint-ring.js';
 import { frameArbitrary, message, u32 } from '../helpers/arbitraries.js';
 
-// P7 NoCrashOnInput, extended to the link: no datagram makes the decoder or an Endpoint throw,
+// P11 NoCrashOnInput (spec/properties.md), extended to the link: no datagram makes the decoder or an Endpoint throw,
 // and no datagram that is not a valid frame from a configured neighbour changes the outcome.
 // HS_DEEP=1 (npm run test:deep) raises the case counts; a failure prints fast-check's seed and
 // shrunk case, and `fc.assert(..., { seed, path })` replays it.

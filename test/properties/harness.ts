@@ -57,7 +57,14 @@ export const INVARIANTS = {
     const wrong = [...o.named].filter((l) => l !== max);
     return wrong.length === 0 ? undefined : `leader(s) ${wrong.join(', ')} named, but the maximum id is ${max}`;
   },
-  Agreement: (o: Outcome) => (o.named.size <= 1 ? undefined : `nodes name different leaders: ${[...o.named].join(', ')}`),
+  // As in the TLA+ spec: once the leader is done (its announcement came back, so it could exit),
+  // every node has decided, and on it; and at no point do two nodes name different leaders.
+  Agreement: (o: Outcome) => {
+    if (o.named.size > 1) return `nodes name different leaders: ${[...o.named].join(', ')}`;
+    const done = o.run.results.find((r) => r.isLeader && r.outcome === 'ok');
+    if (done && o.decided !== o.ring.length) return `leader ${done.id} is done, but ${o.ring.length - o.decided} nodes never decided`;
+    return undefined;
+  },
   Termination: (o: Outcome) => {
     const n = o.ring.length;
     if (o.decided !== n) return `${n - o.decided} of ${n} nodes never decided`;

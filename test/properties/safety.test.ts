@@ -15,7 +15,7 @@ test('LeaderIsMax: every decided node names the largest id (naive reference: max
   t.pass();
 });
 
-test('Agreement: no two nodes decide on different leaders', (t) => {
+test('Agreement: once the leader is done every node has decided on it, and no two nodes ever name different leaders', (t) => {
   assertProperty('Agreement', simProperty('Agreement'), runs(200));
   t.pass();
 });
