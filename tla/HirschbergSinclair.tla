@@ -26,6 +26,14 @@
 (* enough because HS never has two equal messages on one directed link    *)
 (* at once; SentAccounted checks that no send was ever merged away.        *)
 (*                                                                         *)
+(* The real link deliberately leaves a few messages undelivered: probes    *)
+(* and replies abandoned once their sender knows the leader, data reaching *)
+(* a lingering (finished) node, and a final announcement given up after    *)
+(* 128 unanswered retries. To the cores such a run is a behaviour of this  *)
+(* spec in which those messages stay in flight, so the invariants still    *)
+(* hold and only Termination (inflight = {}) may not. This argument is in  *)
+(* prose (spec/properties.md), not checked by TLC.                         *)
+(*                                                                         *)
 (* Constants:                                                              *)
 (*   N         number of nodes; nodes are the ring positions 0..N-1.       *)
 (*   Ids       the identifiers that may be assigned; their order decides   *)
@@ -257,6 +265,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 -----------------------------------------------------------------------------
 (* Properties. P-numbers as in spec/properties.md.                         *)
 
+\* P6: every state is well typed (phases within 0..CeilLog2).
 TypeOK ==
   /\ id \in [Nodes -> Ids]            \* (and injective, by ASSUME: id never changes)
   /\ status \in [Nodes -> {"idle", "active", "leader", "done"}]
@@ -282,10 +291,11 @@ Agreement ==
 \* P4: Lynch's bound on probes and replies plus N for the announcement.
 MessageBound == nsent <= 8 * N * (1 + CeilLog2) + N
 
-\* P5: under weak fairness the election ends with nothing left in flight.
+\* P5: under weak fairness the election ends with nothing left in flight. (The code's link
+\* gives up after 128 unanswered retries, so there it is probable, not certain: spec/properties.md.)
 Termination == <>(AllDone /\ inflight = {})
 
-\* Every send reached the in-flight set: no two equal messages were ever merged in it.
+\* P6: every send reached the in-flight set: no two equal messages were ever merged in it.
 SentAccounted == nsent = ndelivered + Cardinality(inflight)
 
 =============================================================================
