@@ -148,3 +148,10 @@ test('cli: launch killed with SIGTERM stops every node process first and exits 1
   t.regex(stderr, /interrupted by SIGTERM: every node process was stopped/);
   t.deepEqual(nodes.filter((p) => existsSync(`/proc/${p}`)), [], 'no node process left behind');
 });
+
+test('cli: a flag given without its value is refused, not silently replaced by its default', async (t) => {
+  await rejects(t, ['launch', '-n', '--seed', '3'], /^hs-ring: -n needs a value/);
+  await rejects(t, ['sim', '--seed'], /^hs-ring: --seed needs a value/);
+  await rejects(t, ['launch', '-n', '3', '--trace'], /^hs-ring: --trace needs a value/);
+  await rejects(t, ['node', '--id', '1', '--listen'], /^hs-ring: --listen needs a value/);
+});

@@ -24,9 +24,9 @@ export const benchCommand = {
           '  hs-ring bench --only messages,latency',
       )
       .option('quick', { type: 'boolean', default: false, describe: 'Small sizes and few seeds: a smoke run' })
-      .option('only', { type: 'string', describe: `Comma-separated parts: ${BENCH_PARTS.join(', ')}` })
+      .option('only', { type: 'string', requiresArg: true, describe: `Comma-separated parts: ${BENCH_PARTS.join(', ')}` })
       .option('json', { type: 'boolean', default: false, describe: 'Print the results as one JSON object instead of tables' })
-      .option('out', { type: 'string', describe: 'Directory for results.json and the SVG plots' }),
+      .option('out', { type: 'string', requiresArg: true, describe: 'Directory for results.json and the SVG plots' }),
   handler: runBenchCommand,
 };
 

@@ -12,19 +12,19 @@ export const MIN_KEY_BYTES = 16;
 export function withFaultOptions<T>(y: Argv<T>) {
   return y
     .option('loss', {
-      type: 'number',
+      type: 'number', requiresArg: true,
       default: 0,
       describe: 'Drop each datagram this node sends with this probability, in [0, 1)',
       group: 'Faults (seeded, on send):',
     })
     .option('dup', {
-      type: 'number',
+      type: 'number', requiresArg: true,
       default: 0,
       describe: 'Send a datagram twice with this probability, in [0, 1]',
       group: 'Faults (seeded, on send):',
     })
     .option('delay', {
-      type: 'string',
+      type: 'string', requiresArg: true,
       default: '0',
       describe: 'Delay each datagram by MIN-MAX ms, uniformly (e.g. 0-20); per destination order is kept',
       group: 'Faults (seeded, on send):',
@@ -36,12 +36,12 @@ export function withFaultOptions<T>(y: Argv<T>) {
       group: 'Faults (seeded, on send):',
     })
     .option('fault-seed', {
-      type: 'number',
+      type: 'number', requiresArg: true,
       describe: 'Seed of the fault generator (default: random, printed); each node derives its own from it',
       group: 'Faults (seeded, on send):',
     })
     .option('key-file', {
-      type: 'string',
+      type: 'string', requiresArg: true,
       describe: `Cluster key file (at least ${MIN_KEY_BYTES} bytes): authenticate every frame with HMAC-SHA256`,
       group: 'Security:',
     });

@@ -30,19 +30,19 @@ export const launchCommand = {
             '  hs-ring launch --ids 1,2,3,4,5,6    these ids, in ring order\n\n' +
             'Exit codes: 0 elected and agreed, 2 bad configuration, 3 stalled, 4 wrong result.',
         )
-        .option('n', { alias: 'nodes', type: 'number', describe: 'Ring size (default 8, or the length of --ids)' })
-        .option('ids', { type: 'string', describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
-        .option('seed', { type: 'number', describe: 'Seed for the random ids (default: random, printed)' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address every node binds' })
-        .option('base-port', { type: 'number', default: 0, describe: 'Ports base..base+n-1 (0: any free ports)' })
+        .option('n', { alias: 'nodes', type: 'number', requiresArg: true, describe: 'Ring size (default 8, or the length of --ids)' })
+        .option('ids', { type: 'string', requiresArg: true, describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
+        .option('seed', { type: 'number', requiresArg: true, describe: 'Seed for the random ids (default: random, printed)' })
+        .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'Address every node binds' })
+        .option('base-port', { type: 'number', requiresArg: true, default: 0, describe: 'Ports base..base+n-1 (0: any free ports)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object with the summary and every node result' })
-        .option('trace', { type: 'string', describe: 'Write one merged trace of core transitions (JSON lines) to this file' })
+        .option('trace', { type: 'string', requiresArg: true, describe: 'Write one merged trace of core transitions (JSON lines) to this file' })
         .option('processes', {
-          type: 'number',
+          type: 'number', requiresArg: true,
           describe: 'Host the n nodes in this many processes, each node on its own UDP socket (default: one per node)',
         })
         .option('kill', {
-          type: 'string',
+          type: 'string', requiresArg: true,
           describe: 'Crash test: SIGKILL node ID MS ms after the start (ID@MS); the others must stall, never elect wrongly',
         }),
     )),

@@ -17,7 +17,7 @@ export interface RuntimeLinkFlags extends LinkFlags {
 /** Adds the reliability-layer flags shared by `node` and `launch` (link tuning plus --timeout). */
 export function withLinkOptions<T>(y: Argv<T>) {
   return withLinkTuning(y).option('timeout', {
-    type: 'number',
+    type: 'number', requiresArg: true,
     default: 30_000,
     describe: 'Give up after this many ms without finishing; report which neighbour is unreachable',
     group: 'Reliability:',
@@ -28,19 +28,19 @@ export function withLinkOptions<T>(y: Argv<T>) {
 export function withLinkTuning<T>(y: Argv<T>) {
   return y
     .option('rto', {
-      type: 'number',
+      type: 'number', requiresArg: true,
       default: DEFAULT_LINK_CONFIG.initialRtoMs,
       describe: 'Initial retransmission timeout, ms (adapts to measured round trips)',
       group: 'Reliability:',
     })
     .option('ack-delay', {
-      type: 'number',
+      type: 'number', requiresArg: true,
       default: DEFAULT_LINK_CONFIG.ackDelayMs,
       describe: 'How long an ack may wait to ride on a data frame, ms (0: ack at once)',
       group: 'Reliability:',
     })
     .option('linger', {
-      type: 'number',
+      type: 'number', requiresArg: true,
       default: DEFAULT_LINK_CONFIG.lingerMs,
       describe: 'Quiet time a finished node keeps re-acknowledging before it exits, ms',
       group: 'Reliability:',

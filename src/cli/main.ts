@@ -43,8 +43,12 @@ try {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new ConfigError(`${msg} (see hs-ring --help)`);
+      // yargs reports its own validation (a flag without its value, say) as a YError: a user mistake.
+      if (err && err.name !== 'YError') throw err;
+      const text = msg ?? err?.message ?? 'bad command line';
+      const missing = /^Not enough arguments following: (.+)$/.exec(text);
+      const flag = missing ? (missing[1]!.length === 1 ? `-${missing[1]}` : `--${missing[1]}`) : '';
+      throw new ConfigError(`${missing ? `${flag} needs a value` : text} (see hs-ring --help)`);
     })
     .parseAsync();
 } catch (err) {

@@ -24,16 +24,16 @@ export const nodeCommand = {
             'each member\'s right neighbour is the next entry. Ids are integers 0..2^53-1, unique.\n' +
             'With --self A,B,... one process hosts several members, each on its own UDP socket.',
         )
-        .option('id', { type: 'string', describe: 'This node\'s id (integer 0..2^53-1)' })
-        .option('listen', { type: 'string', describe: 'Address to bind, HOST:PORT' })
-        .option('left', { type: 'string', describe: 'Left neighbour, HOST:PORT' })
-        .option('right', { type: 'string', describe: 'Right neighbour, HOST:PORT' })
-        .option('ring', { type: 'string', describe: 'Ring file (JSON), instead of --listen/--left/--right' })
-        .option('self', { type: 'string', describe: 'With --ring: which member this node is (A,B,...: host several)' })
+        .option('id', { type: 'string', requiresArg: true, describe: 'This node\'s id (integer 0..2^53-1)' })
+        .option('listen', { type: 'string', requiresArg: true, describe: 'Address to bind, HOST:PORT' })
+        .option('left', { type: 'string', requiresArg: true, describe: 'Left neighbour, HOST:PORT' })
+        .option('right', { type: 'string', requiresArg: true, describe: 'Right neighbour, HOST:PORT' })
+        .option('ring', { type: 'string', requiresArg: true, describe: 'Ring file (JSON), instead of --listen/--left/--right' })
+        .option('self', { type: 'string', requiresArg: true, describe: 'With --ring: which member this node is (A,B,...: host several)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print only the result, as one JSON object' })
         .option('ndjson', { type: 'boolean', default: false, hidden: true, describe: 'Events as JSON lines: ready, phase, decide, drop, result (the protocol of launch\'s children, for scripts)' })
         .option('wait-start', { type: 'boolean', default: false, hidden: true, describe: 'Report ready, then start on a "start" line on stdin (to start several nodes together)' })
-        .option('trace', { type: 'string', describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' }),
+        .option('trace', { type: 'string', requiresArg: true, describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' }),
     )),
   handler: runNodeCommand,
 };

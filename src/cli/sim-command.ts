@@ -45,9 +45,9 @@ export const simCommand = {
           '  hs-ring sim --replay 1234:5:0     the case a failing property printed\n\n' +
           'Exit codes: 0 elected, agreed and nothing left in flight; 2 bad configuration; 3 stalled; 4 wrong result.',
       )
-      .option('n', { alias: 'nodes', type: 'number', describe: 'Ring size (default 8, or the length of --ids)' })
-      .option('ids', { type: 'string', describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
-      .option('seed', { type: 'number', describe: 'Seed for ids and schedule (default: random, printed)' })
+      .option('n', { alias: 'nodes', type: 'number', requiresArg: true, describe: 'Ring size (default 8, or the length of --ids)' })
+      .option('ids', { type: 'string', requiresArg: true, describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
+      .option('seed', { type: 'number', requiresArg: true, describe: 'Seed for ids and schedule (default: random, printed)' })
       .option('order', { choices: ORDERS, describe: 'Place the ids: random, or an adversarial order' })
       .option('algorithm', { choices: ALGORITHMS, default: 'hs' as Algorithm, describe: 'Hirschberg–Sinclair, or the LCR baseline' })
       .option('link', {
@@ -55,15 +55,15 @@ export const simCommand = {
         default: 'full' as LinkMode,
         describe: 'Channels: full reliable link per node (frames, acks, retries), or ideal exactly-once (see above)',
       })
-      .option('loss', { type: 'number', default: 0, describe: 'Probability a datagram is lost, [0, 1)', group: 'Network:' })
-      .option('dup', { type: 'number', default: 0, describe: 'Probability a datagram is delivered twice', group: 'Network:' })
+      .option('loss', { type: 'number', requiresArg: true, default: 0, describe: 'Probability a datagram is lost, [0, 1)', group: 'Network:' })
+      .option('dup', { type: 'number', requiresArg: true, default: 0, describe: 'Probability a datagram is delivered twice', group: 'Network:' })
       .option('reorder', { type: 'boolean', default: false, describe: 'Let datagrams overtake each other on a link', group: 'Network:' })
-      .option('delay', { type: 'string', default: `${RELIABLE.delayMs[0]}-${RELIABLE.delayMs[1]}`, describe: 'One-way delay range, ms (MIN-MAX)', group: 'Network:' })
+      .option('delay', { type: 'string', requiresArg: true, default: `${RELIABLE.delayMs[0]}-${RELIABLE.delayMs[1]}`, describe: 'One-way delay range, ms (MIN-MAX)', group: 'Network:' })
       .option('fifo', { type: 'boolean', default: false, describe: 'Deliver in send order (fixed delay MIN), not in a scheduled interleaving', group: 'Network:' })
-      .option('time-limit', { type: 'number', describe: 'Virtual ms before unfinished nodes count as stalled (default: scaled to n)' })
+      .option('time-limit', { type: 'number', requiresArg: true, describe: 'Virtual ms before unfinished nodes count as stalled (default: scaled to n)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object (summary, in-flight check, nodes up to 4096)' })
-      .option('trace', { type: 'string', describe: 'Write the core transitions as JSON lines (header {"ring": [...]})' })
-      .option('replay', { type: 'string', describe: 'Re-run the case a failing property printed as SEED:PATH (needs fast-check)' }),
+      .option('trace', { type: 'string', requiresArg: true, describe: 'Write the core transitions as JSON lines (header {"ring": [...]})' })
+      .option('replay', { type: 'string', requiresArg: true, describe: 'Re-run the case a failing property printed as SEED:PATH (needs fast-check)' }),
   handler: runSimCommand,
 };
 

@@ -19,7 +19,7 @@ const viewCommand = {
           '  hs-ring trace view trace.jsonl -o election.svg',
       )
       .positional('file', { type: 'string', describe: 'Trace file (JSON lines, first line {"ring": [...]})' })
-      .option('o', { alias: 'output', type: 'string', demandOption: true, describe: 'Output file: .html or .svg' }),
+      .option('o', { alias: 'output', type: 'string', requiresArg: true, demandOption: true, describe: 'Output file: .html or .svg' }),
   handler: runView,
 };
 
