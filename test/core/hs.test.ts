@@ -114,3 +114,15 @@ test('ids outside 0..2^53-1 are refused', (t) => {
   t.throws(() => new HsNode(1.5));
   t.notThrows(() => new HsNode(2 ** 53 - 1));
 });
+
+test('AdvancePhase: a new phase needs both of its own replies (the last phase\'s do not carry over), and says so', (t) => {
+  const n = started(5);
+  n.receive('left', { kind: 'reply', origin: 5, phase: 0 });
+  const advance = n.receive('right', { kind: 'reply', origin: 5, phase: 0 });
+  t.deepEqual(advance.commands[0], { type: 'phase', phase: 1 }, 'the runtime reports phases from this command');
+  const one = n.receive('left', { kind: 'reply', origin: 5, phase: 1 });
+  t.is(one.action, 'ReceiveReply');
+  t.is(n.state().phase, 1, 'one reply of phase 1 is not enough');
+  t.is(n.receive('right', { kind: 'reply', origin: 5, phase: 1 }).action, 'AdvancePhase');
+  t.is(n.state().phase, 2);
+});

@@ -58,3 +58,17 @@ test('codec: random bytes never throw', (t) => {
   );
   t.pass();
 });
+
+test('codec: more than 64 selective acks, and a probe that has travelled 0 hops, are malformed', (t) => {
+  const sacks = Array.from({ length: 64 }, (_, i) => i + 2);
+  const max = encodeFrame({ side: 'left', session: 1, ack: { cumulative: 0, selective: sacks } });
+  t.true(decodeFrame(max).ok, '64 is the limit');
+  const over = new Uint8Array(max.length + 4);
+  over.set(max);
+  over[5] = 65;
+  t.like(decodeFrame(over), { ok: false, reason: 'malformed' });
+  const probe = (hops: number) =>
+    encodeFrame({ side: 'left', session: 1, ack: { cumulative: 0, selective: [] }, data: { seq: 0, message: { kind: 'probe', origin: 9, phase: 0, hops } } });
+  t.true(decodeFrame(probe(1)).ok);
+  t.like(decodeFrame(probe(0)), { ok: false, reason: 'malformed' });
+});

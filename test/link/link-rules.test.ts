@@ -1,0 +1,145 @@
+/**
+ * The link layer's rules one at a time (spec/protocol.md §4), each by the behaviour it exists for:
+ * backoff, Karn's rule, duplicate suppression, delayed and immediate acks, linger. Whole-ring
+ * tests pass without most of them (a ring elects anyway), so each needs its own check.
+ */
+import test from 'ava';
+import type { Message } from '../../src/core/types.js';
+import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../../src/link/config.js';
+import { Endpoint, type Output } from '../../src/link/endpoint.js';
+import { LinkReceiver } from '../../src/link/receiver.js';
+import { LinkSender } from '../../src/link/sender.js';
+import { decodeFrame, encodeFrame } from '../../src/wire/index.js';
+import type { Frame } from '../../src/wire/frame.js';
+
+const NO_JITTER: LinkConfig = { ...DEFAULT_LINK_CONFIG, jitter: 0 };
+const announcement: Message = { kind: 'announcement', leader: 9 };
+const noAck = { cumulative: 0, selective: [] };
+
+test('link sender: each retransmission of an unacknowledged message waits twice as long, up to the ceiling', (t) => {
+  const s = new LinkSender(NO_JITTER, () => 0.5);
+  s.push(0, announcement);
+  const gaps: number[] = [];
+  let last = 0;
+  for (let i = 0; i < 6; i++) {
+    const at = s.nextDeadline()!;
+    t.is(s.due(at).length, 1);
+    gaps.push(at - last);
+    last = at;
+  }
+  // Initial 100 ms, then doubled per retry: 200, 400, 800, then the 1 s ceiling.
+  t.deepEqual(gaps, [100, 200, 400, 800, 1000, 1000]);
+});
+
+test("link sender: Karn's rule, an ack of a retransmitted message gives no round-trip sample", (t) => {
+  const s = new LinkSender(NO_JITTER, () => 0.5);
+  s.push(0, announcement);
+  t.is(s.due(100).length, 1, 'retransmitted at the initial timeout');
+  // The ack arrives 1 ms after the retry: it may answer either copy, so it must not count as a
+  // 101 ms (or 1 ms) round trip.
+  s.acknowledge(101, { cumulative: 1, selective: [] });
+  t.is(s.smoothedRtt(), undefined);
+  // A message sent once does give a sample.
+  s.push(200, announcement);
+  s.acknowledge(230, { cumulative: 2, selective: [] });
+  t.is(s.smoothedRtt(), 30);
+});
+
+test('link receiver: a message received out of order is delivered once, however often it comes again', (t) => {
+  const r = new LinkReceiver();
+  t.true(r.accept(2), 'seq 2 before 0 and 1');
+  t.false(r.accept(2), 'seq 2 again, while 0 and 1 are still missing');
+  t.deepEqual(r.ack(), { cumulative: 0, selective: [2] });
+  t.true(r.accept(0));
+  t.true(r.accept(1));
+  t.false(r.accept(2));
+  t.false(r.accept(1));
+  t.deepEqual(r.ack(), { cumulative: 3, selective: [] });
+});
+
+const transmits = (outs: Output[], side: 'left' | 'right') =>
+  outs.flatMap((o) => (o.type === 'transmit' && o.side === side ? [decodeFrame(o.bytes)] : [])).map((d) => (d.ok ? d.frame : undefined));
+
+/** A data frame from the left neighbour (it left through that neighbour's right side). */
+function fromLeft(seq: number, message: Message, session = 77): Uint8Array {
+  const frame: Frame = { side: 'right', session, ack: noAck, data: { seq, message } };
+  return encodeFrame(frame).slice();
+}
+
+test('endpoint: an ack waits up to the ack delay for data to ride on, and a duplicate is answered at once', (t) => {
+  const e = new Endpoint({ id: 5, session: 1, random: () => 0.5 });
+  e.start(0);
+  // Node 3's probe: node 5 swallows it, so nothing goes back left to carry the ack.
+  const probe = fromLeft(0, { kind: 'probe', origin: 3, phase: 0, hops: 1 });
+  const first = e.onDatagram(1, probe, { left: true, right: false });
+  t.deepEqual(transmits(first, 'left'), [], 'no pure ack at once');
+  t.true(first.some((o) => o.type === 'setTimer' && o.key === 'ack-left' && o.delayMs === DEFAULT_LINK_CONFIG.ackDelayMs));
+  // The same frame again: our ack may have been lost, so answer now rather than after a delay.
+  const again = e.onDatagram(2, probe, { left: true, right: false });
+  const acks = transmits(again, 'left');
+  t.is(acks.length, 1);
+  t.deepEqual(acks[0]?.ack, { cumulative: 1, selective: [] });
+  t.is(acks[0]?.data, undefined);
+  t.is(e.stats.datagrams.duplicates, 1);
+  t.is(e.stats.algorithm.received.probe, 1, 'delivered to the core once');
+});
+
+test('endpoint: an owed ack rides on the next data frame that way, and its timer is cancelled', (t) => {
+  const e = new Endpoint({ id: 5, session: 1, random: () => 0.5 });
+  e.start(0);
+  e.onDatagram(1, fromLeft(0, { kind: 'probe', origin: 3, phase: 0, hops: 1 }), { left: true, right: false });
+  // Node 5's own phase 0 reply comes back from the left: it relays nothing, but a reply from the
+  // right completes the phase and sends phase 1 probes both ways, the left one carrying the ack.
+  e.onDatagram(2, fromLeft(1, { kind: 'reply', origin: 5, phase: 0 }), { left: true, right: false });
+  const right: Frame = { side: 'left', session: 88, ack: noAck, data: { seq: 0, message: { kind: 'reply', origin: 5, phase: 0 } } };
+  const outs = e.onDatagram(3, encodeFrame(right).slice(), { left: false, right: true });
+  const left = transmits(outs, 'left');
+  t.is(left.length, 1);
+  t.like(left[0], { ack: { cumulative: 2 }, data: { message: { kind: 'probe', phase: 1 } } });
+  t.true(outs.some((o) => o.type === 'cancelTimer' && o.key === 'ack-left'));
+});
+
+/**
+ * A ring of one: both neighbours are the node itself, so its own frames come back to it. Runs it
+ * until it lingers, firing timers in order; returns the endpoint and the first frame it sent.
+ */
+function lingeringRingOfOne(): { e: Endpoint; early: Uint8Array; now: number } {
+  const e = new Endpoint({ id: 4, session: 1, random: () => 0.5 });
+  const queue: Uint8Array[] = [];
+  const timers = new Map<string, number>();
+  let now = 0;
+  const take = (outs: Output[]) => {
+    for (const o of outs) {
+      if (o.type === 'transmit') queue.push(o.bytes.slice());
+      else if (o.type === 'setTimer') timers.set(o.key, now + o.delayMs);
+      else if (o.type === 'cancelTimer') timers.delete(o.key);
+    }
+  };
+  take(e.start(now));
+  const early = queue[0]!;
+  for (let steps = 0; steps < 1000 && e.lifecycle() !== 'lingering'; steps++) {
+    const bytes = queue.shift();
+    if (bytes) {
+      now += 1;
+      take(e.onDatagram(now, bytes, { left: true, right: true }));
+      continue;
+    }
+    const [key, at] = [...timers].filter(([k]) => k !== 'linger').sort((a, b) => a[1] - b[1])[0] ?? [];
+    if (key === undefined) break;
+    timers.delete(key);
+    now = Math.max(now, at!);
+    take(e.onTimer(now, key as Parameters<Endpoint['onTimer']>[1]));
+  }
+  return { e, early, now };
+}
+
+test('endpoint: a lingering node restarts its quiet period on every datagram, and acks at once', (t) => {
+  const { e, early, now } = lingeringRingOfOne();
+  t.is(e.lifecycle(), 'lingering');
+  t.is(e.state().leader, 4);
+  // A retransmission of an old frame: the neighbour has not seen our ack. Exiting on the old
+  // schedule could leave it retrying forever.
+  const outs = e.onDatagram(now + 100, early, { left: true, right: true });
+  t.true(outs.some((o) => o.type === 'setTimer' && o.key === 'linger' && o.delayMs === DEFAULT_LINK_CONFIG.lingerMs));
+  t.true(outs.some((o) => o.type === 'transmit'), 'the ack goes out at once: a finished node sends no data it could ride on');
+});
