@@ -103,6 +103,36 @@ export function simProperty(invariant: InvariantName, arbitrary: fc.Arbitrary<Si
 }
 
 /**
+ * How long shrinking may go on after the first failing case. Then every further case passes
+ * unchecked, so fast-check stops and reports the smallest failure found so far, with the seed and
+ * path that replay it. Unbounded, shrinking one failure (a 53-node ring of 53-bit ids) outlasted
+ * ava's 2-minute timeout, which then printed neither seed nor case: nothing to replay.
+ */
+export const SHRINK_BUDGET_MS = 20_000;
+
+/** `property`, with shrinking cut off SHRINK_BUDGET_MS after its first failure (sync or async). */
+export function withShrinkBudget<T, A extends boolean>(property: fc.IRawProperty<T, A>, budgetMs = SHRINK_BUDGET_MS): fc.IRawProperty<T, A> {
+  let failedAt: number | undefined;
+  const note = (out: fc.PreconditionFailure | fc.PropertyFailure | null) => {
+    if (out !== null && !fc.PreconditionFailure.isFailure(out)) failedAt ??= performance.now();
+    return out;
+  };
+  const run = (v: T) => {
+    if (failedAt !== undefined && performance.now() - failedAt >= budgetMs) return (property.isAsync() ? Promise.resolve(null) : null) as ReturnType<typeof property.run>;
+    const out = property.run(v);
+    return (out instanceof Promise ? out.then(note) : note(out as fc.PreconditionFailure | fc.PropertyFailure | null)) as ReturnType<typeof property.run>;
+  };
+  return {
+    isAsync: () => property.isAsync(),
+    generate: (mrng, runId) => property.generate(mrng, runId),
+    shrink: (value) => property.shrink(value),
+    run,
+    runBeforeEach: () => property.runBeforeEach(),
+    runAfterEach: () => property.runAfterEach(),
+  };
+}
+
+/**
  * Checks a property; on failure throws fast-check's report (seed, path, shrunk case) followed by
  * the commands that replay it. HS_REPLAY=SEED:PATH replays one case through this same helper;
  * `hs-ring sim --replay SEED:PATH` does too when the property drew from simCaseArbitrary
@@ -119,8 +149,8 @@ export function assertProperty<T>(
   const replay = process.env.HS_REPLAY;
   const params: fc.Parameters<T> = replay
     ? { seed: Number(replay.split(':')[0]), path: replay.slice(replay.indexOf(':') + 1), numRuns: 1, verbose: fc.VerbosityLevel.Verbose }
-    : { numRuns, verbose: fc.VerbosityLevel.Verbose, ...extra };
-  const details = fc.check(property, params);
+    : { numRuns, ...extra };
+  const details = fc.check(withShrinkBudget(property) as fc.IProperty<T>, params);
   if (!details.failed) return;
   const lines = [fc.defaultReportMessage(details) ?? `${name} failed`, ''];
   lines.push(`Replay ${name}: HS_REPLAY=${details.seed}:${details.counterexamplePath} npx ava <this test file> --match '*${name}*'`);

@@ -5,7 +5,7 @@ import { RingNode } from '../../src/runtime/node.js';
 import type { NodeResult } from '../../src/runtime/result.js';
 import { MemoryNetwork } from '../../src/transport/memory.js';
 import { SeededRandom } from '../../src/util/random.js';
-import { referenceLeader, runs } from './harness.js';
+import { referenceLeader, runs, withShrinkBudget } from './harness.js';
 
 interface Timer {
   readonly due: number;
@@ -123,10 +123,10 @@ test('RingNode over MemoryNetwork, fc.scheduler() ordering callbacks: AtMostOneL
 async function assertPropertyAsync<T>(property: fc.IAsyncProperty<T>, numRuns: number): Promise<void> {
   const replay = process.env.HS_REPLAY;
   const details = await fc.check(
-    property,
+    withShrinkBudget(property) as fc.IAsyncProperty<T>,
     replay
       ? { seed: Number(replay.split(':')[0]), path: replay.slice(replay.indexOf(':') + 1), numRuns: 1, verbose: fc.VerbosityLevel.Verbose }
-      : { numRuns, verbose: fc.VerbosityLevel.Verbose },
+      : { numRuns },
   );
   if (!details.failed) return;
   const [, ids, f, seed] = (details.counterexample ?? []) as unknown as [unknown, number[], Faults, number];
