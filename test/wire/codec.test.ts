@@ -1,5 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
+import type { Message } from '../../src/core/types.js';
 import { decodeFrame, encodeFrame } from '../../src/wire/index.js';
 import { frameArbitrary } from '../helpers/arbitraries.js';
 
@@ -71,4 +72,20 @@ test('codec: more than 64 selective acks, and a probe that has travelled 0 hops,
     encodeFrame({ side: 'left', session: 1, ack: { cumulative: 0, selective: [] }, data: { seq: 0, message: { kind: 'probe', origin: 9, phase: 0, hops } } });
   t.true(decodeFrame(probe(1)).ok);
   t.like(decodeFrame(probe(0)), { ok: false, reason: 'malformed' });
+});
+
+test('codec: ids stop at 2^53 - 1, phases at 32', (t) => {
+  const frame = (message: Message) =>
+    encodeFrame({ side: 'right', session: 1, ack: { cumulative: 0, selective: [] }, data: { seq: 0, message } }).slice();
+  const top = frame({ kind: 'announcement', leader: 2 ** 53 - 1 });
+  t.true(decodeFrame(top).ok);
+  // Header 14 bytes, seq 4, kind 1: the u64 id starts at byte 19; its high word 2^21 is 2^53.
+  const over = top.slice();
+  over.set([0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0], 19);
+  t.like(decodeFrame(over), { ok: false, reason: 'malformed' });
+  const probe = frame({ kind: 'probe', origin: 9, phase: 32, hops: 1 });
+  t.true(decodeFrame(probe).ok, 'phase 32 is the largest');
+  const phase33 = probe.slice();
+  phase33[27] = 33;
+  t.like(decodeFrame(phase33), { ok: false, reason: 'malformed' });
 });
