@@ -56,11 +56,9 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   const emit = (o: object) => {
     if (out.ndjson) process.stdout.write(JSON.stringify(o) + '\n');
   };
-  const traces: TraceWriter[] = [];
   for (const { id, node } of group.members) {
     const who = several ? `node ${id}: ` : '';
     const traceOut = traceOf.get(id);
-    if (traceOut) traces.push(traceOut);
     if (config.phaseEvents !== false) {
       node.on('phase', (phase, atMs) => {
         emit({ event: 'phase', id, phase, atMs });
@@ -100,7 +98,7 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
     }
   }
   const results = await group.run();
-  await Promise.all(traces.map((t) => t.close()));
+  await Promise.all([...traceOf.values()].map((t) => t.close()));
   for (const result of results) {
     emit({ event: 'result', ...result });
     if (out.json) process.stdout.write(JSON.stringify(config.faults ? { ...result, faults: config.faults } : result) + '\n');
