@@ -156,3 +156,9 @@ test('cli: a flag given without its value is refused, not silently replaced by i
   await rejects(t, ['launch', '-n', '3', '--trace'], /^hs-ring: --trace needs a value/);
   await rejects(t, ['node', '--id', '1', '--listen'], /^hs-ring: --listen needs a value/);
 });
+
+test('cli: --self without --ring, and a node that is its own neighbour on one side only, are refused', async (t) => {
+  await rejects(t, ['node', '--self', '3', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7000', '--right', '127.0.0.1:7002'], /--self needs --ring FILE/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7001', '--right', '127.0.0.1:7002'], /--left is the node's own --listen address/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7000', '--right', '127.0.0.1:7001'], /--right is the node's own --listen address/);
+});

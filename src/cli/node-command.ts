@@ -2,7 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { type Member, type Placement, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
-import { familyProblem, parseAddress } from '../transport/address.js';
+import { familyProblem, parseAddress, sameAddress } from '../transport/address.js';
 import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
@@ -80,6 +80,7 @@ function placement(argv: NodeArgs): Placement {
     const { members, self } = ringMembers(argv, argv.ring);
     return placementOf(members, parseId(self, '--self'));
   }
+  if (argv.self !== undefined) throw new ConfigError('--self needs --ring FILE (it names a member of the ring file)');
   if (argv.id === undefined) throw new ConfigError('missing --id (or use --ring FILE --self ID)');
   for (const f of ['listen', 'left', 'right'] as const) {
     if (argv[f] === undefined) throw new ConfigError(`missing --${f} HOST:PORT (a node needs its address and both neighbours)`);
@@ -90,6 +91,10 @@ function placement(argv: NodeArgs): Placement {
   for (const [flag, peer] of [['--left', left], ['--right', right]] as const) {
     const problem = familyProblem(listen, peer);
     if (problem) throw new ConfigError(`${flag}: ${problem}`);
+  }
+  // Only a ring of one has the node as its own neighbour, and then on both sides.
+  if (sameAddress(listen, left) !== sameAddress(listen, right)) {
+    throw new ConfigError(`--${sameAddress(listen, left) ? 'left' : 'right'} is the node's own --listen address; only a ring of one (both sides) may be`);
   }
   return { id: parseId(argv.id, '--id'), listen, left, right };
 }
