@@ -162,3 +162,31 @@ test('cli: --self without --ring, and a node that is its own neighbour on one si
   await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7001', '--right', '127.0.0.1:7002'], /--left is the node's own --listen address/);
   await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7000', '--right', '127.0.0.1:7001'], /--right is the node's own --listen address/);
 });
+
+test('launch: a port the OS offered but someone took before the node bound it is chosen again, a few times at most', async (t) => {
+  const { launchOnFreePorts } = await import('../src/cli/launch-command.js');
+  const seen: (readonly number[])[] = [];
+  const takenOnce = async (ports: readonly number[]) => {
+    seen.push(ports);
+    if (seen.length === 1) throw new ConfigError(`node 7 failed to start: cannot listen on 127.0.0.1:${ports[0]}: port already in use`);
+    return 'elected';
+  };
+  t.is(await launchOnFreePorts('127.0.0.1', 3, takenOnce), 'elected');
+  t.is(seen.length, 2);
+  t.true(seen.every((p) => p.length === 3));
+  let tries = 0;
+  const alwaysTaken = async () => {
+    tries += 1;
+    throw new ConfigError('node 7 failed to start: cannot listen on 127.0.0.1:1: port already in use');
+  };
+  await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, alwaysTaken), { message: /port already in use/ });
+  t.is(tries, 3);
+  // Any other failure is not retried.
+  tries = 0;
+  const broken = async () => {
+    tries += 1;
+    throw new ConfigError('node 7 failed to start: bad key');
+  };
+  await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, broken), { message: /bad key/ });
+  t.is(tries, 1);
+});

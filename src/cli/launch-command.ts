@@ -77,8 +77,6 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   }
   const base = checkPort(argv['base-port'], '--base-port', true);
   if (base > 0 && base + ids.length - 1 > 65535) throw new ConfigError(`--base-port ${base} leaves no room for ${ids.length} ports`);
-  const ports = base > 0 ? ids.map((_, i) => base + i) : await reserveUdpPorts(host, ids.length);
-  const members: Member[] = ids.map((id, i) => ({ id, host, port: ports[i]! }));
   const log = (line: string) => {
     if (!argv.json) process.stdout.write(line + '\n');
   };
@@ -88,15 +86,17 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   if (faults) log(`  ${describeFaults(faults)}`);
   if (argv['key-file'] !== undefined) log('  frames authenticated with the cluster key');
   const { mergeTraces, traceFileFor } = await import('./trace-files.js');
-  const outcome = await launchRing({
-    members,
-    node: settings,
-    processes,
-    ...(kill ? { kill, onKill: (id: number, atMs: number) => log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`) } : {}),
-    readyTimeoutMs: 20_000,
-    ...(argv.json ? {} : { onPhase: (phase: number, id: number, atMs: number) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`) }),
-    ...(argv.trace ? { traceFile: (id: number | string) => traceFileFor(argv.trace as string, id) } : {}),
-  });
+  const launch = (ports: readonly number[]) =>
+    launchRing({
+      members: ids.map((id, i): Member => ({ id, host, port: ports[i]! })),
+      node: settings,
+      processes,
+      ...(kill ? { kill, onKill: (id: number, atMs: number) => log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`) } : {}),
+      readyTimeoutMs: 20_000,
+      ...(argv.json ? {} : { onPhase: (phase: number, id: number, atMs: number) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`) }),
+      ...(argv.trace ? { traceFile: (id: number | string) => traceFileFor(argv.trace as string, id) } : {}),
+    });
+  const outcome = base > 0 ? await launch(ids.map((_, i) => base + i)) : await launchOnFreePorts(host, ids.length, launch);
   if (argv.trace) await mergeTraces(argv.trace, ids);
   const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
   const failures = outcome.failures.map((f) =>
@@ -112,6 +112,25 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     if (argv.trace) log(`trace written to ${argv.trace}`);
   }
   process.exitCode = summary.outcome === 'elected' ? EXIT.ok : summary.outcome === 'wrong' ? EXIT.wrongResult : EXIT.stalled;
+}
+
+/** Tries of launchOnFreePorts before a taken port is reported. */
+const PORT_TRIES = 3;
+
+/**
+ * Launches on ports the OS says are free. They are released before the node processes bind
+ * them, so another program (or another launch) can take one in between; the node then fails to
+ * start before any election began, and choosing fresh ports is safe and almost always enough.
+ */
+export async function launchOnFreePorts<T>(host: string, count: number, launch: (ports: readonly number[]) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(await reserveUdpPorts(host, count));
+    } catch (err) {
+      const taken = err instanceof ConfigError && err.message.includes('port already in use');
+      if (!taken || attempt >= PORT_TRIES) throw err;
+    }
+  }
 }
 
 function chooseIds(argv: LaunchArgs): { ids: number[]; seed: number | null } {
