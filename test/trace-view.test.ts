@@ -116,6 +116,34 @@ test('trace view: a message across the seam ends on the ghost column, not across
   t.is(view.orphanReceives, 1, 'the probe received by the leader has no send in this cut trace');
 });
 
+test('trace view: a trace whose last line was cut mid-write is drawn without it; a bad line elsewhere is still refused', async (t) => {
+  const st = { status: 'active', phase: 0, leader: null };
+  const probe = { kind: 'probe', origin: 9, phase: 0, hops: 1 };
+  const whole = [
+    JSON.stringify({ ring: [9, 3] }),
+    JSON.stringify({ t: 0, node: 9, action: 'Start', sent: [{ direction: 'right', message: probe }], state: st }),
+    JSON.stringify({ t: 1, node: 3, action: 'SwallowProbe', from: 'left', received: probe, sent: [], state: st }),
+  ];
+  const cut = [...whole.slice(0, 2), whole[2]!.slice(0, 30)].join('\n');
+  const trace = parseTrace(cut);
+  t.true(trace.cutShort);
+  t.is(trace.events.length, 1);
+  t.is(spaceTime(trace).undelivered.length, 1, 'the probe whose receive was cut off');
+  t.falsy(parseTrace(whole.join('\n') + '\n').cutShort);
+  // A complete file (ending in a newline) with a broken line is damaged, not cut short.
+  t.throws(() => parseTrace(cut + '\n'), { message: /line 3 is not a trace event/ });
+  const dir = await mkdtemp(join(tmpdir(), 'hs-view-'));
+  try {
+    const file = join(dir, 'cut.jsonl');
+    await (await import('node:fs/promises')).writeFile(file, cut);
+    const r = await runCli(['trace', 'view', file, '-o', join(dir, 'cut.svg')]);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stderr, /last line was cut short/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('trace view: a file that is not a trace is refused in one line', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'hs-view-'));
   try {

@@ -42,8 +42,11 @@ async function runView(argv: { file?: string; o: string }): Promise<void> {
     throw new ConfigError(`trace ${argv.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let st;
+  let cutShort = false;
   try {
-    st = spaceTime(parseTrace(text));
+    const trace = parseTrace(text);
+    cutShort = trace.cutShort === true;
+    st = spaceTime(trace);
   } catch (err) {
     if (err instanceof TraceFormatError) throw new ConfigError(`trace ${argv.file}: ${err.message}`);
     throw err;
@@ -56,4 +59,5 @@ async function runView(argv: { file?: string; o: string }): Promise<void> {
     throw outputWriteError(out, '-o', err);
   }
   process.stdout.write(`${out}: ${st.arrows.length} messages drawn, ${st.undelivered.length} never received\n`);
+  if (cutShort) process.stderr.write(`hs-ring: trace ${argv.file}: its last line was cut short (a run stopped mid-write) and is left out\n`);
 }

@@ -5,6 +5,8 @@ import { type Direction, type Message, opposite } from '../core/types.js';
 export interface Trace {
   readonly ring: readonly number[];
   readonly events: readonly TraceEvent[];
+  /** The last line was cut off mid-write (a run killed while tracing) and was left out. */
+  readonly cutShort?: boolean;
 }
 
 /** One delivered algorithm message, drawn from its send to its receive. */
@@ -50,7 +52,12 @@ export function parseTrace(text: string): Trace {
   if (!Array.isArray(ring) || ring.length === 0 || !ring.every((x) => typeof x === 'number')) {
     throw new TraceFormatError('line 1 must be {"ring": [ids in ring order]}');
   }
-  const events = lines.slice(1).map((l, i) => {
+  // A process killed while writing leaves a partial last line, and no newline after it: draw
+  // what was written rather than refuse the whole trace.
+  let body = lines.slice(1);
+  const cutShort = !text.endsWith('\n') && body.length > 0 && !parses(body[body.length - 1]!);
+  if (cutShort) body = body.slice(0, -1);
+  const events = body.map((l, i) => {
     try {
       const e = JSON.parse(l) as TraceEvent;
       if (typeof e.node !== 'number' || typeof e.t !== 'number' || !Array.isArray(e.sent)) throw new Error('shape');
@@ -59,7 +66,16 @@ export function parseTrace(text: string): Trace {
       throw new TraceFormatError(`line ${i + 2} is not a trace event (t, node, action, sent, state)`);
     }
   });
-  return { ring: ring as number[], events };
+  return cutShort ? { ring: ring as number[], events, cutShort } : { ring: ring as number[], events };
+}
+
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A trace that cannot be read; the CLI reports it as a configuration error. */
