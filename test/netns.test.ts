@@ -9,7 +9,7 @@ import { NetnsLab, netnsUnavailable } from './helpers/netns.js';
 // CI runs as root with iproute2 and nftables installed by .ci/run: a skip there would hide a
 // broken setup, so only a developer machine may skip, and then ava counts it as skipped.
 const why = await netnsUnavailable();
-const ci = process.env.CI !== undefined && process.env.CI !== 'false';
+const ci = (process.env.CI ?? '') !== '' && process.env.CI !== 'false';
 const netnsTest = why && !ci ? test.skip : test;
 const skipNote = why && !ci ? ` (skipped: ${why})` : '';
 

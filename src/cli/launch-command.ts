@@ -96,7 +96,14 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
       ...(argv.json ? {} : { onPhase: (phase: number, id: number, atMs: number) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`) }),
       ...(argv.trace ? { traceFile: (id: number | string) => traceFileFor(argv.trace as string, id) } : {}),
     });
-  const outcome = base > 0 ? await launch(ids.map((_, i) => base + i)) : await launchOnFreePorts(host, ids.length, launch);
+  let outcome;
+  try {
+    outcome = base > 0 ? await launch(ids.map((_, i) => base + i)) : await launchOnFreePorts(host, ids.length, launch);
+  } catch (err) {
+    // Interrupted (Ctrl-C, SIGTERM): what the nodes traced so far is still worth a merged file.
+    if (argv.trace && err instanceof ConfigError && (err.exitCode === 130 || err.exitCode === 143)) await mergeTraces(argv.trace, ids);
+    throw err;
+  }
   if (argv.trace) await mergeTraces(argv.trace, ids);
   const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
   const failures = outcome.failures.map((f) =>

@@ -6,6 +6,7 @@ import { TraceWriter } from '../runtime/trace-writer.js';
 import { warmUp, warmUpNetwork, warmUpRuntime } from '../runtime/warmup.js';
 import { formatAddress } from '../transport/address.js';
 import { describeFaults, loadKeyFile } from './fault-options.js';
+import { checkOutputFile } from './output-path.js';
 import type { NodeConfig } from './node-config.js';
 import { type StdinLines, waitForStart } from './stdin-lines.js';
 
@@ -40,9 +41,10 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   if (several && config.trace !== undefined && !config.trace.includes('{id}')) {
     throw new ConfigError('--trace with several --self ids needs {id} in the file name (one file per node)');
   }
-  // Trace files first: a bad path must fail before sockets are bound, which would keep the process alive.
-  const traceOf = new Map<number, TraceWriter>();
-  if (config.trace !== undefined) for (const p of all) traceOf.set(p.id, TraceWriter.open(config.trace.replaceAll('{id}', String(p.id))));
+  const tracePath = (id: number) => (config.trace as string).replaceAll('{id}', String(id));
+  // Checked before binding (an error after it would leave the process alive on its sockets), but
+  // opened only after it: opening empties the file, and a failed bind must not wipe a trace.
+  if (config.trace !== undefined) for (const p of all) checkOutputFile(tracePath(p.id), '--trace');
   const group = await NodeGroup.bind(all, {
     link: config.link,
     timeoutMs: config.timeoutMs,
@@ -50,6 +52,13 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
     ...(config.faults ? { faults: config.faults } : {}),
     trace: config.trace !== undefined,
   });
+  const traceOf = new Map<number, TraceWriter>();
+  try {
+    if (config.trace !== undefined) for (const p of all) traceOf.set(p.id, TraceWriter.open(tracePath(p.id)));
+  } catch (err) {
+    await group.close();
+    throw err;
+  }
   const say = (line: string) => {
     if (!out.json && !out.ndjson) process.stdout.write(line + '\n');
   };

@@ -40,8 +40,10 @@ function isWildcard(host: string): boolean {
  * would fail silently until the timeout.
  */
 export function familyProblem(listen: Address, peer: Address): string | undefined {
-  const a = isIP(normalizeHost(listen.host));
-  const b = isIP(normalizeHost(peer.host));
+  // As written, not normalised: the socket's family follows the listen literal, and an IPv6
+  // socket reaches an IPv4 host only through its ::ffff: spelling (an IPv4 socket never does).
+  const a = isIP(listen.host);
+  const b = isIP(peer.host);
   if (a === b) return undefined;
   return `${formatAddress(peer)} is IPv${b} but the node listens on IPv${a} (${formatAddress(listen)}); a node's socket speaks one family`;
 }
@@ -77,5 +79,6 @@ export function sameAddress(a: Address, b: Address): boolean {
 }
 
 function normalizeHost(h: string): string {
-  return h.startsWith('::ffff:') ? h.slice(7) : h.toLowerCase();
+  const lower = h.toLowerCase();
+  return lower.startsWith('::ffff:') ? lower.slice(7) : lower;
 }
