@@ -99,7 +99,7 @@ test('cli: wildcard neighbour addresses and mixed address families are refused (
 test('cli: sim refuses rings too big for the heap, and a --time-limit that is not a positive number', async (t) => {
   await rejects(t, ['sim', '-n', '17000000', '--link', 'ideal'], /-n 17000000 is more than sim runs with --link ideal \(at most 2,000,000/);
   await rejects(t, ['sim', '-n', '300000'], /-n 300000 is more than sim runs with --link full \(at most 200,000/);
-  await rejects(t, ['sim', '-n', '8', '--time-limit', '-5'], /--time-limit must be a positive number of virtual ms, got -5/);
+  await rejects(t, ['sim', '-n', '8', '--time-limit', '-5'], /--time-limit must be a positive number of ms, got -5/);
   await rejects(t, ['sim', '-n', '8', '--time-limit', 'abc'], /--time-limit must be a positive number/);
 });
 
@@ -210,4 +210,10 @@ test('launch: a port the OS offered but someone took before the node bound it is
   };
   await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, broken), { message: /bad key/ });
   t.is(tries, 1);
+});
+
+test('cli: sim --trace to a folder that does not exist is refused before anything is printed', async (t) => {
+  await rejects(t, ['sim', '-n', '3', '--trace', join(scratch(), 'none', 't.jsonl')], /--trace .*: folder .* does not exist/);
+  const r = await runCli(['sim', '-n', '3', '--trace', join(scratch(), 'none', 't.jsonl')]);
+  t.is(r.stdout, '');
 });

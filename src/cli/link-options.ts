@@ -53,11 +53,14 @@ export function withLinkTuning<T>(y: Argv<T>) {
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A duration flag: a finite number of ms, positive (or zero where allowed), that a timer can hold. */
-export function checkDurationMs(value: number, flag: string, zeroAllowed = false): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0);
+/**
+ * A duration flag: a finite number of ms, positive (or zero where allowed) and, where a real
+ * timer will hold it, at most MAX_TIMER_MS (virtual time in the simulator has no such limit).
+ */
+export function checkDurationMs(value: number, flag: string, zeroAllowed = false, realTimer = true): number {
+  const ok = Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0);
   if (!ok) throw new ConfigError(`${flag} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of ms, got ${value}`);
-  if (value > MAX_TIMER_MS) throw new ConfigError(`${flag} ${value} is too long: at most ${MAX_TIMER_MS} ms (24.8 days)`);
+  if (realTimer && value > MAX_TIMER_MS) throw new ConfigError(`${flag} ${value} is too long: at most ${MAX_TIMER_MS} ms (24.8 days)`);
   return value;
 }
 

@@ -6,7 +6,7 @@ import { lcrMessageBound } from '../core/lcr.js';
 import { parseIdList, randomIds } from '../config/ids.js';
 import { ConfigError, EXIT } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
-import { type LinkFlags, linkConfigFromFlags, withLinkTuning } from './link-options.js';
+import { checkDurationMs, type LinkFlags, linkConfigFromFlags, withLinkTuning } from './link-options.js';
 import { ALGORITHMS, type Algorithm, coreFor } from '../sim/algorithms.js';
 import { parseDelayRange } from '../config/delay.js';
 import { LINK_MODES, type LinkMode, idealNetworkProblem } from '../sim/link-mode.js';
@@ -14,6 +14,7 @@ import { type NetworkModel, RELIABLE, networkModelProblem } from '../sim/network
 import { ORDERS, type Order, arrange } from '../sim/orders.js';
 import { simulate } from '../sim/simulator.js';
 import { formatSummary, summarize } from './summary.js';
+import { checkOutputFile, outputWriteError } from './output-path.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 /** Above this many nodes a full-link run is long enough that a larger young generation pays off. */
@@ -96,7 +97,8 @@ interface Plan {
 
 async function runSimCommand(argv: SimArgs): Promise<void> {
   const plan = argv.replay !== undefined ? await replayPlan(argv) : planFrom(argv);
-  const timeLimitMs = argv['time-limit'] === undefined ? undefined : checkTimeLimit(argv['time-limit']);
+  const timeLimitMs = argv['time-limit'] === undefined ? undefined : checkDurationMs(argv['time-limit'], '--time-limit', false, false);
+  if (argv.trace !== undefined) checkOutputFile(argv.trace, '--trace');
   const ideal = argv.link === 'ideal';
   if (ideal) checkIdealFlags(argv, plan.network);
   // Ideal channels leave nothing in flight for the collector to copy: the default young generation suits them.
@@ -281,7 +283,7 @@ function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; 
   try {
     fd = openSync(path, 'w');
   } catch (err) {
-    throw new ConfigError(`--trace: cannot write ${path}: ${(err as Error).message}`);
+    throw outputWriteError(path, '--trace', err);
   }
   let buffer: string[] = [];
   const flush = () => {
@@ -300,10 +302,4 @@ function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; 
       closeSync(fd);
     },
   };
-}
-
-/** --time-limit: virtual ms, so no timer bound applies; but it must be a positive number. */
-function checkTimeLimit(ms: number): number {
-  if (!(Number.isFinite(ms) && ms > 0)) throw new ConfigError(`--time-limit must be a positive number of virtual ms, got ${ms}`);
-  return ms;
 }
