@@ -6,7 +6,7 @@ import { ConfigError, EXIT } from '../errors.js';
 import { checkPeerHost, checkPort } from '../transport/address.js';
 import { reserveUdpPorts } from '../transport/ports.js';
 import { describeFaults, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
-import { launchRing } from './launch.js';
+import { InterruptedError, launchRing } from './launch.js';
 import { checkOutputFile } from './output-path.js';
 import { checkDurationMs, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import { nodeSettingsFrom } from './node-command.js';
@@ -101,7 +101,7 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     outcome = base > 0 ? await launch(ids.map((_, i) => base + i)) : await launchOnFreePorts(host, ids.length, launch);
   } catch (err) {
     // Interrupted (Ctrl-C, SIGTERM): what the nodes traced so far is still worth a merged file.
-    if (argv.trace && err instanceof ConfigError && (err.exitCode === 130 || err.exitCode === 143)) await mergeTraces(argv.trace, ids);
+    if (argv.trace && err instanceof InterruptedError) await mergeTraces(argv.trace, ids);
     throw err;
   }
   if (argv.trace) await mergeTraces(argv.trace, ids);

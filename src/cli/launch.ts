@@ -206,7 +206,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     if (failures.length > 0 || timedOut) {
       killAll();
       await Promise.all(exits);
-      if (interrupted) throw interruptedError(interrupted);
+      if (interrupted) throw new InterruptedError(interrupted);
       const f = failures[0];
       if (f) throw new ConfigError(`node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`);
       throw new ConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
@@ -233,7 +233,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     process.removeListener('SIGTERM', onSignal);
     process.removeListener('exit', killAll);
   }
-  if (interrupted) throw interruptedError(interrupted);
+  if (interrupted) throw new InterruptedError(interrupted);
   const elapsedMs = performance.now() - startAt;
   return {
     results: members.map((m) => results.get(m.id)).filter((r): r is NodeResult => r !== undefined),
@@ -253,8 +253,10 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
 }
 
 /** Ctrl-C or kill: not a stall of the ring, so not exit 3; the shell's 128 + signal number. */
-function interruptedError(signal: NodeJS.Signals): ConfigError {
-  return new ConfigError(`interrupted by ${signal}: every node process was stopped`, signal === 'SIGINT' ? 130 : 143);
+export class InterruptedError extends ConfigError {
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}: every node process was stopped`, signal === 'SIGINT' ? 130 : 143);
+  }
 }
 
 /**

@@ -81,7 +81,7 @@ function indexOf(members: readonly Member[], id: number): number {
 }
 
 /** The neighbours of member `id`: left is the previous entry, right the next (cyclically). */
-export function neighboursOf(members: readonly Member[], id: number): Neighbours {
+function neighboursOf(members: readonly Member[], id: number): Neighbours {
   return neighboursAt(members, indexOf(members, id));
 }
 
@@ -99,7 +99,7 @@ export function placementsOf(members: readonly Member[]): Placement[] {
 }
 
 /** A member and the members on either side of it in ring order. */
-export interface Neighbours {
+interface Neighbours {
   readonly self: Member;
   readonly left: Member;
   readonly right: Member;
