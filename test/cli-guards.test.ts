@@ -4,14 +4,21 @@
  * memory. Each must now be one line and exit 2 before any work is done.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { mergeTraces, traceFileFor } from '../src/cli/trace-files.js';
 import { linkConfigFromFlags } from '../src/cli/link-options.js';
-import { ConfigError } from '../src/errors.js';
+import { checkSimSize, heapForSimNodes, maxSimNodes } from '../src/cli/sim-command.js';
+import { ConfigError, EXIT } from '../src/errors.js';
+import { reserveUdpPorts } from '../src/transport/ports.js';
 import { cliPath, rejects, runCli } from './helpers/cli.js';
+
+// Starting a Node with a 6 GiB heap limit reserves address space only; skip where memory is scarce.
+const withMoreHeap = totalmem() >= 8 * 2 ** 30 ? test : test.skip;
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'hs-ring-guards-'));
 
@@ -82,25 +89,99 @@ test('cli: wildcard neighbour addresses and mixed address families are refused (
     return p;
   };
   const mixed = ring('mixed.json', [{ id: 1, host: '127.0.0.1', port: 7000 }, { id: 2, host: '::1', port: 7001 }]);
-  await rejects(t, ['node', '--ring', mixed, '--self', '1'], /member 1 cannot reach its right neighbour 2: .* is IPv6/);
+  await rejects(t, ['node', '--ring', mixed, '--self', '1'], /member 1's left neighbour 2: \[::1\]:7001 is IPv6 but the node listens on IPv4/);
   const mapped = ring('mapped.json', [{ id: 1, host: '127.0.0.1', port: 7000 }, { id: 2, host: '::ffff:127.0.0.1', port: 7000 }]);
   await rejects(t, ['node', '--ring', mapped, '--self', '1'], /ids 1 and 2 share the address 127\.0\.0\.1:7000/);
   // IPv4 and its ::ffff: spelling are different families to a socket: such a ring always stalled.
   const mixedMapped = ring('mixed-mapped.json', [{ id: 1, host: '127.0.0.1', port: 7000 }, { id: 2, host: '::ffff:127.0.0.1', port: 7001 }]);
-  await rejects(t, ['node', '--ring', mixedMapped, '--self', '1'], /cannot reach its right neighbour 2: .* is IPv6 but the node listens on IPv4/);
+  await rejects(t, ['node', '--ring', mixedMapped, '--self', '1'], /member 1's left neighbour 2: .* is IPv6 but the node listens on IPv4/);
   // An IPv6 socket does reach IPv4 neighbours by their ::ffff: spelling: accepted (it then runs,
   // and with nobody there, stalls: exit 3, not a configuration error).
   const viaMapped = await runCli(['node', '--id', '1', '--listen', '[::]:7123', '--left', '[::ffff:127.0.0.1]:7124', '--right', '[::ffff:127.0.0.1]:7125', '--timeout', '300']);
   t.is(viaMapped.code, 3, viaMapped.stderr);
   const wild = ring('wild.json', [{ id: 1, host: '0.0.0.0', port: 7000 }, { id: 2, host: '127.0.0.1', port: 7001 }]);
-  await rejects(t, ['node', '--ring', wild, '--self', '2'], /member 1: "0\.0\.0\.0" is a wildcard address/);
+  await rejects(t, ['node', '--ring', wild, '--self', '2'], /member 2's left neighbour 1: "0\.0\.0\.0" is a wildcard address/);
 });
 
 test('cli: sim refuses rings too big for the heap, and a --time-limit that is not a positive number', async (t) => {
-  await rejects(t, ['sim', '-n', '17000000', '--link', 'ideal'], /-n 17000000 is more than sim runs with --link ideal \(at most 2,000,000/);
-  await rejects(t, ['sim', '-n', '300000'], /-n 300000 is more than sim runs with --link full \(at most 200,000/);
+  // This machine's default heap: the caps as measured (other machines' defaults scale them).
+  const defaultHeap = getHeapStatistics().heap_size_limit;
+  const full = maxSimNodes('full', defaultHeap).toLocaleString('en');
+  const ideal = maxSimNodes('ideal', defaultHeap).toLocaleString('en');
+  await rejects(t, ['sim', '-n', '17000000', '--link', 'ideal'], new RegExp(`^hs-ring: -n 17000000 is more than sim runs with --link ideal in this heap \\(at most ${ideal}: about 1 KB per node`));
+  await rejects(
+    t,
+    ['sim', '-n', '300000'],
+    new RegExp(`-n 300000 is more than sim runs with --link full in this heap \\(at most ${full}: about 14 KB per node, heap limit [\\d.]+ GiB\\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=\\d+ hs-ring sim \\.\\.\\.$`),
+  );
   await rejects(t, ['sim', '-n', '8', '--time-limit', '-5'], /--time-limit must be a positive number of ms, got -5/);
   await rejects(t, ['sim', '-n', '8', '--time-limit', 'abc'], /--time-limit must be a positive number/);
+});
+
+test('sim: the ring size cap scales with the heap, from the caps measured on a 4,345,298,944-byte heap', (t) => {
+  const measured = 4_345_298_944;
+  t.is(maxSimNodes('full', measured), 200_000);
+  t.is(maxSimNodes('ideal', measured), 2_000_000);
+  t.is(maxSimNodes('full', 2 * measured), 400_000);
+  t.is(maxSimNodes('ideal', measured / 2), 1_000_000);
+  t.is(maxSimNodes('full', 1.5 * measured), 300_000);
+  // Rounded down to a thousand, and never below one.
+  t.is(maxSimNodes('full', measured / 3), 66_000);
+  t.is(maxSimNodes('full', 1), 1000);
+  // The heap the message suggests does fit the ring (the old space it sets is within heap_size_limit).
+  for (const [link, n] of [['full', 300_000], ['full', 1_234_567], ['ideal', 17_000_000]] as const) {
+    t.true(maxSimNodes(link, heapForSimNodes(link, n) * 2 ** 20) >= n, `${link} ${n}`);
+  }
+  t.throws(() => checkSimSize(300_000, 'full', measured), { message: /at most 200,000: .*heap limit 4\.0 GiB\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=7168 / });
+  t.notThrows(() => checkSimSize(300_000, 'full', 2 * measured));
+});
+
+withMoreHeap('cli: sim reads the heap limit of its own process: --max-old-space-size lowers or raises the cap', async (t) => {
+  // A bad --time-limit is refused just after the ring size was checked: a run that gets that far
+  // was not refused for its size, and simulates nothing.
+  const sim = (heapMiB: number, n: number) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const args = [`--max-old-space-size=${heapMiB}`, cliPath, 'sim', '-n', String(n), '--link', 'ideal', '--time-limit', '-1'];
+      execFile(process.execPath, args, (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+    });
+  const small = await sim(256, 500_000);
+  t.is(small.code, 2, small.stderr);
+  t.regex(small.stderr, /^hs-ring: -n 500000 is more than sim runs with --link ideal in this heap \(at most \d{3},000: /);
+  // 2,500,000 is past the cap of a 4 GiB heap, within that of a 6 GiB one.
+  const big = await sim(6144, 2_500_000);
+  t.is(big.code, 2, big.stderr);
+  t.regex(big.stderr, /^hs-ring: --time-limit must be a positive number of ms/);
+});
+
+test('cli: sim --delay has the limit launch has (60 s), with the same message', async (t) => {
+  await rejects(t, ['sim', '-n', '8', '--delay', '0-100000000'], /^hs-ring: --delay must be MIN-MAX ms with 0 <= MIN <= MAX <= 60000, got 0-100000000$/);
+  await rejects(t, ['launch', '-n', '3', '--delay', '0-100000000'], /^hs-ring: --delay must be MIN-MAX ms with 0 <= MIN <= MAX <= 60000, got 0-100000000$/);
+  await rejects(t, ['sim', '-n', '8', '--delay', '60001'], /<= 60000, got 60001-60001/);
+  await rejects(t, ['sim', '-n', '8', '--delay', 'soon'], /^hs-ring: --delay must be MS or MIN-MAX ms with MIN <= MAX \(e\.g\. 0-20\), got "soon"$/);
+  const atLimit = await runCli(['sim', '--ids', '2,1', '--seed', '1', '--delay', '60000', '--json']);
+  t.is(atLimit.code, 0, atLimit.stderr);
+});
+
+test('bench: writeBenchOutput writes into the folder bench --out made, and makes none itself', async (t) => {
+  const { writeBenchOutput } = await import('../src/bench/run.js');
+  const dir = scratch();
+  const results = { quick: true, errors: {} } as unknown as import('../src/bench/run.js').BenchResults;
+  t.deepEqual(await writeBenchOutput(dir, results), [join(dir, 'results.json')]);
+  const err = await t.throwsAsync(writeBenchOutput(join(dir, 'not-made'), results));
+  t.is((err as NodeJS.ErrnoException).code, 'ENOENT');
+  t.false(existsSync(join(dir, 'not-made')));
+});
+
+const withDevFull = existsSync('/dev/full') ? test : test.skip;
+
+withDevFull('node --trace: a trace write that fails during the run is one line, worded as every unwritable output, and exit 2', async (t) => {
+  const [port] = await reserveUdpPorts('127.0.0.1', 1);
+  const self = `127.0.0.1:${port}`;
+  // A ring of one elects at once; every write to /dev/full fails with ENOSPC.
+  const r = await runCli(['node', '--id', '1', '--listen', self, '--left', self, '--right', self, '--trace', '/dev/full', '--timeout', '5000']);
+  t.regex(r.stdout, /I am the leader \(1\)/);
+  t.is(r.stderr, 'hs-ring: --trace: cannot write /dev/full (ENOSPC)\n');
+  t.is(r.code, 2);
 });
 
 test('cli: launch --json reports the faults with their seed, and --fault-seed sets that seed', async (t) => {
@@ -180,16 +261,18 @@ test('cli: a flag given without its value is refused, not silently replaced by i
 
 test('cli: --self without --ring, and a node that is its own neighbour on one side only, are refused', async (t) => {
   await rejects(t, ['node', '--self', '3', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7000', '--right', '127.0.0.1:7002'], /--self needs --ring FILE/);
-  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7001', '--right', '127.0.0.1:7002'], /--left is the node's own --listen address/);
-  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7000', '--right', '127.0.0.1:7001'], /--right is the node's own --listen address/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7001', '--right', '127.0.0.1:7002'], /^hs-ring: --left: 127\.0\.0\.1:7001 is the node's own listen address; only a ring of one \(both sides\) may be$/);
+  await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:7000', '--right', '127.0.0.1:7001'], /^hs-ring: --right: 127\.0\.0\.1:7001 is the node's own listen address/);
 });
 
 test('launch: a port the OS offered but someone took before the node bound it is chosen again, a few times at most', async (t) => {
   const { launchOnFreePorts } = await import('../src/cli/launch-command.js');
+  const portInUse = (port: number) =>
+    new ConfigError(`node 7 failed to start: cannot listen on 127.0.0.1:${port}: port already in use`, EXIT.config, 'port-in-use');
   const seen: (readonly number[])[] = [];
   const takenOnce = async (ports: readonly number[]) => {
     seen.push(ports);
-    if (seen.length === 1) throw new ConfigError(`node 7 failed to start: cannot listen on 127.0.0.1:${ports[0]}: port already in use`);
+    if (seen.length === 1) throw portInUse(ports[0]!);
     return 'elected';
   };
   t.is(await launchOnFreePorts('127.0.0.1', 3, takenOnce), 'elected');
@@ -198,7 +281,7 @@ test('launch: a port the OS offered but someone took before the node bound it is
   let tries = 0;
   const alwaysTaken = async () => {
     tries += 1;
-    throw new ConfigError('node 7 failed to start: cannot listen on 127.0.0.1:1: port already in use');
+    throw portInUse(1);
   };
   await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, alwaysTaken), { message: /port already in use/ });
   t.is(tries, 3);
@@ -210,6 +293,46 @@ test('launch: a port the OS offered but someone took before the node bound it is
   };
   await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, broken), { message: /bad key/ });
   t.is(tries, 1);
+  // The decision is on the cause the node reported, not on the wording: a message that merely
+  // says so (a trace file named "port already in use", say) is not a busy port.
+  tries = 0;
+  const wordedOnly = async () => {
+    tries += 1;
+    throw new ConfigError('node 7 failed to start: --trace: cannot write port already in use.jsonl (EACCES)');
+  };
+  await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, wordedOnly), { message: /EACCES/ });
+  t.is(tries, 1);
+});
+
+test('launch: a node whose port is taken fails with the cause port-in-use, carried from the node process', async (t) => {
+  const { launchRing } = await import('../src/cli/launch.js');
+  const { nodeSettingsFromFlags } = await import('../src/cli/node-command.js');
+  const busy = createSocket('udp4');
+  await new Promise<void>((r) => busy.bind(0, '127.0.0.1', () => r()));
+  const [free] = await reserveUdpPorts('127.0.0.1', 1);
+  try {
+    const err = await t.throwsAsync(
+      launchRing({
+        members: [
+          { id: 1, host: '127.0.0.1', port: free! },
+          { id: 2, host: '127.0.0.1', port: busy.address().port },
+        ],
+        node: nodeSettingsFromFlags(['--timeout', '2000']),
+        readyTimeoutMs: 20_000,
+      }),
+    );
+    t.true(err instanceof ConfigError, String(err));
+    t.is((err as ConfigError).code, 'port-in-use');
+    t.is(err!.message, `node 2 failed to start: cannot listen on 127.0.0.1:${busy.address().port}: port already in use`);
+    // hs-ring node --ndjson speaks the same protocol: the cause as an event, the line on stderr.
+    const self = `127.0.0.1:${busy.address().port}`;
+    const r = await runCli(['node', '--ndjson', '--id', '1', '--listen', self, '--left', '127.0.0.1:2', '--right', '127.0.0.1:3']);
+    t.is(r.code, 2);
+    t.deepEqual(JSON.parse(r.stdout), { event: 'error', message: `cannot listen on ${self}: port already in use`, exitCode: 2, code: 'port-in-use' });
+    t.is(r.stderr, `hs-ring: cannot listen on ${self}: port already in use\n`);
+  } finally {
+    busy.close();
+  }
 });
 
 test('cli: sim --trace to a folder that does not exist is refused before anything is printed', async (t) => {

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { launchRing } from '../src/cli/launch.js';
 import { nodeSettingsFromFlags } from '../src/cli/node-command.js';
@@ -48,7 +49,11 @@ function refused(t: import('ava').ExecutionContext, r: ChildRun, pattern: RegExp
   t.is(lines.length, 1, `one line: ${r.stderr}`);
   t.regex(lines[0]!, pattern);
   t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
-  t.is(r.stdout, '', 'nothing on stdout: the node never got ready');
+  // On stdout, for the launcher, the same failure as data, and nothing else: the node never got ready.
+  const events = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; message: string; exitCode: number });
+  t.deepEqual(events.map((e) => e.event), ['error'], r.stdout);
+  t.is(`hs-ring: ${events[0]!.message}`, lines[0]!);
+  t.is(events[0]!.exitCode, 2);
 }
 
 test('node child: a bad config is refused in one line with exit 2', async (t) => {
@@ -72,6 +77,43 @@ test('node child: a bad config is refused in one line with exit 2', async (t) =>
     /faults: --loss must be a probability/,
   );
   refused(t, await runChild([JSON.stringify({ ...good, keyFile: '/nonexistent/ring.key' })]), /key file \/nonexistent\/ring\.key: cannot read/);
+});
+
+test('node child: where a node sits is checked as for hs-ring node and ring files', async (t) => {
+  const good = goodConfig(1);
+  const placed = (p: object) => JSON.stringify({ ...good, placements: [{ ...good.placements[0], ...p }] });
+  refused(
+    t,
+    await runChild([placed({ left: { host: '0.0.0.0', port: 9 } })]),
+    /^hs-ring: node config: placements\[0\]\.left: "0\.0\.0\.0" is a wildcard address; give the address the node is reached at$/,
+  );
+  refused(t, await runChild([placed({ right: { host: '::', port: 9 } })]), /placements\[0\]\.right: "::" is a wildcard address/);
+  refused(
+    t,
+    await runChild([placed({ right: { host: '::1', port: 10 } })]),
+    /placements\[0\]\.right: \[::1\]:10 is IPv6 but the node listens on IPv4 \(127\.0\.0\.1:1\)/,
+  );
+  refused(
+    t,
+    await runChild([placed({ left: at(1) })]),
+    /placements\[0\]\.left: 127\.0\.0\.1:1 is the node's own listen address; only a ring of one \(both sides\) may be$/,
+  );
+});
+
+test('node child: a port in use is reported with the machine-readable cause port-in-use, and the usual line', async (t) => {
+  const busy = createSocket('udp4');
+  await new Promise<void>((r) => busy.bind(0, '127.0.0.1', () => r()));
+  const port = busy.address().port;
+  try {
+    const r = await runChild([JSON.stringify(goodConfig(port))]);
+    refused(t, r, new RegExp(`^hs-ring: cannot listen on 127\\.0\\.0\\.1:${port}: port already in use$`));
+    t.like(JSON.parse(r.stdout), { event: 'error', code: 'port-in-use' });
+    // Any other failure carries no such code.
+    const other = await runChild([JSON.stringify({ ...goodConfig(port), timeoutMs: 0 })]);
+    t.false('code' in JSON.parse(other.stdout));
+  } finally {
+    busy.close();
+  }
 });
 
 test('node child: speaks the launcher protocol: ready, then "start", then a result (stalled: no neighbours)', async (t) => {

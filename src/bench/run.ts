@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { FULL_LATENCY, type LatencyRow, QUICK_LATENCY, runLatencyBench } from './latency.js';
@@ -74,9 +74,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   return results;
 }
 
-/** Writes results.json and one SVG plot per measured part into `dir`; returns the paths written. */
+/**
+ * Writes results.json and one SVG plot per measured part into the folder `dir`, which must exist
+ * (`hs-ring bench --out` creates it before the run, so a bad path fails before minutes of
+ * measuring); returns the paths written.
+ */
 export async function writeBenchOutput(dir: string, r: BenchResults): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const put = async (name: string, text: string) => {
     const path = join(dir, name);

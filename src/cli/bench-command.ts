@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
-import { ConfigError } from '../errors.js';
+import { ConfigError, outputWriteError } from '../errors.js';
 import { BENCH_PARTS, type BenchPart, runBench, writeBenchOutput } from '../bench/run.js';
 import { formatBench } from '../bench/report.js';
 import { silent, stderrProgress } from '../bench/progress.js';
-import { outputWriteError, prepareOutputFolder } from './output-path.js';
+import { prepareOutputFolder } from './output-path.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 export const benchCommand = {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { parseDelayRange } from '../config/delay.js';
-import { type FaultConfig, faultConfigProblem, hasFaults } from '../transport/faulty.js';
+import { type FaultConfig, faultConfigProblem, hasFaults, NO_FAULTS } from '../transport/faulty.js';
 
 /** Shortest cluster key accepted, bytes: a short key is a guessable key. */
 export const MIN_KEY_BYTES = 16;
@@ -58,8 +58,7 @@ export interface FaultArgs {
 
 /** The faults the flags ask for (seed chosen if not given), or undefined for none; ConfigError if invalid. */
 export function faultConfigFrom(argv: FaultArgs): FaultConfig | undefined {
-  const delayMs = parseDelayRange(String(argv.delay));
-  if (!delayMs) throw new ConfigError(`--delay must be MS or MIN-MAX ms with MIN <= MAX (e.g. 0-20), got "${argv.delay}"`);
+  const delayMs = parseDelayFlag(String(argv.delay));
   const config: FaultConfig = {
     loss: argv.loss,
     duplicate: argv.dup,
@@ -70,6 +69,20 @@ export function faultConfigFrom(argv: FaultArgs): FaultConfig | undefined {
   const problem = faultConfigProblem(config);
   if (problem) throw new ConfigError(problem);
   return hasFaults(config) ? config : undefined;
+}
+
+/**
+ * A --delay flag, MS or MIN-MAX ms, as `node`, `launch` and `sim` all take it: the range
+ * faultConfigProblem allows (at most 60 s), with the same message whichever command was given it.
+ * In the simulator too a longer delay is no test of anything: every retransmission timer fires
+ * in vain and the datagrams in flight pile up by the million.
+ */
+export function parseDelayFlag(text: string): [number, number] {
+  const delayMs = parseDelayRange(text);
+  if (!delayMs) throw new ConfigError(`--delay must be MS or MIN-MAX ms with MIN <= MAX (e.g. 0-20), got "${text}"`);
+  const problem = faultConfigProblem({ ...NO_FAULTS, delayMs });
+  if (problem) throw new ConfigError(problem);
+  return delayMs;
 }
 
 /** One line describing the faults, for the report. */

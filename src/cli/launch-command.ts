@@ -134,7 +134,8 @@ export async function launchOnFreePorts<T>(host: string, count: number, launch: 
     try {
       return await launch(await reserveUdpPorts(host, count));
     } catch (err) {
-      const taken = err instanceof ConfigError && err.message.includes('port already in use');
+      // On the cause the node reported (its error event), not on the wording of the message.
+      const taken = err instanceof ConfigError && err.code === 'port-in-use';
       if (!taken || attempt >= PORT_TRIES) throw err;
     }
   }

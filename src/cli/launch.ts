@@ -4,9 +4,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { type Member, placementsOf } from '../config/ring-file.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigErrorCode, EXIT } from '../errors.js';
 import type { NodeResult } from '../runtime/result.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
+import type { ErrorEvent } from './report-error.js';
 
 /** The lean node process (no yargs, no other commands); it reads its NodeConfig from stdin. */
 const childPath = fileURLToPath(new URL('./node-child.js', import.meta.url));
@@ -17,7 +18,15 @@ type NodeLine =
   | { event: 'phase'; id: number; phase: number; atMs: number }
   | { event: 'decide'; id: number; leader: number; isLeader: boolean; atMs: number }
   | { event: 'drop'; id: number; reason: string }
-  | ({ event: 'result' } & NodeResult);
+  | ({ event: 'result' } & NodeResult)
+  | ErrorEvent;
+
+/** A node that exited without a result: its last stderr line, and the cause its error event named, if any. */
+export interface NodeFailure {
+  readonly id: number;
+  readonly message: string;
+  readonly code?: ConfigErrorCode;
+}
 
 export interface LaunchOptions {
   readonly members: readonly Member[];
@@ -51,7 +60,7 @@ export interface LaunchOutcome {
   readonly electionMs: number | null;
   readonly elapsedMs: number;
   /** Nodes that exited without a result, with their last stderr line. */
-  readonly failures: { id: number; message: string }[];
+  readonly failures: NodeFailure[];
   /** The node killed by `kill`, if it was. */
   readonly killed: number | null;
   /** Each process: how many nodes it hosted and its resident memory from /proc (KiB, null elsewhere). */
@@ -80,7 +89,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   const settings = opts.node;
   const n = members.length;
   const results = new Map<number, NodeResult>();
-  const failures: { id: number; message: string }[] = [];
+  const failures: NodeFailure[] = [];
   let ready = 0;
   let onAllReady: () => void = () => undefined;
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
@@ -118,6 +127,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     child.stdin!.on('error', () => undefined);
     child.stdin!.write(JSON.stringify(config) + '\n');
     let lastErr = '';
+    let code: ConfigErrorCode | undefined;
     createInterface({ input: child.stderr! }).on('line', (l) => {
       if (l.trim()) lastErr = l.trim();
     });
@@ -161,14 +171,19 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
           results.set(result.id, result);
           break;
         }
+        case 'error':
+          code = msg.code;
+          break;
       }
     });
     child.on('error', (err) => failures.push({ id: m.id, message: err.message }));
     exits.push(
       new Promise((resolve) =>
-      child.on('close', (code, signal) => {
+      child.on('close', (exitCode, signal) => {
         for (const g of group) {
-          if (!results.has(g.id)) failures.push({ id: g.id, message: lastErr || (signal ? `killed by ${signal}` : `exited with code ${code}`) });
+          if (results.has(g.id)) continue;
+          const message = lastErr || (signal ? `killed by ${signal}` : `exited with code ${exitCode}`);
+          failures.push({ id: g.id, message, ...(code ? { code } : {}) });
         }
         if (ready < n) onAllReady();
         resolve();
@@ -208,7 +223,8 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       await Promise.all(exits);
       if (interrupted) throw new InterruptedError(interrupted);
       const f = failures[0];
-      if (f) throw new ConfigError(`node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`);
+      // The cause travels with the error: launchOnFreePorts retries on 'port-in-use'.
+      if (f) throw new ConfigError(`node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`, EXIT.config, f.code);
       throw new ConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
     }
     opts.onStart?.();

@@ -2,11 +2,13 @@ import yargs, { type Argv } from 'yargs';
 import { type Member, type Placement, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
-import { familyProblem, parseAddress, sameAddress } from '../transport/address.js';
+import { checkPlacement, type PlacementPart } from '../config/placement.js';
+import { parseAddress } from '../transport/address.js';
 import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
 import { runNodes } from './node-run.js';
+import { emitErrorEvent } from './report-error.js';
 import { StdinLines } from './stdin-lines.js';
 
 export const nodeCommand = {
@@ -85,27 +87,26 @@ function placement(argv: NodeArgs): Placement {
   for (const f of ['listen', 'left', 'right'] as const) {
     if (argv[f] === undefined) throw new ConfigError(`missing --${f} HOST:PORT (a node needs its address and both neighbours)`);
   }
-  const listen = parseAddress(argv.listen as string, '--listen');
-  const left = parseAddress(argv.left as string, '--left', true);
-  const right = parseAddress(argv.right as string, '--right', true);
-  for (const [flag, peer] of [['--left', left], ['--right', right]] as const) {
-    const problem = familyProblem(listen, peer);
-    if (problem) throw new ConfigError(`${flag}: ${problem}`);
-  }
-  // Only a ring of one has the node as its own neighbour, and then on both sides.
-  if (sameAddress(listen, left) !== sameAddress(listen, right)) {
-    throw new ConfigError(`--${sameAddress(listen, left) ? 'left' : 'right'} is the node's own --listen address; only a ring of one (both sides) may be`);
-  }
-  return { id: parseId(argv.id, '--id'), listen, left, right };
+  const at = (part: PlacementPart) => parseAddress(argv[part] as string, `--${part}`);
+  const listen = at('listen');
+  const left = at('left');
+  const right = at('right');
+  return checkPlacement({ id: parseId(argv.id, '--id'), listen, left, right }, (part) => `--${part}`);
 }
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
-  const config: NodeConfig = {
-    placements: placements(argv),
-    ...nodeSettingsFrom(argv),
-    ...(argv.trace !== undefined ? { trace: argv.trace } : {}),
-  };
-  await runNodes(config, { json: argv.json, ndjson: argv.ndjson, ...(argv['wait-start'] ? { start: new StdinLines() } : {}) });
+  try {
+    const config: NodeConfig = {
+      placements: placements(argv),
+      ...nodeSettingsFrom(argv),
+      ...(argv.trace !== undefined ? { trace: argv.trace } : {}),
+    };
+    await runNodes(config, { json: argv.json, ndjson: argv.ndjson, ...(argv['wait-start'] ? { start: new StdinLines() } : {}) });
+  } catch (err) {
+    // The launcher's protocol, as the child speaks it: the failure as an event too.
+    if (argv.ndjson) emitErrorEvent(err);
+    throw err;
+  }
 }
 
 /** The link, timeout, fault and key settings the shared flags ask for; a ConfigError if invalid. */

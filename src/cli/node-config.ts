@@ -1,6 +1,7 @@
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
+import { checkPlacement } from '../config/placement.js';
 import type { Placement } from '../config/ring-file.js';
 import { type Address, checkHost, checkPort } from '../transport/address.js';
 import { type FaultConfig, faultConfigProblem } from '../transport/faulty.js';
@@ -36,7 +37,7 @@ export function checkNodeConfig(value: unknown): NodeConfig {
   const c = record(value, 'node config');
   const list = c.placements;
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError('node config: "placements" must be a non-empty list');
-  const placements = list.map((p: unknown, i) => checkPlacement(p, `node config: placements[${i}]`));
+  const placements = list.map((p: unknown, i) => placementFrom(p, `node config: placements[${i}]`));
   checkUnique(placements.map((p) => p.id), 'node config: placements');
   const link = checkLink(c.link);
   const linkProblem = linkConfigProblem(link);
@@ -84,15 +85,17 @@ function checkLink(value: unknown): LinkConfig {
   return link as unknown as LinkConfig;
 }
 
-function checkPlacement(value: unknown, what: string): Placement {
+/** One placement: its fields, then where it sits, as `hs-ring node` and ring files are checked. */
+function placementFrom(value: unknown, what: string): Placement {
   const p = record(value, what);
   if (typeof p.id !== 'number' && typeof p.id !== 'string') throw new ConfigError(`${what}: "id" must be a number`);
-  return {
+  const placed = {
     id: parseId(p.id, `${what}.id`),
     listen: checkAddress(p.listen, `${what}.listen`),
     left: checkAddress(p.left, `${what}.left`),
     right: checkAddress(p.right, `${what}.right`),
   };
+  return checkPlacement(placed, (part) => `${what}.${part}`);
 }
 
 function checkAddress(value: unknown, what: string): Address {

@@ -113,7 +113,8 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
     if (out.json) process.stdout.write(JSON.stringify(config.faults ? { ...result, faults: config.faults } : result) + '\n');
     else say(`${several ? `node ${result.id}: ` : ''}${describeResult(result)}`);
   }
-  process.exitCode = results.every((r) => r.outcome === 'ok') ? EXIT.ok : EXIT.stalled;
+  // A trace write that failed during the run has already set exit 2 (TraceWriter): keep it.
+  if (!process.exitCode) process.exitCode = results.every((r) => r.outcome === 'ok') ? EXIT.ok : EXIT.stalled;
 }
 
 function describeResult(r: NodeResult): string {

@@ -28,11 +28,6 @@ export function prepareOutputFolder(path: string, flag: string): void {
   }
 }
 
-/** Turns a failure to write an output file after the run into a one-line error. */
-export function outputWriteError(path: string, flag: string, err: unknown): ConfigError {
-  return new ConfigError(`${flag}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-}
-
 function kindOf(path: string): 'missing' | 'file' | 'folder' {
   try {
     return statSync(path).isDirectory() ? 'folder' : 'file';

@@ -1,20 +1,21 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import type { Argv } from 'yargs';
 import type { TraceEvent } from '../core/trace.js';
 import { lcrMessageBound } from '../core/lcr.js';
 import { parseIdList, randomIds } from '../config/ids.js';
-import { ConfigError, EXIT } from '../errors.js';
+import { ConfigError, EXIT, outputWriteError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
+import { parseDelayFlag } from './fault-options.js';
 import { checkDurationMs, type LinkFlags, linkConfigFromFlags, withLinkTuning } from './link-options.js';
 import { ALGORITHMS, type Algorithm, coreFor } from '../sim/algorithms.js';
-import { parseDelayRange } from '../config/delay.js';
 import { LINK_MODES, type LinkMode, idealNetworkProblem } from '../sim/link-mode.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from '../sim/network-model.js';
 import { ORDERS, type Order, arrange } from '../sim/orders.js';
 import { simulate } from '../sim/simulator.js';
 import { formatSummary, summarize } from './summary.js';
-import { checkOutputFile, outputWriteError } from './output-path.js';
+import { checkOutputFile } from './output-path.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 /** Above this many nodes a full-link run is long enough that a larger young generation pays off. */
@@ -59,7 +60,7 @@ export const simCommand = {
       .option('loss', { type: 'number', requiresArg: true, default: 0, describe: 'Probability a datagram is lost, [0, 1)', group: 'Network:' })
       .option('dup', { type: 'number', requiresArg: true, default: 0, describe: 'Probability a datagram is delivered twice', group: 'Network:' })
       .option('reorder', { type: 'boolean', default: false, describe: 'Let datagrams overtake each other on a link', group: 'Network:' })
-      .option('delay', { type: 'string', requiresArg: true, default: `${RELIABLE.delayMs[0]}-${RELIABLE.delayMs[1]}`, describe: 'One-way delay range, ms (MIN-MAX)', group: 'Network:' })
+      .option('delay', { type: 'string', requiresArg: true, default: `${RELIABLE.delayMs[0]}-${RELIABLE.delayMs[1]}`, describe: 'One-way delay range, ms (MIN-MAX, at most 60000)', group: 'Network:' })
       .option('fifo', { type: 'boolean', default: false, describe: 'Deliver in send order (fixed delay MIN), not in a scheduled interleaving', group: 'Network:' })
       .option('time-limit', { type: 'number', requiresArg: true, describe: 'Virtual ms before unfinished nodes count as stalled (default: scaled to n)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object (summary, in-flight check, nodes up to 4096)' })
@@ -197,11 +198,43 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
 }
 
 /**
- * Ring sizes that fit Node's default heap (about 4 GB here): measured 1.4 GB resident at
- * 100,000 nodes behind the full link, 1.0 GB at 1,000,000 on ideal channels. Past these a run
- * would end minutes later in V8's out-of-memory crash instead of a clear message now.
+ * Ring sizes that fit Node's default heap on the machine they were measured on (heap_size_limit
+ * 4,345,298,944 bytes, about 4 GB): measured 1.4 GB resident at 100,000 nodes behind the full
+ * link (about 14 KB per node), 1.0 GB at 1,000,000 on ideal channels (about 1 KB per node).
+ * Past these a run would end minutes later in V8's out-of-memory crash instead of a clear
+ * message now. Other heaps scale the caps (maxSimNodes), so a bigger --max-old-space-size
+ * raises them and a smaller machine's default lowers them.
  */
-const MAX_SIM_NODES: Record<LinkMode, number> = { full: 200_000, ideal: 2_000_000 };
+const MEASURED_HEAP_BYTES = 4_345_298_944;
+const MEASURED_MAX_SIM_NODES: Record<LinkMode, number> = { full: 200_000, ideal: 2_000_000 };
+/** Measured memory per node, for the message. */
+const MEASURED_PER_NODE: Record<LinkMode, string> = { full: '14 KB', ideal: '1 KB' };
+
+/**
+ * The largest ring sim runs with `link` channels in a heap of `heapLimitBytes` (V8's
+ * heap_size_limit): the measured caps above, scaled to that heap and rounded down to a thousand.
+ */
+export function maxSimNodes(link: LinkMode, heapLimitBytes: number): number {
+  const scaled = MEASURED_MAX_SIM_NODES[link] * (heapLimitBytes / MEASURED_HEAP_BYTES);
+  return Math.max(1000, Math.floor(scaled / 1000) * 1000);
+}
+
+/** A --max-old-space-size, MiB (whole GiB), under which maxSimNodes allows `n` nodes. */
+export function heapForSimNodes(link: LinkMode, n: number): number {
+  const bytes = ((n + 1000) / MEASURED_MAX_SIM_NODES[link]) * MEASURED_HEAP_BYTES;
+  return Math.ceil(bytes / 2 ** 30) * 1024;
+}
+
+/** ConfigError if `n` nodes on `link` channels would not fit this process's heap. */
+export function checkSimSize(n: number, link: LinkMode, heapLimitBytes = getHeapStatistics().heap_size_limit): void {
+  const most = maxSimNodes(link, heapLimitBytes);
+  if (n <= most) return;
+  throw new ConfigError(
+    `-n ${n} is more than sim runs with --link ${link} in this heap (at most ${most.toLocaleString('en')}: ` +
+      `about ${MEASURED_PER_NODE[link]} per node, heap limit ${(heapLimitBytes / 2 ** 30).toFixed(1)} GiB); ` +
+      `for a bigger heap run NODE_OPTIONS=--max-old-space-size=${heapForSimNodes(link, n)} hs-ring sim ...`,
+  );
+}
 
 function planFrom(argv: SimArgs): Plan {
   const network = networkFrom(argv);
@@ -213,16 +246,11 @@ function planFrom(argv: SimArgs): Plan {
   if (argv.ids !== undefined) {
     ids = parseIdList(String(argv.ids));
     if (argv.n !== undefined && argv.n !== ids.length) throw new ConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
+    checkSimSize(ids.length, argv.link);
   } else {
     const n = argv.n ?? 8;
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`-n must be a positive integer, got ${n}`);
-    const most = MAX_SIM_NODES[argv.link];
-    if (n > most) {
-      throw new ConfigError(
-        `-n ${n} is more than sim runs with --link ${argv.link} (at most ${most.toLocaleString('en')}: ` +
-          `about ${argv.link === 'full' ? '14 KB' : '1 KB'} per node, within Node's default heap)`,
-      );
-    }
+    checkSimSize(n, argv.link);
     ids = randomIds(n, seed);
   }
   const order = argv.order ?? (argv.ids !== undefined ? 'given' : 'random');
@@ -269,8 +297,7 @@ function checkIdealFlags(argv: SimArgs, network: NetworkModel): void {
 }
 
 function networkFrom(argv: SimArgs): NetworkModel {
-  const delayMs = parseDelayRange(argv.delay);
-  if (!delayMs) throw new ConfigError(`--delay: "${argv.delay}" is not MIN-MAX milliseconds with MIN <= MAX`);
+  const delayMs = parseDelayFlag(String(argv.delay));
   const model: NetworkModel = { loss: argv.loss, duplicate: argv.dup, reorder: argv.reorder, delayMs, fifo: argv.fifo };
   const problem = networkModelProblem(model);
   if (problem) throw new ConfigError(`network: ${problem}`);

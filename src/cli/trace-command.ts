@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Argv } from 'yargs';
-import { ConfigError } from '../errors.js';
+import { ConfigError, outputWriteError } from '../errors.js';
 import { spaceTimeHtml, spaceTimeSvg } from '../viz/render.js';
 import { TraceFormatError, parseTrace, spaceTime } from '../viz/spacetime.js';
-import { checkOutputFile, outputWriteError } from './output-path.js';
+import { checkOutputFile } from './output-path.js';
 
 const viewCommand = {
   command: 'view <file>',

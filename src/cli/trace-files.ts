@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { TraceEvent } from '../core/trace.js';
 import { opposite } from '../core/types.js';
-import { outputWriteError } from './output-path.js';
+import { outputWriteError } from '../errors.js';
 
 /** Per-node trace file used while a launched ring runs; merged into `path` afterwards. */
 export function traceFileFor(path: string, id: number | string): string {

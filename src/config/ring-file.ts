@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { type Address, addressKey, checkPeerHost, checkPort, familyProblem } from '../transport/address.js';
+import { type Address, addressKey, checkHost, checkPort } from '../transport/address.js';
 import { checkUnique, parseId } from './ids.js';
+import { checkPlacement } from './placement.js';
 
 /** Where one node listens and who its neighbours are. */
 export interface Placement {
@@ -52,7 +53,7 @@ export function parseRing(data: unknown, what: string): Member[] {
     if (typeof host !== 'string') throw new ConfigError(`${at}: host must be a string`);
     if (typeof port !== 'number') throw new ConfigError(`${at}: port must be a number`);
     if (typeof id !== 'number' && typeof id !== 'string') throw new ConfigError(`${at}: id must be a number`);
-    return { id: parseId(id, at), host: checkPeerHost(host, at), port: checkPort(port, at) };
+    return { id: parseId(id, at), host: checkHost(host, at), port: checkPort(port, at) };
   });
   checkUnique(
     members.map((m) => m.id),
@@ -65,10 +66,14 @@ export function parseRing(data: unknown, what: string): Member[] {
     if (other !== undefined) throw new ConfigError(`${what}: ids ${other} and ${m.id} share the address ${key}`);
     seen.set(key, m.id);
   }
-  members.forEach((m, i) => {
-    const next = members[(i + 1) % members.length]!;
-    const problem = familyProblem(m, next);
-    if (problem) throw new ConfigError(`${what}: member ${m.id} cannot reach its right neighbour ${next.id}: ${problem}`);
+  // Every member is a neighbour of another (or of itself, alone): checking each one's neighbours
+  // checks every address, so a wildcard host is refused wherever it is.
+  const n = members.length;
+  placementsOf(members).forEach((p, i) => {
+    const neighbour = { left: members[(i - 1 + n) % n]!, right: members[(i + 1) % n]! };
+    checkPlacement(p, (part) =>
+      part === 'listen' ? `${what}: member ${p.id}` : `${what}: member ${p.id}'s ${part} neighbour ${neighbour[part].id}`,
+    );
   });
   return members;
 }

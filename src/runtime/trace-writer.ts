@@ -1,6 +1,6 @@
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import type { TraceEvent } from '../core/trace.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, outputWriteError } from '../errors.js';
 
 /** Appends trace events to a file as JSON lines. */
 export class TraceWriter {
@@ -14,12 +14,15 @@ export class TraceWriter {
       // Opened here, synchronously: a bad path is one error before the election, not a late one after it.
       fd = openSync(path, 'w');
     } catch (err) {
-      throw new ConfigError(`--trace: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw outputWriteError(path, '--trace', err);
     }
     const stream = createWriteStream('', { fd });
+    // A write failing later (a full disk) must not crash the election: the run goes on, and the
+    // process reports it as the one line any other unwritable output gets, and exits 2.
     stream.on('error', (err) => {
-      process.stderr.write(`hs-ring: cannot write trace ${path}: ${err.message}\n`);
-      process.exitCode = 2;
+      const problem = outputWriteError(path, '--trace', err);
+      process.stderr.write(`hs-ring: ${problem.message}\n`);
+      process.exitCode = problem.exitCode;
     });
     return new TraceWriter(stream);
   }

@@ -8,14 +8,13 @@ export interface Address {
 }
 
 /**
- * Parses "127.0.0.1:7000" or "[::1]:7000"; throws ConfigError naming `what` if malformed. A
- * `peer` address is one that others send to, so it may not be a wildcard (see checkPeerHost).
+ * Parses "127.0.0.1:7000" or "[::1]:7000"; throws ConfigError naming `what` if malformed. Where
+ * it may sit (a wildcard is no neighbour, for one) is config/placement.ts's business.
  */
-export function parseAddress(text: string, what: string, peer = false): Address {
+export function parseAddress(text: string, what: string): Address {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:\[\]]+):(\d+)$/.exec(text);
   if (!m) throw new ConfigError(`${what}: "${text}" is not HOST:PORT (use [v6addr]:PORT for IPv6)`);
-  const host = peer ? checkPeerHost(m[1] as string, what) : checkHost(m[1] as string, what);
-  return { host, port: checkPort(Number(m[2]), what) };
+  return { host: checkHost(m[1] as string, what), port: checkPort(Number(m[2]), what) };
 }
 
 /**

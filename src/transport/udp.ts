@@ -1,7 +1,7 @@
 import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
 import { type LookupOneOptions, lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
-import { ConfigError } from '../errors.js';
+import { ConfigError, EXIT } from '../errors.js';
 import { type Address, formatAddress } from './address.js';
 import type { DatagramHandler, Transport } from './transport.js';
 
@@ -53,7 +53,10 @@ export class UdpTransport implements Transport {
     readonly local: Address,
   ) {}
 
-  /** Binds `address` (port 0: any free port). A busy port or foreign address is a ConfigError. */
+  /**
+   * Binds `address` (port 0: any free port). A busy port or foreign address is a ConfigError; a
+   * busy port's has the code 'port-in-use', which launch acts on (it retries on other ports).
+   */
   static async bind(address: Address): Promise<UdpTransport> {
     const type = isIP(address.host) === 6 ? 'udp6' : 'udp4';
     let self: UdpTransport | undefined;
@@ -81,7 +84,7 @@ export class UdpTransport implements Transport {
       await socket.close().catch(() => undefined);
       const code = (err as NodeJS.ErrnoException).code;
       const where = formatAddress(address);
-      if (code === 'EADDRINUSE') throw new ConfigError(`cannot listen on ${where}: port already in use`);
+      if (code === 'EADDRINUSE') throw new ConfigError(`cannot listen on ${where}: port already in use`, EXIT.config, 'port-in-use');
       if (code === 'EADDRNOTAVAIL') throw new ConfigError(`cannot listen on ${where}: no such local address`);
       if (code === 'EACCES') throw new ConfigError(`cannot listen on ${where}: permission denied`);
       throw new ConfigError(`cannot listen on ${where}: ${(err as Error).message}`);
