@@ -55,7 +55,13 @@ test.serial('crash: a node killed mid-election makes the others stall within --t
   t.is(new Set(named).size, 1, 'both neighbours, if both name it, name the same address');
   const others = out.nodes.flatMap((n) => n.stall?.unreachable.map((u) => u.address) ?? []);
   t.true(others.every((a) => a === named[0]), `no live node is named unreachable: ${others.join(', ')}`);
-  for (const n of out.nodes) t.true(n.elapsedMs < timeout + 1000, `node ${n.id} reported within the timeout (${n.elapsedMs} ms)`);
+  // The stall comes from --timeout: each node waited that long (give or take timer rounding), no
+  // longer than a loaded machine could delay a timer (not 30 s, the default), and says why. The
+  // exact instant is checked in virtual time (stall-deadline.test.ts): wall time is machine speed.
+  for (const n of out.nodes) {
+    t.true(n.elapsedMs >= timeout - 5 && n.elapsedMs < 3 * timeout, `node ${n.id} reported at the timeout (${n.elapsedMs} ms)`);
+    t.is(n.stall?.reason, `no leader known after ${timeout} ms`);
+  }
 
   // The same as a person sees it: the diagnosis is printed.
   const text = await runCli(['launch', '--ids', ids.join(','), '--delay', '5-10', '--kill', '6@60', '--timeout', String(timeout)], 60_000);

@@ -2,20 +2,29 @@ import type { TraceEvent } from '../../src/core/trace.js';
 import { opposite } from '../../src/core/types.js';
 import { Endpoint, type Output, type TimerKey } from '../../src/link/endpoint.js';
 import { SeededRandom } from '../../src/util/random.js';
+import { decodeFrame } from '../../src/wire/index.js';
 
-/** Decides what happens to the k-th datagram put on the wire: 0 copies (lost), 1, or more (duplicated). */
-export type Fate = (k: number) => number;
+/**
+ * Decides what happens to the k-th datagram put on the wire: a number of copies, each taking 1 ms
+ * (0: lost, 1, or more: duplicated), or one delay in ms (at least 1) per copy, so that a copy
+ * can be overtaken by datagrams sent after it (reordered) or arrive long after its message was
+ * acknowledged.
+ */
+export type Fate = (k: number) => number | readonly number[];
 
 export interface ScriptedRun {
   readonly endpoints: Endpoint[];
   readonly trace: TraceEvent[];
   /** Virtual ms when the last endpoint exited, or undefined if some never did. */
   readonly finishedAt: number | undefined;
+  /** Data frames that arrived after a frame of a higher seq on the same link: how much the fate reordered. */
+  readonly overtaken: number;
 }
 
 /**
  * Runs a ring of Endpoints over a scripted network with virtual time: every copy of a datagram
- * takes 1 ms, in send order. Deliberately minimal: the link layer is what is under test here.
+ * takes 1 ms, in send order, unless `fate` gives it another delay. Copies due at the same time
+ * arrive in send order. Deliberately minimal: the link layer is what is under test here.
  */
 export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000): ScriptedRun {
   const n = ids.length;
@@ -29,6 +38,16 @@ export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000
   let now = 0;
   let sent = 0;
   const exited = new Set<number>();
+  const highestSeq = new Map<string, number>();
+  let overtaken = 0;
+  const noteArrival = (to: number, from: string, bytes: Uint8Array) => {
+    const d = decodeFrame(bytes);
+    if (!d.ok || !d.frame.data) return;
+    const link = `${to}:${from}`;
+    const highest = highestSeq.get(link) ?? -1;
+    if (d.frame.data.seq < highest) overtaken += 1;
+    else highestSeq.set(link, d.frame.data.seq);
+  };
   const schedule = (at: number, run: () => void) => {
     const e = { at, order: order++, run };
     queue.push(e);
@@ -39,9 +58,13 @@ export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000
       if (o.type === 'transmit') {
         const to = o.side === 'right' ? (i + 1) % n : (i - 1 + n) % n;
         const from = opposite(o.side);
-        const copies = fate(sent++);
-        for (let c = 0; c < copies; c++) {
-          schedule(now + 1, () => apply(to, endpoints[to]!.onDatagram(now, o.bytes, { left: from === 'left' || n <= 2, right: from === 'right' || n <= 2 })));
+        const f = fate(sent++);
+        const delays = typeof f === 'number' ? Array.from({ length: f }, () => 1) : f;
+        for (const d of delays) {
+          schedule(now + Math.max(1, d), () => {
+            noteArrival(to, from, o.bytes);
+            apply(to, endpoints[to]!.onDatagram(now, o.bytes, { left: from === 'left' || n <= 2, right: from === 'right' || n <= 2 }));
+          });
         }
       } else if (o.type === 'setTimer' || o.type === 'cancelTimer') {
         const key = `${i}:${o.key}`;
@@ -65,5 +88,5 @@ export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000
     now = e.at;
     e.run();
   }
-  return { endpoints, trace, finishedAt: exited.size === n ? now : undefined };
+  return { endpoints, trace, finishedAt: exited.size === n ? now : undefined, overtaken };
 }

@@ -143,3 +143,86 @@ test('endpoint: a lingering node restarts its quiet period on every datagram, an
   t.true(outs.some((o) => o.type === 'setTimer' && o.key === 'linger' && o.delayMs === DEFAULT_LINK_CONFIG.lingerMs));
   t.true(outs.some((o) => o.type === 'transmit'), 'the ack goes out at once: a finished node sends no data it could ride on');
 });
+
+/** The endpoint's give-up rule (spec/protocol.md §4); the constant is private to endpoint.ts. */
+const GIVE_UP_RETRIES = 128;
+
+/**
+ * Node 5, finished: it relayed leader 9's announcement to the right and waits for the right
+ * neighbour (session 88) to acknowledge it. Drives its timers with a scripted clock; `answerAfter`
+ * says, after each retry of the announcement (counted from 1), whether the right neighbour answers
+ * it with a frame that does not acknowledge the announcement (a neighbour alive, hearing us only
+ * sometimes, or whose acks are lost), and of which session. Stops at `maxRetries` retries or when
+ * the node stops retrying. Returns the retries made, and at which retry the side became unconfirmed.
+ */
+function finishedNodeRetrying(maxRetries: number, answerAfter: (retry: number) => number | undefined) {
+  const e = new Endpoint({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
+  const timers = new Map<string, number>();
+  let now = 0;
+  let retries = 0;
+  const take = (outs: Output[]) => {
+    for (const o of outs) {
+      if (o.type === 'setTimer') timers.set(o.key, now + o.delayMs);
+      else if (o.type === 'cancelTimer') timers.delete(o.key);
+    }
+    return outs;
+  };
+  take(e.start(now));
+  now += 1;
+  take(e.onDatagram(now, fromLeft(0, { kind: 'announcement', leader: 9 }), { left: true, right: false }));
+  const finishedWith = e.state();
+  let unconfirmedAt: number | undefined;
+  while (retries < maxRetries) {
+    const at = timers.get('retransmit-right');
+    if (at === undefined) break;
+    timers.delete('retransmit-right');
+    now = Math.max(now, at);
+    const sent = transmits(take(e.onTimer(now, 'retransmit-right')), 'right');
+    if (sent.length === 0) continue;
+    retries += 1;
+    if (!sent.every((f) => f?.data?.message.kind === 'announcement')) throw new Error('a finished node retries only its announcement');
+    if (unconfirmedAt === undefined && e.unconfirmed().includes('right')) unconfirmedAt = retries;
+    const session = answerAfter(retries);
+    if (session !== undefined) {
+      now += 1;
+      // seq 0 (the probe, abandoned on deciding) acknowledged; seq 1, the announcement, not.
+      const answer: Frame = { side: 'left', session, ack: { cumulative: 1, selective: [] } };
+      take(e.onDatagram(now, encodeFrame(answer).slice(), { left: false, right: true }));
+    }
+  }
+  return { e, finishedWith, retries, unconfirmedAt, stillRetrying: timers.has('retransmit-right') };
+}
+
+test('endpoint: a finished node gives up its announcement after 128 unanswered retries in a row, never while the neighbour answers', (t) => {
+  // Never answered: unconfirmed at exactly the 128th retry, then no more retries, and it lingers.
+  const silent = finishedNodeRetrying(10_000, () => undefined);
+  t.like(silent.finishedWith, { status: 'done', leader: 9 });
+  t.is(silent.unconfirmedAt, GIVE_UP_RETRIES);
+  t.is(silent.retries, GIVE_UP_RETRIES);
+  t.false(silent.stillRetrying);
+  t.deepEqual(silent.e.unconfirmed(), ['right']);
+  t.is(silent.e.lifecycle(), 'lingering');
+
+  // Answered after every k-th retry, for 1000 retries: each answer starts the count again, so the
+  // node keeps retrying; k = 127 is the longest silence that must not end it.
+  const answeredRetries = 1000;
+  for (const k of [1, 100, GIVE_UP_RETRIES - 1]) {
+    const answered = finishedNodeRetrying(answeredRetries, (r) => (r % k === 0 ? 88 : undefined));
+    t.is(answered.unconfirmedAt, undefined, `answered every ${k} retries`);
+    t.is(answered.retries, answeredRetries, `answered every ${k} retries`);
+    t.true(answered.stillRetrying, `answered every ${k} retries`);
+    t.is(answered.e.lifecycle(), 'running');
+  }
+
+  // Answered every 100 retries, then silent: given up 128 retries after the last answer.
+  const lastAnswer = 500;
+  const fallsSilent = finishedNodeRetrying(10_000, (r) => (r % 100 === 0 && r <= lastAnswer ? 88 : undefined));
+  t.is(fallsSilent.unconfirmedAt, lastAnswer + GIVE_UP_RETRIES);
+  t.false(fallsSilent.stillRetrying);
+
+  // Only a frame of the link's session counts as an answer: a stale one (an earlier incarnation
+  // of the neighbour, say) is dropped and does not keep the node retrying.
+  const stale = finishedNodeRetrying(10_000, (r) => (r === 1 ? 88 : r % 10 === 0 ? 87 : undefined));
+  t.is(stale.unconfirmedAt, 1 + GIVE_UP_RETRIES);
+  t.true(stale.e.stats.datagrams.dropped.stale > 0);
+});
