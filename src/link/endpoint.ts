@@ -77,8 +77,12 @@ interface Side {
   held: { frame: Frame; at: number }[];
   ackOwed: boolean;
   ackTimerSet: boolean;
-  retransmitAt: number | undefined;
-  lastHeardAt: number | undefined;
+  // NaN for "none" rather than undefined: a field that always holds a number is updated in place,
+  // while a number stored where undefined may be is boxed anew on every store.
+  /** Deadline of the armed retransmission timer, or NaN. */
+  retransmitAt: number;
+  /** When this neighbour was last heard, or NaN. */
+  lastHeardAt: number;
   /** Retransmissions since we last heard from this neighbour, counted once we are finished. */
   unansweredRetries: number;
 }
@@ -94,19 +98,41 @@ export type Lifecycle = 'idle' | 'running' | 'lingering' | 'exited';
 export class Endpoint {
   readonly core: ElectionCore;
   readonly stats: NodeStats = emptyStats();
+  // The counters bumped on every input, reached without going through `stats` (one object fewer
+  // touched per input: on a big simulated ring each one is a cache miss).
+  private readonly wireCounts = this.stats.datagrams;
+  private readonly sentCounts = this.stats.algorithm.sent;
+  private readonly receivedCounts = this.stats.algorithm.received;
   private readonly config: LinkConfig;
-  private readonly sides: Record<Direction, Side>;
-  private out: Output[] = [];
+  // The options read on every input, held here rather than behind `options`: on a big simulated
+  // ring each object an input touches is one more cache miss.
+  private readonly session: number;
+  private readonly key: Uint8Array | undefined;
+  private readonly traceSteps: boolean;
+  // Two fields, not a Record<Direction, Side>: one object fewer touched per input (see side()).
+  private readonly left: Side;
+  private readonly right: Side;
+  /**
+   * Outputs of the input being handled; created on the first one, so that no array waits in an
+   * idle endpoint. (A fresh array per flush waited until the node's next input, long enough on a
+   * big simulated ring to outlive young-generation collections: n = 20,000 promoted 730 MB to the
+   * old generation with it, 140 MB without, and ran a third faster.)
+   */
+  private out: Output[] | undefined;
   private life: Lifecycle = 'idle';
   private now = 0;
   private decidedAt: number | undefined;
   private finishedAt: number | undefined;
   /** The core said `done` (cheaper to keep than to build its state snapshot on every input). */
   private coreDone = false;
-  private readonly unconfirmedSides = new Set<Direction>();
+  /** In the order they were given up; an array, as a Set per node weighs more than it saves. */
+  private readonly unconfirmedSides: Direction[] = [];
 
-  constructor(private readonly options: EndpointOptions) {
+  constructor(options: EndpointOptions) {
     this.config = options.config ?? DEFAULT_LINK_CONFIG;
+    this.session = options.session;
+    this.key = options.key;
+    this.traceSteps = options.trace ?? false;
     const problem = linkConfigProblem(this.config);
     if (problem) throw new RangeError(problem);
     // Session 0 is the echo of "no session known yet": a keyed node with it would verify anyone.
@@ -120,11 +146,12 @@ export class Endpoint {
       held: [],
       ackOwed: false,
       ackTimerSet: false,
-      retransmitAt: undefined,
-      lastHeardAt: undefined,
+      retransmitAt: Number.NaN,
+      lastHeardAt: Number.NaN,
       unansweredRetries: 0,
     });
-    this.sides = { left: side(), right: side() };
+    this.left = side();
+    this.right = side();
   }
 
   /** Starts the election at this node. */
@@ -141,10 +168,10 @@ export class Endpoint {
   /** Handles one datagram; `from` says which neighbours its source address belongs to. */
   onDatagram(now: number, bytes: Uint8Array, from: SenderSides): Output[] {
     this.now = now;
-    this.stats.datagrams.received += 1;
+    this.wireCounts.received += 1;
     // Not started: neither deliver nor acknowledge, so the sender keeps the message and retries.
     if (this.life === 'idle' || this.life === 'exited') return this.flush();
-    const key = this.options.key;
+    const key = this.key;
     let echo = 0;
     if (key) {
       const opened = openFrame(bytes, key);
@@ -157,9 +184,9 @@ export class Endpoint {
     const frame = decoded.frame;
     const arrival = opposite(frame.side);
     if (!from[arrival]) return this.drop('unknown-sender', `frame for the ${arrival} link from another address`);
-    const side = this.sides[arrival];
+    const side = this.side(arrival);
     if (side.peerSession === undefined) {
-      if (key && echo !== this.options.session) {
+      if (key && echo !== this.session) {
         this.hold(arrival, frame, now);
         this.afterInput();
         return this.flush();
@@ -176,7 +203,7 @@ export class Endpoint {
 
   /** A frame of the link's session: take its acknowledgement and its message. */
   private accept(arrival: Direction, frame: Frame, at: number): void {
-    const side = this.sides[arrival];
+    const side = this.side(arrival);
     side.lastHeardAt = at;
     side.unansweredRetries = 0;
     side.sender.acknowledge(at, frame.ack);
@@ -189,7 +216,7 @@ export class Endpoint {
    * itself within one round trip, while a replayed one never can (it cannot echo our new session).
    */
   private hold(arrival: Direction, frame: Frame, at: number): void {
-    const side = this.sides[arrival];
+    const side = this.side(arrival);
     side.candidateSession = frame.session;
     side.held.push({ frame, at });
     if (side.held.length > MAX_HELD_FRAMES) {
@@ -205,7 +232,7 @@ export class Endpoint {
    * held frames of any other session are an earlier run's and are dropped as stale.
    */
   private releaseHeld(arrival: Direction): void {
-    const side = this.sides[arrival];
+    const side = this.side(arrival);
     const held = side.held;
     side.held = [];
     for (const { frame, at } of held) {
@@ -221,14 +248,14 @@ export class Endpoint {
       case 'retransmit-left':
       case 'retransmit-right': {
         const d: Direction = key === 'retransmit-left' ? 'left' : 'right';
-        const side = this.sides[d];
-        side.retransmitAt = undefined;
+        const side = this.side(d);
+        side.retransmitAt = Number.NaN;
         const finishedAt = this.finishedAt;
         // A finished node's last announcement goes to a neighbour that lingers for lingerMs of
         // quiet: retry often enough that several retries fall inside that window.
         const cap = finishedAt === undefined ? undefined : this.config.lingerMs / RETRIES_PER_LINGER;
         for (const { seq, message } of side.sender.due(now, cap)) {
-          this.stats.datagrams.retransmissions += 1;
+          this.wireCounts.retransmissions += 1;
           if (finishedAt !== undefined) side.unansweredRetries += 1;
           this.transmit(d, { seq, message });
         }
@@ -238,14 +265,14 @@ export class Endpoint {
       case 'ack-left':
       case 'ack-right': {
         const d: Direction = key === 'ack-left' ? 'left' : 'right';
-        this.sides[d].ackTimerSet = false;
-        if (this.sides[d].ackOwed) this.transmit(d, undefined);
+        this.side(d).ackTimerSet = false;
+        if (this.side(d).ackOwed) this.transmit(d, undefined);
         break;
       }
       case 'linger':
         if (this.life === 'lingering') {
           this.life = 'exited';
-          this.out.push({ type: 'exit' });
+          this.emit({ type: 'exit' });
           return this.flush();
         }
         break;
@@ -274,9 +301,9 @@ export class Endpoint {
     const d = (s: Side) => ({
       unacked: s.sender.pending(),
       oldestUnackedMs: s.sender.oldestAge(now),
-      lastHeardMs: s.lastHeardAt === undefined ? null : now - s.lastHeardAt,
+      lastHeardMs: Number.isNaN(s.lastHeardAt) ? null : now - s.lastHeardAt,
     });
-    return { left: d(this.sides.left), right: d(this.sides.right) };
+    return { left: d(this.left), right: d(this.right) };
   }
 
   /**
@@ -285,10 +312,10 @@ export class Endpoint {
    * retrying longer helps no one. We stop and report the delivery as unconfirmed.
    */
   private maybeGiveUp(d: Direction): void {
-    const side = this.sides[d];
+    const side = this.side(d);
     if (side.sender.pending() === 0 || side.unansweredRetries < GIVE_UP_RETRIES) return;
-    this.stats.datagrams.abandoned += side.sender.abandon(() => false);
-    this.unconfirmedSides.add(d);
+    this.wireCounts.abandoned += side.sender.abandon(() => false);
+    if (!this.unconfirmedSides.includes(d)) this.unconfirmedSides.push(d);
   }
 
   /** Sides whose final announcement was never acknowledged (see maybeGiveUp). */
@@ -297,26 +324,26 @@ export class Endpoint {
   }
 
   private onData(arrival: Direction, seq: number, message: Message): void {
-    const side = this.sides[arrival];
+    const side = this.side(arrival);
     side.ackOwed = true;
     if (!side.receiver.accept(seq)) {
       // A duplicate means our earlier ack may be lost: answer at once rather than after a delay.
-      this.stats.datagrams.duplicates += 1;
+      this.wireCounts.duplicates += 1;
       this.transmit(arrival, undefined);
       return;
     }
     if (this.life !== 'running') return;
-    this.stats.algorithm.received[message.kind] += 1;
+    this.receivedCounts[message.kind] += 1;
     this.applyStep(this.core.receive(arrival, message), { from: arrival, message });
   }
 
   private applyStep(step: Step, input?: { from: Direction; message: Message }): void {
-    if (this.options.trace) this.out.push({ type: 'trace', event: traceEvent(this.now, this.core.state(), step, input) });
+    if (this.traceSteps) this.emit({ type: 'trace', event: traceEvent(this.now, this.core.state(), step, input) });
     for (const c of step.commands) {
       switch (c.type) {
         case 'send': {
-          this.stats.algorithm.sent[c.message.kind] += 1;
-          const seq = this.sides[c.direction].sender.push(this.now, c.message);
+          this.sentCounts[c.message.kind] += 1;
+          const seq = this.side(c.direction).sender.push(this.now, c.message);
           this.transmit(c.direction, { seq, message: c.message });
           break;
         }
@@ -326,12 +353,12 @@ export class Endpoint {
           // neighbours (they learn the leader from the announcement); stop retrying them so no
           // node waits on a neighbour that has already finished and left.
           for (const d of SIDES) {
-            this.stats.datagrams.abandoned += this.sides[d].sender.abandon((m) => m.kind === 'announcement');
+            this.wireCounts.abandoned += this.side(d).sender.abandon((m) => m.kind === 'announcement');
           }
-          this.out.push({ type: 'decide', leader: c.leader, isLeader: c.isLeader });
+          this.emit({ type: 'decide', leader: c.leader, isLeader: c.isLeader });
           break;
         case 'phase':
-          this.out.push({ type: 'phase', phase: c.phase });
+          this.emit({ type: 'phase', phase: c.phase });
           break;
         case 'done':
           this.coreDone = true;
@@ -342,22 +369,22 @@ export class Endpoint {
 
   /** Sends a frame on `d`, carrying the current ack for that side, and with data if given. */
   private transmit(d: Direction, data: { seq: number; message: Message } | undefined): void {
-    const side = this.sides[d];
+    const side = this.side(d);
     const ack = side.receiver.ack();
-    const frame: Frame = data ? { side: d, session: this.options.session, ack, data } : { side: d, session: this.options.session, ack };
+    const frame: Frame = data ? { side: d, session: this.session, ack, data } : { side: d, session: this.session, ack };
     side.ackOwed = false;
     if (side.ackTimerSet) {
       // The ack rides on this frame: a timer left to fire would only wake the process for nothing.
       side.ackTimerSet = false;
-      this.out.push({ type: 'cancelTimer', key: d === 'left' ? 'ack-left' : 'ack-right' });
+      this.emit({ type: 'cancelTimer', key: d === 'left' ? 'ack-left' : 'ack-right' });
     }
-    if (!data) this.stats.datagrams.pureAcks += 1;
-    this.stats.datagrams.sent += 1;
-    const key = this.options.key;
+    if (!data) this.wireCounts.pureAcks += 1;
+    this.wireCounts.sent += 1;
+    const key = this.key;
     const bytes = encodeFrame(frame);
     // Keyed: echo the neighbour's session (proven, else the latest seen) so it can accept ours.
     const sealed = key ? sealFrame(bytes, side.peerSession ?? side.candidateSession ?? 0, key) : bytes;
-    this.out.push({ type: 'transmit', side: d, bytes: sealed });
+    this.emit({ type: 'transmit', side: d, bytes: sealed });
   }
 
   /** Re-arms timers after any input, and moves to lingering when the work is over. */
@@ -365,29 +392,29 @@ export class Endpoint {
     const finished = this.coreDone;
     if (finished && this.finishedAt === undefined) this.finishedAt = this.now;
     for (const d of SIDES) {
-      const side = this.sides[d];
+      const side = this.side(d);
       if (side.ackOwed) {
         // A finished node will not send data that an ack could ride on: answer now.
         if (finished || this.config.ackDelayMs === 0) this.transmit(d, undefined);
         else if (!side.ackTimerSet) {
           side.ackTimerSet = true;
-          this.out.push({ type: 'setTimer', key: d === 'left' ? 'ack-left' : 'ack-right', delayMs: this.config.ackDelayMs });
+          this.emit({ type: 'setTimer', key: d === 'left' ? 'ack-left' : 'ack-right', delayMs: this.config.ackDelayMs });
         }
       }
       const next = side.sender.nextDeadline();
-      if (next !== side.retransmitAt) {
+      if (!Object.is(next ?? Number.NaN, side.retransmitAt)) {
         const key = d === 'left' ? 'retransmit-left' : 'retransmit-right';
-        side.retransmitAt = next;
-        if (next === undefined) this.out.push({ type: 'cancelTimer', key });
-        else this.out.push({ type: 'setTimer', key, delayMs: Math.max(0, next - this.now) });
+        side.retransmitAt = next ?? Number.NaN;
+        if (next === undefined) this.emit({ type: 'cancelTimer', key });
+        else this.emit({ type: 'setTimer', key, delayMs: Math.max(0, next - this.now) });
       }
     }
-    const allAcked = this.sides.left.sender.pending() === 0 && this.sides.right.sender.pending() === 0;
+    const allAcked = this.left.sender.pending() === 0 && this.right.sender.pending() === 0;
     if (finished && allAcked && this.life === 'running') this.life = 'lingering';
     if (this.life === 'lingering') {
       // Every datagram heard restarts the quiet period: a neighbour still retransmitting has not
       // seen our ack, and would retry forever if we were gone.
-      this.out.push({ type: 'setTimer', key: 'linger', delayMs: this.config.lingerMs });
+      this.emit({ type: 'setTimer', key: 'linger', delayMs: this.config.lingerMs });
     }
   }
 
@@ -398,13 +425,21 @@ export class Endpoint {
 
   /** Counts and reports a dropped frame without ending the current input. */
   private noteDrop(reason: DropReason, detail: string): void {
-    this.stats.datagrams.dropped[reason] += 1;
-    this.out.push({ type: 'drop', reason, detail });
+    this.wireCounts.dropped[reason] += 1;
+    this.emit({ type: 'drop', reason, detail });
+  }
+
+  private side(d: Direction): Side {
+    return d === 'left' ? this.left : this.right;
+  }
+
+  private emit(output: Output): void {
+    (this.out ??= []).push(output);
   }
 
   private flush(): Output[] {
-    const out = this.out;
-    this.out = [];
+    const out = this.out ?? [];
+    this.out = undefined;
     return out;
   }
 }

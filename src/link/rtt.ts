@@ -3,7 +3,8 @@
  * used (Karn's rule), so a retransmission's ambiguous ack never skews the estimate.
  */
 export class RttEstimator {
-  private srtt: number | undefined;
+  /** NaN until the first sample: a field that is always a number is updated in place, not boxed anew per sample. */
+  private srtt = Number.NaN;
   private rttvar = 0;
 
   constructor(
@@ -13,7 +14,7 @@ export class RttEstimator {
   ) {}
 
   sample(rttMs: number): void {
-    if (this.srtt === undefined) {
+    if (Number.isNaN(this.srtt)) {
       this.srtt = rttMs;
       this.rttvar = rttMs / 2;
       return;
@@ -24,12 +25,12 @@ export class RttEstimator {
 
   /** Current timeout for a first transmission. */
   rto(): number {
-    const raw = this.srtt === undefined ? this.initialRtoMs : this.srtt + 4 * this.rttvar;
+    const raw = Number.isNaN(this.srtt) ? this.initialRtoMs : this.srtt + 4 * this.rttvar;
     return Math.min(this.maxRtoMs, Math.max(this.minRtoMs, raw));
   }
 
   /** Smoothed round trip, if any sample exists. */
   smoothed(): number | undefined {
-    return this.srtt;
+    return Number.isNaN(this.srtt) ? undefined : this.srtt;
   }
 }

@@ -91,6 +91,12 @@ const TIMER_INDEX: Record<TimerKey, number> = {
   linger: 4,
 };
 const TIMERS = TIMER_KEYS.length;
+/** A timer slot's numbers in `timers`: its deadline and tie-break, and its live queue entry's time and generation. */
+const T_AT = 0;
+const T_ORDER = 1;
+const T_QUEUED_AT = 2;
+const T_GEN = 3;
+const T_STRIDE = 4;
 
 const BOTH: SenderSides = { left: true, right: true };
 const LEFT: SenderSides = { left: true, right: false };
@@ -114,16 +120,14 @@ class Simulation {
   private readonly queue: EventQueue;
   private readonly scheduler: Scheduler;
   /**
-   * Timers, one slot per node and key (node * TIMERS + key). Endpoints re-set their
-   * retransmission and ack timers on almost every input, so a queue entry per set would mostly
-   * be stale. Instead a slot keeps its deadline, and the queue holds at most one live entry per
-   * slot, never later than the deadline; an entry that comes due early is re-queued at the
-   * deadline. The timer still fires exactly at its deadline.
+   * Timers, one slot per node and key (node * TIMERS + key), of T_STRIDE numbers side by side
+   * (one cache line on a ring too big for the caches). Endpoints re-set their retransmission and
+   * ack timers on almost every input, so a queue entry per set would mostly be stale. Instead a
+   * slot keeps its deadline (NaN: not set), and the queue holds at most one live entry per slot
+   * (queued time NaN: none), never later than the deadline; an entry that comes due early is
+   * re-queued at the deadline. The timer still fires exactly at its deadline.
    */
-  private readonly timerAt: Float64Array;
-  private readonly timerOrder: Float64Array;
-  private readonly queuedAt: Float64Array;
-  private readonly queuedGen: Int32Array;
+  private readonly timers: Float64Array;
   private readonly lastPhase: Int32Array;
   private readonly exitedAt: Float64Array;
   /** 1 once the node has decided (a core decides once; a broken one is not counted twice). */
@@ -162,10 +166,11 @@ class Simulation {
           ...(options.core ? { core: options.core } : {}),
         }),
     );
-    this.timerAt = new Float64Array(this.n * TIMERS).fill(Number.NaN);
-    this.timerOrder = new Float64Array(this.n * TIMERS);
-    this.queuedAt = new Float64Array(this.n * TIMERS).fill(Number.NaN);
-    this.queuedGen = new Int32Array(this.n * TIMERS);
+    this.timers = new Float64Array(this.n * TIMERS * T_STRIDE);
+    for (let t = 0; t < this.timers.length; t += T_STRIDE) {
+      this.timers[t + T_AT] = Number.NaN;
+      this.timers[t + T_QUEUED_AT] = Number.NaN;
+    }
     this.lastPhase = new Int32Array(this.n);
     this.exitedAt = new Float64Array(this.n).fill(Number.NaN);
     this.decided = new Uint8Array(this.n);
@@ -199,42 +204,47 @@ class Simulation {
 
   private deliver(to: number, from: number, bytes: Uint8Array): void {
     this.inFlight -= 1;
-    // An exited process has closed its socket, as RingNode does.
-    if (!Number.isNaN(this.exitedAt[to]!)) {
+    const endpoint = this.endpoints[to]!;
+    // An exited process has closed its socket, as RingNode does. (The endpoint exited exactly when
+    // it output `exit`, which set exitedAt; asking it spares a cache miss on a big ring.)
+    if (endpoint.lifecycle() === 'exited') {
       this.toExited += 1;
       return;
     }
     this.delivered += 1;
-    this.apply(to, this.endpoints[to]!.onDatagram(this.now, bytes, this.senderSides(from, to)));
+    this.apply(to, endpoint.onDatagram(this.now, bytes, this.senderSides(from, to)));
   }
 
   /** A queue entry for a timer came due: fire it, re-queue it at a later deadline, or drop it. */
   private timerDue(node: number, key: number, gen: number): void {
-    const s = node * TIMERS + key;
-    if (gen !== this.queuedGen[s]) return;
-    this.queuedAt[s] = Number.NaN;
-    const at = this.timerAt[s]!;
+    const t = (node * TIMERS + key) * T_STRIDE;
+    const timers = this.timers;
+    if (gen !== timers[t + T_GEN]) return;
+    timers[t + T_QUEUED_AT] = Number.NaN;
+    const at = timers[t + T_AT]!;
     if (Number.isNaN(at)) return;
     if (at > this.now) {
-      this.queueTimer(s, node, key, at, this.timerOrder[s]!);
+      this.queueTimer(t, node, key, at, timers[t + T_ORDER]!);
       return;
     }
-    this.timerAt[s] = Number.NaN;
+    timers[t + T_AT] = Number.NaN;
     this.apply(node, this.endpoints[node]!.onTimer(this.now, TIMER_KEYS[key]!));
   }
 
   private setTimer(node: number, key: number, at: number): void {
-    const s = node * TIMERS + key;
+    const t = (node * TIMERS + key) * T_STRIDE;
+    const timers = this.timers;
     const order = this.nextOrder();
-    this.timerAt[s] = at;
-    this.timerOrder[s] = order;
-    const queued = this.queuedAt[s]!;
-    if (Number.isNaN(queued) || at < queued) this.queueTimer(s, node, key, at, order);
+    timers[t + T_AT] = at;
+    timers[t + T_ORDER] = order;
+    const queued = timers[t + T_QUEUED_AT]!;
+    if (Number.isNaN(queued) || at < queued) this.queueTimer(t, node, key, at, order);
   }
 
-  private queueTimer(s: number, node: number, key: number, at: number, order: number): void {
-    const gen = (this.queuedGen[s]! += 1);
-    this.queuedAt[s] = at;
+  /** Queues an entry for the timer whose numbers start at `timers[t]`. */
+  private queueTimer(t: number, node: number, key: number, at: number, order: number): void {
+    const gen = (this.timers[t + T_GEN]! += 1);
+    this.timers[t + T_QUEUED_AT] = at;
     this.queue.push(at, order, Kind.Timer, node, key, gen);
   }
 
@@ -249,7 +259,7 @@ class Simulation {
           this.setTimer(i, TIMER_INDEX[o.key], this.now + o.delayMs);
           break;
         case 'cancelTimer':
-          this.timerAt[i * TIMERS + TIMER_INDEX[o.key]] = Number.NaN;
+          this.timers[(i * TIMERS + TIMER_INDEX[o.key]) * T_STRIDE + T_AT] = Number.NaN;
           break;
         case 'phase':
           this.lastPhase[i] = o.phase;
@@ -260,7 +270,7 @@ class Simulation {
         case 'exit':
           // The process is gone: its timers die with it, as RingNode clears them.
           this.exitedAt[i] = this.now;
-          this.timerAt.fill(Number.NaN, i * TIMERS, (i + 1) * TIMERS);
+          for (let key = 0; key < TIMERS; key++) this.timers[(i * TIMERS + key) * T_STRIDE + T_AT] = Number.NaN;
           break;
         case 'decide':
           if (this.decided[i] === 0) this.decisions += 1;

@@ -15,6 +15,8 @@ const MAX_U32 = 0xffff_ffff;
 const TWO_32 = 2 ** 32;
 /** Phases beyond this cannot occur: ids fit in 53 bits and ring sizes in 32. */
 const MAX_PHASE = 32;
+/** The selective acks of most frames: none, and no array allocated per decoded frame for them. */
+const NO_SACKS: readonly number[] = Object.freeze([]);
 
 /**
  * Frames are carved out of shared slabs: allocating one small ArrayBuffer per datagram costs
@@ -30,7 +32,8 @@ function allocate(size: number): Uint8Array {
     slab = new Uint8Array(SLAB_BYTES);
     slabUsed = 0;
   }
-  const out = slab.subarray(slabUsed, slabUsed + size);
+  // A view on the slab's buffer; subarray() would look up a species constructor on every call.
+  const out = new Uint8Array(slab.buffer, slabUsed, size);
   slabUsed += size;
   return out;
 }
@@ -84,8 +87,12 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
   const cumulative = readU32(bytes, 10);
   let at = HEADER_BYTES;
   if (length < at + 4 * sackCount) return fail('malformed', 'truncated selective acks');
-  const selective: number[] = [];
-  for (let i = 0; i < sackCount; i++, at += 4) selective.push(readU32(bytes, at));
+  let selective: readonly number[] = NO_SACKS;
+  if (sackCount > 0) {
+    const sacks: number[] = [];
+    for (let i = 0; i < sackCount; i++, at += 4) sacks.push(readU32(bytes, at));
+    selective = sacks;
+  }
   const ack = { cumulative, selective };
   if (type === TYPE_ACK) {
     if (at !== length) return fail('malformed', 'trailing bytes after ack');
