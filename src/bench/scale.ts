@@ -60,7 +60,7 @@ const PROGRESS_EVENTS = 2_000_000;
 /**
  * Big simulated rings: wall time, throughput and memory of the simulator itself, for each size
  * over ideal channels and then over the full link (same ids and seed). The full link at 10^5
- * takes minutes; it reports progress as it goes.
+ * takes about a minute; it reports progress as it goes.
  */
 export function runSimScale(sizes: readonly number[], progress: Progress): SimScaleRow[] {
   return sizes.flatMap((n) => MODES.map((link) => simScaleRow(n, link, progress)));

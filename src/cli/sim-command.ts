@@ -35,7 +35,7 @@ export const simCommand = {
           'Channels (--link):\n' +
           '- full (default): every node is the same core and reliable link as `node`; each message is an ' +
           'encoded frame with acks, retransmission and timers. Faults (--loss, --dup) apply, and datagrams, ' +
-          'retransmissions and acks are counted. A ring of 100,000 takes minutes.\n' +
+          'retransmissions and acks are counted. A ring of 100,000 takes about a minute.\n' +
           '- ideal: exactly-once channels, the model the HS analysis assumes. The cores alone, each message ' +
           'delivered once after the same seeded delays (FIFO per link unless --reorder); no frames, acks, ' +
           'retransmissions or timers, so datagrams = algorithm messages. --loss, --dup and the link tuning flags (--rto, --ack-delay, --linger) are refused. ' +
