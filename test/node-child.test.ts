@@ -1,5 +1,6 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { launchRing } from '../src/cli/launch.js';
@@ -148,6 +149,7 @@ test('launchRing: a ring of one-node processes elects with settings given as fla
     readyTimeoutMs: 60_000,
   });
   t.deepEqual(run.failures, []);
+  t.deepEqual(run.lateErrors, []);
   t.deepEqual(run.results.map((r) => r.leader), [8, 8, 8]);
   for (const p of run.processes) {
     t.is(p.nodes, 1);
@@ -155,3 +157,25 @@ test('launchRing: a ring of one-node processes elects with settings given as fla
     t.true(p.peakRssKiB === null || p.peakRssKiB > 0);
   }
 });
+
+(existsSync('/dev/full') ? test : test.skip)(
+  'launchRing: a node whose trace cannot be written still gives its result, and its process error is reported after it',
+  async (t) => {
+    const ids = [4, 8, 2];
+    const ports = await reserveUdpPorts('127.0.0.1', ids.length);
+    const run = await launchRing({
+      members: ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! })),
+      node: nodeSettingsFromFlags(['--timeout', '20000']),
+      readyTimeoutMs: 60_000,
+      // Every write to /dev/full fails with ENOSPC, after the file opened fine.
+      traceFile: () => '/dev/full',
+    });
+    t.deepEqual(run.failures, []);
+    t.deepEqual(run.results.map((r) => r.leader), [8, 8, 8], 'the election stands');
+    t.deepEqual(
+      run.lateErrors.map((e) => e.id).sort(),
+      [2, 4, 8],
+    );
+    for (const e of run.lateErrors) t.is(e.message, '--trace: cannot write /dev/full (ENOSPC)');
+  },
+);

@@ -116,9 +116,12 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   } else {
     log(formatSummary(summary));
     for (const f of failures) log(f);
-    if (argv.trace) log(`trace written to ${argv.trace}`);
+    if (argv.trace && outcome.lateErrors.length === 0) log(`trace written to ${argv.trace}`);
   }
   process.exitCode = summary.outcome === 'elected' ? EXIT.ok : summary.outcome === 'wrong' ? EXIT.wrongResult : EXIT.stalled;
+  // The election stands (reported above), but output that was asked for is missing: exit 2.
+  const late = outcome.lateErrors[0];
+  if (late) throw new ConfigError(`node ${late.id}: ${late.message}`);
 }
 
 /** Tries of launchOnFreePorts before a taken port is reported. */

@@ -61,6 +61,11 @@ export interface LaunchOutcome {
   readonly elapsedMs: number;
   /** Nodes that exited without a result, with their last stderr line. */
   readonly failures: NodeFailure[];
+  /**
+   * Processes whose nodes all gave their results but which then failed (a trace they could not
+   * write): the first node of the process and the error its event named. The election stands.
+   */
+  readonly lateErrors: { id: number; message: string }[];
   /** The node killed by `kill`, if it was. */
   readonly killed: number | null;
   /** Each process: how many nodes it hosted and its resident memory from /proc (KiB, null elsewhere). */
@@ -90,6 +95,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   const n = members.length;
   const results = new Map<number, NodeResult>();
   const failures: NodeFailure[] = [];
+  const lateErrors: { id: number; message: string }[] = [];
   let ready = 0;
   let onAllReady: () => void = () => undefined;
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
@@ -173,6 +179,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
         }
         case 'error':
           code = msg.code;
+          if (group.every((g) => results.has(g.id))) lateErrors.push({ id: m.id, message: msg.message });
           break;
       }
     });
@@ -256,6 +263,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     electionMs: decisions === n ? lastDecision : null,
     elapsedMs,
     failures,
+    lateErrors,
     killed,
     processes: groups.map((g, p) => ({
       pid: children[p]?.pid ?? -1,

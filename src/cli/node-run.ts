@@ -107,14 +107,16 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
     }
   }
   const results = await group.run();
-  await Promise.all([...traceOf.values()].map((t) => t.close()));
+  const traceFailure = (await Promise.all([...traceOf.values()].map((t) => t.close()))).find((f) => f !== undefined);
   for (const result of results) {
     emit({ event: 'result', ...result });
     if (out.json) process.stdout.write(JSON.stringify(config.faults ? { ...result, faults: config.faults } : result) + '\n');
     else say(`${several ? `node ${result.id}: ` : ''}${describeResult(result)}`);
   }
-  // A trace write that failed during the run has already set exit 2 (TraceWriter): keep it.
-  if (!process.exitCode) process.exitCode = results.every((r) => r.outcome === 'ok') ? EXIT.ok : EXIT.stalled;
+  process.exitCode = results.every((r) => r.outcome === 'ok') ? EXIT.ok : EXIT.stalled;
+  // After the results, which stand: a trace that could not be written is one line and exit 2
+  // (and, for launch, an error event after the results).
+  if (traceFailure) throw traceFailure;
 }
 
 function describeResult(r: NodeResult): string {

@@ -4,7 +4,16 @@ import { ConfigError, outputWriteError } from '../errors.js';
 
 /** Appends trace events to a file as JSON lines. */
 export class TraceWriter {
-  private constructor(private readonly stream: WriteStream) {}
+  /** The first write that failed; the election goes on, and close() hands it to the caller. */
+  private failure: ConfigError | undefined;
+
+  private constructor(
+    private readonly stream: WriteStream,
+    path: string,
+  ) {
+    // A write failing later (a full disk) must not crash the election.
+    stream.on('error', (err) => (this.failure ??= outputWriteError(path, '--trace', err)));
+  }
 
   /** Opens `path` for writing; ConfigError if it cannot be created. */
   static open(path: string): TraceWriter {
@@ -16,22 +25,15 @@ export class TraceWriter {
     } catch (err) {
       throw outputWriteError(path, '--trace', err);
     }
-    const stream = createWriteStream('', { fd });
-    // A write failing later (a full disk) must not crash the election: the run goes on, and the
-    // process reports it as the one line any other unwritable output gets, and exits 2.
-    stream.on('error', (err) => {
-      const problem = outputWriteError(path, '--trace', err);
-      process.stderr.write(`hs-ring: ${problem.message}\n`);
-      process.exitCode = problem.exitCode;
-    });
-    return new TraceWriter(stream);
+    return new TraceWriter(createWriteStream('', { fd }), path);
   }
 
   write(event: TraceEvent | object): void {
     this.stream.write(JSON.stringify(event) + '\n');
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.stream.end(resolve));
+  /** Flushes and closes; resolves with the error of a write that failed, if one did. */
+  close(): Promise<ConfigError | undefined> {
+    return new Promise((resolve) => this.stream.end(() => resolve(this.failure)));
   }
 }
