@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
-import { parseDelayRange } from '../config/delay.js';
-import { type FaultConfig, faultConfigProblem, hasFaults, NO_FAULTS } from '../transport/faulty.js';
+import { delayRangeProblem, parseDelayRange } from '../config/delay.js';
+import { type FaultConfig, faultConfigProblem, hasFaults } from '../transport/faulty.js';
 
 /** Shortest cluster key accepted, bytes: a short key is a guessable key. */
 export const MIN_KEY_BYTES = 16;
@@ -71,16 +71,11 @@ export function faultConfigFrom(argv: FaultArgs): FaultConfig | undefined {
   return hasFaults(config) ? config : undefined;
 }
 
-/**
- * A --delay flag, MS or MIN-MAX ms, as `node`, `launch` and `sim` all take it: the range
- * faultConfigProblem allows (at most 60 s), with the same message whichever command was given it.
- * In the simulator too a longer delay is no test of anything: every retransmission timer fires
- * in vain and the datagrams in flight pile up by the million.
- */
+/** A --delay flag, MS or MIN-MAX ms, as `node`, `launch` and `sim` all take it, with the same messages. */
 export function parseDelayFlag(text: string): [number, number] {
   const delayMs = parseDelayRange(text);
   if (!delayMs) throw new ConfigError(`--delay must be MS or MIN-MAX ms with MIN <= MAX (e.g. 0-20), got "${text}"`);
-  const problem = faultConfigProblem({ ...NO_FAULTS, delayMs });
+  const problem = delayRangeProblem(delayMs[0], delayMs[1]);
   if (problem) throw new ConfigError(problem);
   return delayMs;
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { checkPeerHost, familyProblem, formatAddress, sameAddress } from '../transport/address.js';
+import type { Direction } from '../core/types.js';
 import type { Placement } from './ring-file.js';
 
 /** The three addresses of a placement, as a caller names them in its messages. */
@@ -17,7 +18,7 @@ export type PlacementPart = 'listen' | 'left' | 'right';
  * - is the node's own address on one side only: only a ring of one is its own neighbour, and
  *   then on both sides.
  */
-export function checkPlacement(p: Placement, name: (part: PlacementPart) => string): Placement {
+export function checkPlacement(p: Placement, name: (side: Direction) => string): Placement {
   for (const side of ['left', 'right'] as const) {
     checkPeerHost(p[side].host, name(side));
     const problem = familyProblem(p.listen, p[side]);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { type Address, addressKey, checkHost, checkPort } from '../transport/address.js';
+import { type Address, addressKey, checkPeerHost, checkPort } from '../transport/address.js';
 import { checkUnique, parseId } from './ids.js';
 import { checkPlacement } from './placement.js';
 
@@ -53,7 +53,8 @@ export function parseRing(data: unknown, what: string): Member[] {
     if (typeof host !== 'string') throw new ConfigError(`${at}: host must be a string`);
     if (typeof port !== 'number') throw new ConfigError(`${at}: port must be a number`);
     if (typeof id !== 'number' && typeof id !== 'string') throw new ConfigError(`${at}: id must be a number`);
-    return { id: parseId(id, at), host: checkHost(host, at), port: checkPort(port, at) };
+    // Every member is some node's neighbour: a wildcard is no address anyone can send to.
+    return { id: parseId(id, at), host: checkPeerHost(host, at), port: checkPort(port, at) };
   });
   checkUnique(
     members.map((m) => m.id),
@@ -66,14 +67,9 @@ export function parseRing(data: unknown, what: string): Member[] {
     if (other !== undefined) throw new ConfigError(`${what}: ids ${other} and ${m.id} share the address ${key}`);
     seen.set(key, m.id);
   }
-  // Every member is a neighbour of another (or of itself, alone): checking each one's neighbours
-  // checks every address, so a wildcard host is refused wherever it is.
-  const n = members.length;
   placementsOf(members).forEach((p, i) => {
-    const neighbour = { left: members[(i - 1 + n) % n]!, right: members[(i + 1) % n]! };
-    checkPlacement(p, (part) =>
-      part === 'listen' ? `${what}: member ${p.id}` : `${what}: member ${p.id}'s ${part} neighbour ${neighbour[part].id}`,
-    );
+    const around = neighboursAt(members, i);
+    checkPlacement(p, (side) => `${what}: member ${p.id}'s ${side} neighbour ${around[side].id}`);
   });
   return members;
 }

@@ -1,7 +1,5 @@
 import type { Ack } from '../wire/frame.js';
-import { MAX_SACKS } from '../wire/frame.js';
-
-const NO_SACKS: readonly number[] = Object.freeze([]);
+import { MAX_SACKS, NO_SACKS } from '../wire/frame.js';
 
 /**
  * Inbound half of one link: remembers which sequence numbers were delivered so each is handed to

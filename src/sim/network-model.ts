@@ -1,3 +1,5 @@
+import { delayRangeProblem } from '../config/delay.js';
+
 /**
  * How the simulated network treats each datagram. Loss and duplication are independent per
  * datagram; delay is drawn uniformly from `delayMs`; without `reorder` each directed link
@@ -25,8 +27,6 @@ export const RELIABLE: NetworkModel = { loss: 0, duplicate: 0, reorder: false, d
 export function networkModelProblem(m: NetworkModel): string | undefined {
   if (!(m.loss >= 0 && m.loss < 1)) return `loss must be in [0, 1), got ${m.loss}`;
   if (!(m.duplicate >= 0 && m.duplicate <= 1)) return `duplication must be in [0, 1], got ${m.duplicate}`;
-  const [lo, hi] = m.delayMs;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi >= lo)) return `delay range ${lo}-${hi} must be 0 <= min <= max ms`;
-  return undefined;
+  return delayRangeProblem(m.delayMs[0], m.delayMs[1]);
 }
 

@@ -2,6 +2,7 @@ import { SeededRandom } from '../util/random.js';
 import type { Address } from './address.js';
 import { formatAddress } from './address.js';
 import type { DatagramHandler, Transport } from './transport.js';
+import { delayRangeProblem } from '../config/delay.js';
 
 /** Delays `--reorder` uses when no `--delay` range is given, ms: enough to overtake on loopback. */
 export const DEFAULT_REORDER_DELAY_MS: readonly [number, number] = [0, 10];
@@ -36,10 +37,8 @@ export function hasFaults(c: FaultConfig): boolean {
 export function faultConfigProblem(c: FaultConfig): string | undefined {
   if (!(c.loss >= 0 && c.loss < 1)) return `--loss must be a probability in [0, 1), got ${c.loss}`;
   if (!(c.duplicate >= 0 && c.duplicate <= 1)) return `--dup must be a probability in [0, 1], got ${c.duplicate}`;
-  const [lo, hi] = c.delayMs;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi >= lo && hi <= 60_000)) {
-    return `--delay must be MIN-MAX ms with 0 <= MIN <= MAX <= 60000, got ${lo}-${hi}`;
-  }
+  const delayProblem = delayRangeProblem(c.delayMs[0], c.delayMs[1]);
+  if (delayProblem) return delayProblem;
   if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed < 2 ** 32)) return `--fault-seed must be an integer in 0..2^32-1, got ${c.seed}`;
   return undefined;
 }

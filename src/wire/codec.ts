@@ -1,6 +1,6 @@
 import type { Direction, Message } from '../core/types.js';
 import { isValidId } from '../core/types.js';
-import { type DecodeResult, type Frame, MAGIC, MAX_FRAME_BYTES, MAX_SACKS, VERSION } from './frame.js';
+import { type DecodeResult, type Frame, MAGIC, MAX_FRAME_BYTES, MAX_SACKS, NO_SACKS, VERSION } from './frame.js';
 
 // Layout (big-endian), see spec/protocol.md:
 //   0 u16 magic | 2 u8 version | 3 u8 type (1 ack, 2 data) | 4 u8 side (0 left, 1 right)
@@ -15,8 +15,6 @@ const MAX_U32 = 0xffff_ffff;
 const TWO_32 = 2 ** 32;
 /** Phases beyond this cannot occur: ids fit in 53 bits and ring sizes in 32. */
 const MAX_PHASE = 32;
-/** The selective acks of most frames: none, and no array allocated per decoded frame for them. */
-const NO_SACKS: readonly number[] = Object.freeze([]);
 
 /**
  * Frames are carved out of shared slabs: allocating one small ArrayBuffer per datagram costs

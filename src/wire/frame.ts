@@ -9,6 +9,9 @@ export const MAX_FRAME_BYTES = 1200;
 /** Selective acknowledgements carried per frame, at most. */
 export const MAX_SACKS = 64;
 
+/** The selective acks of an ack with none: one shared frozen array, so the common case allocates nothing. */
+export const NO_SACKS: readonly number[] = Object.freeze([]);
+
 /**
  * Acknowledgement state of the reverse direction of a link: every sequence number below
  * `cumulative` was received, and so was each of `selective`.

@@ -144,7 +144,7 @@ test('endpoint: a lingering node restarts its quiet period on every datagram, an
   t.true(outs.some((o) => o.type === 'transmit'), 'the ack goes out at once: a finished node sends no data it could ride on');
 });
 
-/** The endpoint's give-up rule (spec/protocol.md §4); the constant is private to endpoint.ts. */
+/** The give-up rule as spec/protocol.md §4 states it: written out, so a change to endpoint.ts's constant fails here. */
 const GIVE_UP_RETRIES = 128;
 
 /**
