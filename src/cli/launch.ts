@@ -133,6 +133,8 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     child.stdin!.on('error', () => undefined);
     child.stdin!.write(JSON.stringify(config) + '\n');
     let lastErr = '';
+    /** The child's own account of its failure (its error event), preferred to scraping stderr. */
+    let reported: string | undefined;
     let code: ConfigErrorCode | undefined;
     createInterface({ input: child.stderr! }).on('line', (l) => {
       if (l.trim()) lastErr = l.trim();
@@ -179,6 +181,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
         }
         case 'error':
           code = msg.code;
+          reported = msg.message;
           if (group.every((g) => results.has(g.id))) lateErrors.push({ id: m.id, message: msg.message });
           break;
       }
@@ -189,7 +192,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       child.on('close', (exitCode, signal) => {
         for (const g of group) {
           if (results.has(g.id)) continue;
-          const message = lastErr || (signal ? `killed by ${signal}` : `exited with code ${exitCode}`);
+          const message = reported ?? (lastErr || (signal ? `killed by ${signal}` : `exited with code ${exitCode}`));
           failures.push({ id: g.id, message, ...(code ? { code } : {}) });
         }
         if (ready < n) onAllReady();
