@@ -3,44 +3,12 @@
  * (faults.test.ts) can only bound wall-clock time loosely, since a loaded machine delays timers.
  */
 import test from 'ava';
-import type { Clock } from '../src/runtime/clock.js';
 import { RingNode } from '../src/runtime/node.js';
 import type { NodeResult } from '../src/runtime/result.js';
 import { formatAddress } from '../src/transport/address.js';
 import { MemoryNetwork } from '../src/transport/memory.js';
 import { SeededRandom } from '../src/util/random.js';
-
-/** Timers in virtual time, fired one at a time in time order (then in the order they were set). */
-class VirtualClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private readonly timers = new Set<{ due: number; seq: number; fn: () => void }>();
-
-  now(): number {
-    return this.t;
-  }
-
-  setTimer(fn: () => void, delayMs: number): unknown {
-    const timer = { due: this.t + delayMs, seq: this.seq++, fn };
-    this.timers.add(timer);
-    return timer;
-  }
-
-  clearTimer(handle: unknown): void {
-    this.timers.delete(handle as { due: number; seq: number; fn: () => void });
-  }
-
-  /** Fires the earliest timer; false when none is left. */
-  step(): boolean {
-    let next: { due: number; seq: number; fn: () => void } | undefined;
-    for (const x of this.timers) if (!next || x.due < next.due || (x.due === next.due && x.seq < next.seq)) next = x;
-    if (!next) return false;
-    this.timers.delete(next);
-    this.t = Math.max(this.t, next.due);
-    next.fn();
-    return true;
-  }
-}
+import { VirtualClock } from './helpers/virtual-clock.js';
 
 test('stall: a node killed mid-election leaves the others stalled exactly at their timeout, its neighbours naming it', async (t) => {
   // As in faults.test.ts: the maximum is killed at 60 ms, while 5-10 ms delays keep the election going.
@@ -63,7 +31,7 @@ test('stall: a node killed mid-election leaves the others stalled exactly at the
   const runs = nodes.map((node) => node.run());
   clock.setTimer(() => void transports[victim]!.close(), 60);
   let steps = 0;
-  while (clock.step()) if (++steps > 1_000_000) throw new Error('timers never ran out');
+  while (clock.fireNext()) if (++steps > 1_000_000) throw new Error('timers never ran out');
   const live: NodeResult[] = (await Promise.all(runs)).filter((_, i) => i !== victim);
 
   t.false(decidedBeforeKill, 'the kill lands mid-election');

@@ -1,17 +1,11 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type { Clock } from '../../src/runtime/clock.js';
 import { RingNode } from '../../src/runtime/node.js';
 import type { NodeResult } from '../../src/runtime/result.js';
 import { MemoryNetwork } from '../../src/transport/memory.js';
 import { SeededRandom } from '../../src/util/random.js';
 import { referenceLeader, runs, withShrinkBudget } from './harness.js';
-
-interface Timer {
-  readonly due: number;
-  readonly seq: number;
-  readonly fn: () => void;
-}
+import { VirtualClock } from '../helpers/virtual-clock.js';
 
 /**
  * Virtual time whose progress is one of fast-check's scheduled tasks. While any timer is pending
@@ -19,41 +13,25 @@ interface Timer {
  * fires. So timers fire in time order, but the scheduler decides how they interleave with the
  * datagram deliveries in flight: a delivery may happen at once, or after any number of timeouts.
  */
-class ScheduledClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private readonly timers = new Set<Timer>();
+class ScheduledClock extends VirtualClock {
   private tickQueued = false;
 
-  constructor(private readonly s: fc.Scheduler) {}
-
-  now(): number {
-    return this.t;
+  constructor(private readonly s: fc.Scheduler) {
+    super();
   }
 
-  setTimer(fn: () => void, delayMs: number): unknown {
-    const timer = { due: this.t + delayMs, seq: this.seq++, fn };
-    this.timers.add(timer);
+  override setTimer(fn: () => void, delayMs: number): unknown {
+    const timer = super.setTimer(fn, delayMs);
     this.armTick();
     return timer;
   }
 
-  clearTimer(handle: unknown): void {
-    this.timers.delete(handle as Timer);
-  }
-
   private armTick(): void {
-    if (this.tickQueued || this.timers.size === 0) return;
+    if (this.tickQueued || this.pending === 0) return;
     this.tickQueued = true;
     void this.s.schedule(Promise.resolve(), 'clock tick').then(() => {
       this.tickQueued = false;
-      let next: Timer | undefined;
-      for (const x of this.timers) if (!next || x.due < next.due || (x.due === next.due && x.seq < next.seq)) next = x;
-      if (next) {
-        this.timers.delete(next);
-        this.t = Math.max(this.t, next.due);
-        next.fn();
-      }
+      this.fireNext();
       this.armTick();
     });
   }
