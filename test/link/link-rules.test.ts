@@ -45,6 +45,26 @@ test("link sender: Karn's rule, an ack of a retransmitted message gives no round
   t.is(s.smoothedRtt(), 30);
 });
 
+test('link sender: selective acks settle exactly the seqs they name that are still in flight; cumulative acks settle a prefix', (t) => {
+  const s = new LinkSender(NO_JITTER, () => 0.5);
+  const phase = (k: number): Message => ({ kind: 'probe', origin: 7, phase: k, hops: 1 });
+  for (let k = 0; k < 5; k++) s.push(k, phase(k)); // seqs 0..4, due at 100..104
+  // A gap, a seq named twice, and one never sent: only 2 and 4 are settled, once each.
+  t.is(s.acknowledge(10, { cumulative: 0, selective: [2, 2, 4, 9] }), 2);
+  t.is(s.pending(), 3);
+  // 2 again (already settled) and a cumulative ack covering 0 and 1.
+  t.is(s.acknowledge(11, { cumulative: 2, selective: [2] }), 2);
+  t.is(s.pending(), 1);
+  t.is(s.nextDeadline(), 103, 'what is left is seq 3, sent at 3');
+  t.deepEqual(
+    s.due(103).map((f) => f.seq),
+    [3],
+  );
+  t.is(s.acknowledge(12, { cumulative: 5, selective: [] }), 1);
+  t.is(s.pending(), 0);
+  t.is(s.nextDeadline(), undefined);
+});
+
 test('link receiver: a message received out of order is delivered once, however often it comes again', (t) => {
   const r = new LinkReceiver();
   t.true(r.accept(2), 'seq 2 before 0 and 1');
