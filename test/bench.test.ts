@@ -2,7 +2,9 @@ import test from 'ava';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBareElection } from '../src/bench/bare-election.js';
 import { criticalPathHops } from '../src/bench/latency.js';
+import { messageBound } from '../src/core/bound.js';
 import { busySince, cpuPerDatagram, machineBusyMs } from '../src/bench/machine-cpu.js';
 import { rss } from '../src/bench/memory.js';
 import { lcrMessages } from '../src/bench/messages.js';
@@ -56,6 +58,11 @@ test('bench --quick --json --out: every part runs, elections are correct, result
     // Real UDP overhead, not a placeholder: at least one datagram per message. (The quick run is too
     // short for a CPU reading; cpuPerDatagram has its own test.)
     t.true(res.latency![0]!.datagramsPerMessage! >= 1);
+    // The link-less yardstick ran the same election to the end, one datagram per message.
+    const bare = res.latency![0]!.bare;
+    t.is(bare.completed, bare.runs);
+    t.true(bare.datagramsMedian! >= 8 && bare.datagramsMedian! <= messageBound(8), `${bare.datagramsMedian} datagrams`);
+    t.true(res.latency![0]!.overBare! > 0);
     t.is(res.scale!.udp[0]!.outcome, 'elected');
     // Each simulated size once over ideal channels (datagrams = messages), once over the full link.
     t.deepEqual(res.scale!.sim.map((s) => s.link), ['ideal', 'full']);
@@ -72,6 +79,16 @@ test('bench --quick --json --out: every part runs, elections are correct, result
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('bench: the election without a link layer elects the maximum in separate processes, one datagram per algorithm message', async (t) => {
+  const ids = [16, 3, 12, 7, 1, 9, 14, 5];
+  const r = await runBareElection(ids);
+  t.true(r.elected, JSON.stringify(r));
+  t.is(r.decided, ids.length);
+  t.true(r.electionMs! > 0);
+  // At least the announcement round and phase 0's probes; never above the bound.
+  t.true(r.datagrams >= 3 * ids.length && r.datagrams <= messageBound(ids.length), `${r.datagrams} datagrams`);
 });
 
 test('bench: resident memory is shown in both units, so the 60 MB target (10^6 bytes) is not read against MiB (2^20 bytes)', (t) => {

@@ -8,6 +8,7 @@ import { summarize } from '../cli/summary.js';
 import { ceilLog2 } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
 import { reserveUdpPorts } from '../transport/ports.js';
+import { type BareElection, runBareElection } from './bare-election.js';
 import { busySince, cpuPerDatagram, machineBusyMs } from './machine-cpu.js';
 import type { Progress } from './progress.js';
 import { type RelayRing, measureRelayRing } from './relay-ring.js';
@@ -34,6 +35,21 @@ export interface OneHop {
   readonly medianMs: number;
   readonly p90Ms: number;
   readonly minMs: number;
+}
+
+/** The same elections (same ids) by processes with our core but no link layer: see bare-election.ts. */
+export interface BareRow {
+  readonly runs: number;
+  /** Runs in which every node decided on the maximum (a lost datagram stalls a bare election). */
+  readonly completed: number;
+  readonly medianMs: number | null;
+  readonly minMs: number | null;
+  readonly maxMs: number | null;
+  /** Datagrams = algorithm messages, median over the completed runs. */
+  readonly datagramsMedian: number | null;
+  readonly cpuMsMedian: number | null;
+  /** Busy CPU per datagram over all completed runs (µs), as for the real elections. */
+  readonly cpuUsPerDatagram: number | null;
 }
 
 export interface LatencyRow {
@@ -74,6 +90,10 @@ export interface LatencyRow {
   readonly overRingCriticalPath: number | null;
   /** Median election time / the relay ring's time for the election's median number of datagrams. */
   readonly overRelayFloor: number | null;
+  /** The same elections without the link layer, run alternately with ours. */
+  readonly bare: BareRow;
+  /** Median election time / the bare elections' median: what reliability and the node runtime cost. */
+  readonly overBare: number | null;
 }
 
 /**
@@ -130,9 +150,19 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     let busyTotal = 0;
     let busyDatagrams = 0;
     let elected = 0;
+    const bareRuns: BareElection[] = [];
     for (let rep = 0; rep < plan.repetitions; rep++) {
       const seed = 100 + rep;
       const ids = randomIds(n, seed);
+      // Alternating which goes first, so that neither always meets the machine right after the other.
+      const bare = async () => {
+        try {
+          bareRuns.push(await runBareElection(ids));
+        } catch (err) {
+          progress(`latency: n = ${n}, bare run ${rep + 1}: ${(err as Error).message}`);
+        }
+      };
+      if (rep % 2 === 1) await bare();
       const host = '127.0.0.1';
       const ports = await reserveUdpPorts(host, n);
       let outcome;
@@ -150,6 +180,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       } catch (err) {
         // A start-up failure is reported as a failed run, not as the end of the whole bench.
         progress(`latency: n = ${n}, run ${rep + 1}: ${(err as Error).message}`);
+        if (rep % 2 === 0) await bare();
         continue;
       }
       const s = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
@@ -165,6 +196,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
         busyTotal += busy;
         busyDatagrams += s.datagrams.sent;
       }
+      if (rep % 2 === 0) await bare();
     }
     const dgMedian = datagrams.length ? median(datagrams) : 0;
     const relay = await measureRelayRing(n, plan.relayLaps, Math.max(n, dgMedian));
@@ -173,6 +205,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     const pingPongLimit = hops * oneHop.medianMs;
     const med = times.length ? median(times) : null;
     const usPerDatagram = cpuPerDatagram(busyTotal, busyDatagrams);
+    const bare = bareRow(plan.repetitions, bareRuns);
     rows.push({
       n,
       runs: plan.repetitions,
@@ -194,12 +227,35 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       ringCriticalPathMs: round(limit, 2),
       overRingCriticalPath: med === null ? null : round(med / limit, 1),
       overRelayFloor: med === null ? null : round(med / relay.floorMs, 1),
+      bare,
+      overBare: med === null || bare.medianMs === null ? null : round(med / bare.medianMs, 1),
     });
     progress(
       `latency: n = ${n}: median ${med?.toFixed(1)} ms; ring hop ${relay.hopMs} ms (ping-pong ${oneHop.medianMs}), ` +
         `limit ${limit.toFixed(1)} ms; ${relay.datagrams} datagrams through a bare relay ring ${relay.floorMs} ms; ` +
-        `CPU per datagram ${usPerDatagram ?? '-'} µs (relay ring ${relay.cpuUsPerDatagram ?? '-'} µs)`,
+        `CPU per datagram ${usPerDatagram ?? '-'} µs (relay ring ${relay.cpuUsPerDatagram ?? '-'} µs); ` +
+        `without the link layer ${bare.medianMs ?? '-'} ms (${bare.completed}/${bare.runs} completed), ${bare.cpuUsPerDatagram ?? '-'} µs per datagram`,
     );
   }
   return rows;
+}
+
+function bareRow(runs: number, results: readonly BareElection[]): BareRow {
+  const done = results.filter((r) => r.electionMs !== null && r.elected);
+  const times = done.map((r) => r.electionMs!);
+  const withCpu = done.filter((r) => r.cpuMs !== null);
+  const cpu = withCpu.map((r) => r.cpuMs!);
+  return {
+    runs,
+    completed: done.length,
+    medianMs: times.length ? round(median(times), 1) : null,
+    minMs: times.length ? round(min(times), 1) : null,
+    maxMs: times.length ? round(Math.max(...times), 1) : null,
+    datagramsMedian: done.length ? median(done.map((r) => r.datagrams)) : null,
+    cpuMsMedian: cpu.length ? round(median(cpu), 0) : null,
+    cpuUsPerDatagram: cpuPerDatagram(
+      cpu.reduce((a, b) => a + b, 0),
+      withCpu.reduce((a, r) => a + r.datagrams, 0),
+    ),
+  };
 }

@@ -54,6 +54,7 @@ export function latencySpec(rows: readonly LatencyRow[]): TopLevelSpec {
     ...(r.electionMedianMs === null ? [] : [{ n: r.n, series: 'election (median)', ms: r.electionMedianMs }]),
     { n: r.n, series: 'critical path × ring hop', ms: r.ringCriticalPathMs },
     { n: r.n, series: 'same datagrams, bare relay ring', ms: r.relay.floorMs },
+    ...(r.bare.medianMs === null ? [] : [{ n: r.n, series: 'same election, no link layer (median)', ms: r.bare.medianMs }]),
     { n: r.n, series: '3 × critical path (target)', ms: round(3 * r.ringCriticalPathMs, 2) },
   ]);
   return {

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { busySince, cpuPerDatagram, machineBusyMs } from './machine-cpu.js';
+import { killPeers, nextLine, spawnPeers } from './peers.js';
 import { median, round } from './stats.js';
 
 const relayPeer = fileURLToPath(new URL('./relay-peer.js', import.meta.url));
@@ -26,21 +25,14 @@ export interface RelayRing {
 
 /** Spawns a ring of n relay processes, measures `laps` single-token laps, then `datagrams` relayed n at a time. */
 export async function measureRelayRing(n: number, laps: number, datagrams: number): Promise<RelayRing> {
-  const children: ChildProcess[] = [];
+  const peers = spawnPeers(relayPeer, n, ['--max-semi-space-size=1']);
   const home = createSocket('udp4');
   try {
     await new Promise<void>((resolve) => home.bind(0, '127.0.0.1', () => resolve()));
     const ports: number[] = [];
-    const lines = [];
-    for (let i = 0; i < n; i++) {
-      const child = spawn(process.execPath, ['--max-semi-space-size=1', relayPeer], { stdio: ['pipe', 'pipe', 'inherit'] });
-      children.push(child);
-      // An iterator buffers lines, so none is lost while we wait on another child.
-      lines.push(createInterface({ input: child.stdout! })[Symbol.asyncIterator]());
-    }
-    for (const l of lines) ports.push(Number(await nextLine(l)));
-    children.forEach((c, i) => c.stdin!.write(JSON.stringify({ next: ports[(i + 1) % n], home: home.address().port }) + '\n'));
-    for (const l of lines) await nextLine(l);
+    for (const l of peers.lines) ports.push(Number(await nextLine(l, 'relay')));
+    peers.children.forEach((c, i) => c.stdin!.write(JSON.stringify({ next: ports[(i + 1) % n], home: home.address().port }) + '\n'));
+    for (const l of peers.lines) await nextLine(l, 'relay');
     const lap = async (tokens: number, hops: number) => {
       const t0 = performance.now();
       await relay(home, ports, tokens, hops);
@@ -66,7 +58,7 @@ export async function measureRelayRing(n: number, laps: number, datagrams: numbe
     };
   } finally {
     home.close();
-    for (const c of children) c.kill();
+    killPeers(peers);
   }
 }
 
@@ -96,10 +88,4 @@ function relay(home: Socket, ports: readonly number[], tokens: number, hops: num
       home.send(b, ports[Math.floor((k * ports.length) / tokens)]!, '127.0.0.1');
     }
   });
-}
-
-async function nextLine(lines: AsyncIterator<string>): Promise<string> {
-  const { value, done } = await lines.next();
-  if (done) throw new Error('a relay process exited before it was ready');
-  return value as string;
 }

@@ -41,6 +41,11 @@ export function formatBench(r: BenchResults): string {
       ' CPU = busy CPU of the whole machine from start signal to last decision (/proc/stat, 10 ms ticks), median per run; µs/dg from',
       ' the totals over all runs, beside the relay ring\'s over its datagram laps; "-" where too little CPU to read)',
     );
+    out.push('', 'The same elections (same ids, run alternately) without the link layer: our core and codec on raw sockets, no acks, no retransmission');
+    out.push(table(
+      ['n', 'completed', 'median ms', 'min', 'max', 'datagrams', 'CPU ms', 'CPU µs/dg', 'ours/bare (median)'],
+      r.latency.map((l) => [l.n, `${l.bare.completed}/${l.bare.runs}`, l.bare.medianMs, l.bare.minMs, l.bare.maxMs, l.bare.datagramsMedian, l.bare.cpuMsMedian, l.bare.cpuUsPerDatagram, l.overBare]),
+    ));
   }
   if (r.scale) {
     out.push('', 'Scale: simulator, random ids (ideal: cores over exactly-once channels; full link: frames, acks, retransmission, timers)');

@@ -128,7 +128,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       ...(opts.onPhase ? {} : { phaseEvents: false }),
     };
     sample.spawnedAt = performance.now();
-    const child = spawn(process.execPath, [...v8FlagsFor(group.length), childPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeProcessV8Flags(group.length), childPath], { stdio: ['pipe', 'pipe', 'pipe'] });
     // A child that dies early closes its stdin; its exit is reported below, not as a pipe error.
     child.stdin!.on('error', () => undefined);
     child.stdin!.write(JSON.stringify(config) + '\n');
@@ -294,7 +294,7 @@ export class InterruptedError extends ConfigError {
  * neither changed the election time or the CPU a node spends on it (see `bench --only memory`).
  * Processes hosting many nodes keep the defaults: they do real work.
  */
-function v8FlagsFor(nodes: number): string[] {
+export function nodeProcessV8Flags(nodes: number): string[] {
   return nodes === 1 ? ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'] : [];
 }
 
