@@ -70,15 +70,19 @@ function warmUp(then: () => void): void {
   }
   let bounces = 0;
   const own = socket.address().port;
+  const finish = () => {
+    clearTimeout(budget);
+    socket.off('message', bounce);
+    socket.on('message', onMessage);
+    then();
+  };
   const bounce = () => {
     bounces += 1;
     if (bounces < 200) socket.send(WARM_UP, own, HOST);
-    else {
-      socket.off('message', bounce);
-      socket.on('message', onMessage);
-      then();
-    }
+    else finish();
   };
+  // A bounce lost on a swamped machine must not keep the bench waiting for "ready" forever.
+  const budget = setTimeout(finish, 500);
   socket.on('message', bounce);
   socket.send(WARM_UP, own, HOST);
 }
