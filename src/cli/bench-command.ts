@@ -15,7 +15,8 @@ export const benchCommand = {
         'Measure what the README\'s Performance section reports, from scratch:\n' +
           '  messages  HS messages for n = 8..4096 and five id orders, against the bound and LCR (simulator)\n' +
           '  overhead  datagrams per algorithm message at 0, 10, 30% loss, for several ack delays (simulator)\n' +
-          '  latency   elections of 8..64 node processes over loopback UDP beside the one-hop latency\n' +
+          '  latency   elections of 8..64 node processes over loopback UDP beside the one-hop latency,\n' +
+          '            a ring of bare relay processes, and the same elections without the link layer\n' +
           '  scale     simulator at n = 10^3..10^5, ideal channels and full link (10^5 full: minutes);\n' +
           '            1024 nodes in 8 processes over UDP\n' +
           '  memory    resident memory of node processes (/proc/PID/status)\n\n' +
