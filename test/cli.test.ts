@@ -83,6 +83,12 @@ test('cli: --help explains every command', async (t) => {
   const node = await runCli(['node', '--help']);
   t.regex(node.stdout, /--ring/);
   t.regex(node.stdout, /Ring file/);
+  // Each bench part on its own indented line, continuation lines indented further (yargs keeps
+  // indentation only in the epilog).
+  const bench = await runCli(['bench', '--help']);
+  t.is(bench.code, 0);
+  for (const part of ['messages', 'overhead', 'latency', 'scale', 'memory']) t.regex(bench.stdout, new RegExp(`^  ${part} `, 'm'));
+  t.regex(bench.stdout, /^ {12}a ring of bare relay processes/m);
 });
 
 test('cli: a key file that is missing, empty, too short or unreadable is refused', async (t) => {

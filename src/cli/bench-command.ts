@@ -11,18 +11,22 @@ export const benchCommand = {
   describe: 'Measure messages, wire overhead, UDP latency, scale and memory; write results and plots',
   builder: (y: Argv) =>
     y
+      // The parts table in the epilog: yargs strips the indentation of usage lines, not of the epilog's.
       .usage(
-        'Measure what the README\'s Performance section reports, from scratch:\n' +
+        'Measure what the README\'s Performance section reports, from scratch.\n\n' +
+          'hs-ring bench --out results          everything (minutes); results.json and SVG plots\n' +
+          'hs-ring bench --quick --json         a small version of each part (seconds)\n' +
+          'hs-ring bench --only messages,latency',
+      )
+      .epilog(
+        'Parts:\n' +
           '  messages  HS messages for n = 8..4096 and five id orders, against the bound and LCR (simulator)\n' +
           '  overhead  datagrams per algorithm message at 0, 10, 30% loss, for several ack delays (simulator)\n' +
           '  latency   elections of 8..64 node processes over loopback UDP beside the one-hop latency,\n' +
           '            a ring of bare relay processes, and the same elections without the link layer\n' +
           '  scale     simulator at n = 10^3..10^5, ideal channels and full link (10^5 full: minutes);\n' +
           '            1024 nodes in 8 processes over UDP\n' +
-          '  memory    resident memory of node processes (/proc/PID/status)\n\n' +
-          '  hs-ring bench --out results          everything (minutes); results.json and SVG plots\n' +
-          '  hs-ring bench --quick --json         a small version of each part (seconds)\n' +
-          '  hs-ring bench --only messages,latency',
+          '  memory    resident memory of node processes (/proc/PID/status)',
       )
       .option('quick', { type: 'boolean', default: false, describe: 'Small sizes and few seeds: a smoke run' })
       .option('only', { type: 'string', requiresArg: true, describe: `Comma-separated parts: ${BENCH_PARTS.join(', ')}` })
