@@ -132,18 +132,22 @@ test('sim: the ring size cap scales with the heap, from the caps measured on a 4
   for (const [link, n] of [['full', 300_000], ['full', 1_234_567], ['ideal', 17_000_000]] as const) {
     t.true(maxSimNodes(link, heapForSimNodes(link, n) * 2 ** 20) >= n, `${link} ${n}`);
   }
-  t.throws(() => checkSimSize(300_000, 'full', measured), { message: /at most 200,000: .*heap limit 4\.0 GiB\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=7168 / });
-  t.notThrows(() => checkSimSize(300_000, 'full', 2 * measured));
+  t.throws(() => checkSimSize(300_000, 'full', '-n', measured), { message: /at most 200,000: .*heap limit 4\.0 GiB\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=7168 / });
+  t.notThrows(() => checkSimSize(300_000, 'full', '-n', 2 * measured));
 });
+
+/** Runs `hs-ring ...args` in a Node whose old space is `heapMiB` (sim's ring size cap scales with it). */
+const inHeap = (heapMiB: number, args: readonly string[]) =>
+  new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    execFile(process.execPath, [`--max-old-space-size=${heapMiB}`, cliPath, ...args], (err, _out, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+    );
+  });
 
 withMoreHeap('cli: sim reads the heap limit of its own process: --max-old-space-size lowers or raises the cap', async (t) => {
   // A bad --time-limit is refused just after the ring size was checked: a run that gets that far
   // was not refused for its size, and simulates nothing.
-  const sim = (heapMiB: number, n: number) =>
-    new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const args = [`--max-old-space-size=${heapMiB}`, cliPath, 'sim', '-n', String(n), '--link', 'ideal', '--time-limit', '-1'];
-      execFile(process.execPath, args, (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
-    });
+  const sim = (heapMiB: number, n: number) => inHeap(heapMiB, ['sim', '-n', String(n), '--link', 'ideal', '--time-limit', '-1']);
   const small = await sim(256, 500_000);
   t.is(small.code, 2, small.stderr);
   t.regex(small.stderr, /^hs-ring: -n 500000 is more than sim runs with --link ideal in this heap \(at most \d{3},000: /);
@@ -151,6 +155,21 @@ withMoreHeap('cli: sim reads the heap limit of its own process: --max-old-space-
   const big = await sim(6144, 2_500_000);
   t.is(big.code, 2, big.stderr);
   t.regex(big.stderr, /^hs-ring: --time-limit must be a positive number of ms/);
+});
+
+test('cli: a ring too big for launch or sim names --ids when the ids came from --ids, not an -n the user never gave', async (t) => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(',');
+  await rejects(t, ['launch', '--ids', ids(4097)], /^hs-ring: --ids lists 4097 ids, more nodes than launch allows \(4096\); use hs-ring sim for large rings$/);
+  await rejects(t, ['launch', '--ids', ids(513)], /^hs-ring: --ids lists 513 ids, more processes than launch allows \(512\); add --processes K to host several nodes per process$/);
+  // Given as -n, the message names -n, as before.
+  await rejects(t, ['launch', '-n', '4097'], /^hs-ring: -n 4097 is more nodes than launch allows \(4096\); use hs-ring sim for large rings$/);
+  await rejects(t, ['launch', '-n', '513'], /^hs-ring: -n 513 is more processes than launch allows \(512\)/);
+  // sim's cap follows the heap: in a 16 MiB old space it is a few thousand nodes, so 10,000 ids
+  // (50 KB) are too many yet fit on a command line.
+  const r = await inHeap(16, ['sim', '--ids', ids(10_000)]);
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /^hs-ring: --ids lists 10000 ids, more than sim runs with --link full in this heap \(at most [\d,]+: about 14 KB per node, heap limit [\d.]+ GiB\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=\d+ hs-ring sim \.\.\.\n$/);
+  t.throws(() => checkSimSize(300_000, 'full', '--ids', 4_345_298_944), { instanceOf: ConfigError, message: /^--ids lists 300000 ids, more than sim runs with --link full in this heap \(at most 200,000: / });
 });
 
 test('cli: sim --delay has the limit launch has (60 s), with the same message', async (t) => {

@@ -5,6 +5,8 @@ import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { launchRing } from '../src/cli/launch.js';
 import { nodeSettingsFromFlags } from '../src/cli/node-command.js';
+import { checkNodeConfig } from '../src/cli/node-config.js';
+import { ConfigError } from '../src/errors.js';
 import { DEFAULT_LINK_CONFIG } from '../src/link/config.js';
 import type { NodeResult } from '../src/runtime/result.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
@@ -99,6 +101,35 @@ test('node child: where a node sits is checked as for hs-ring node and ring file
     await runChild([placed({ left: at(1) })]),
     /placements\[0\]\.left: 127\.0\.0\.1:1 is the node's own listen address; only a ring of one \(both sides\) may be$/,
   );
+});
+
+/** Node 5 listening on `a` and node 7 on `b`, in one process. */
+const twoNodes = (a: { host: string; port: number }, b: { host: string; port: number }) => ({
+  ...goodConfig(1),
+  placements: [
+    { id: 5, listen: a, left: { ...a, port: 9 }, right: { ...a, port: 10 } },
+    { id: 7, listen: b, left: { ...b, port: 11 }, right: { ...b, port: 12 } },
+  ],
+});
+
+test('node config: two nodes of one process listening on one address are refused up front, naming both ids and the address', (t) => {
+  t.throws(() => checkNodeConfig(twoNodes(at(7000), at(7000))), {
+    instanceOf: ConfigError,
+    message: 'node config: placements: ids 5 and 7 share the listen address 127.0.0.1:7000',
+  });
+  // The IPv4-mapped IPv6 spelling names the same endpoint.
+  t.throws(() => checkNodeConfig(twoNodes(at(7000), { host: '::ffff:127.0.0.1', port: 7000 })), {
+    message: /ids 5 and 7 share the listen address 127\.0\.0\.1:7000$/,
+  });
+  t.notThrows(() => checkNodeConfig(twoNodes(at(7000), at(7001))));
+});
+
+test('node child: two of its nodes on one address is a config error in one line, not "port already in use" from the second bind', async (t) => {
+  // A free port: without the check the first node would bind it, and the second fail on it.
+  const [port] = await reserveUdpPorts('127.0.0.1', 1);
+  const r = await runChild([JSON.stringify(twoNodes(at(port!), at(port!)))]);
+  refused(t, r, new RegExp(`^hs-ring: node config: placements: ids 5 and 7 share the listen address 127\\.0\\.0\\.1:${port}$`));
+  t.false('code' in JSON.parse(r.stdout), 'not the port-in-use cause, on which launch would retry');
 });
 
 test('node child: a port in use is reported with the machine-readable cause port-in-use, and the usual line', async (t) => {

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { RingNode } from '../src/runtime/node.js';
 import type { NodeResult } from '../src/runtime/result.js';
-import { formatAddress } from '../src/transport/address.js';
+import { formatAddress } from '../src/config/address.js';
 import { MemoryNetwork } from '../src/transport/memory.js';
 import { SeededRandom } from '../src/util/random.js';
 import { VirtualClock } from './helpers/virtual-clock.js';

@@ -3,13 +3,14 @@ import type { Argv } from 'yargs';
 import { parseId, parseIdList, randomIds } from '../config/ids.js';
 import type { Member } from '../config/ring-file.js';
 import { ConfigError, EXIT } from '../errors.js';
-import { checkPeerHost, checkPort } from '../transport/address.js';
+import { checkPeerHost, checkPort } from '../config/address.js';
 import { reserveUdpPorts } from '../transport/ports.js';
 import { describeFaults, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { InterruptedError, launchRing } from './launch.js';
 import { checkOutputFile } from './output-path.js';
 import { checkDurationMs, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import { nodeSettingsFrom } from './node-command.js';
+import { type SizeSource, sizeGiven } from './ring-size.js';
 import { formatSummary, summarize } from './summary.js';
 
 /** More processes than this would not fit the machine's memory comfortably. */
@@ -66,8 +67,9 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   const faults = settings.faults;
   // Read here so a bad key file is one error from launch, not one per node.
   if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
+  const source: SizeSource = argv.ids !== undefined ? '--ids' : '-n';
   const { ids, seed } = chooseIds(argv);
-  const processes = chooseProcesses(argv.processes, ids.length);
+  const processes = chooseProcesses(argv.processes, ids.length, source);
   const kill = argv.kill === undefined ? undefined : parseKill(argv.kill, ids, processes);
   const host = checkPeerHost(argv.host, '--host');
   if (argv.trace !== undefined) {
@@ -149,11 +151,11 @@ function chooseIds(argv: LaunchArgs): { ids: number[]; seed: number | null } {
     if (argv.seed !== undefined) throw new ConfigError('--seed chooses random ids; it cannot be combined with --ids');
     const ids = parseIdList(String(argv.ids));
     if (argv.n !== undefined && argv.n !== ids.length) throw new ConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
-    checkSize(ids.length);
+    checkSize(ids.length, '--ids');
     return { ids, seed: null };
   }
   const n = argv.n ?? 8;
-  checkSize(n);
+  checkSize(n, '-n');
   if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
     throw new ConfigError(`--seed must be an integer in 0..2^32-1, got ${argv.seed}`);
   }
@@ -161,16 +163,18 @@ function chooseIds(argv: LaunchArgs): { ids: number[]; seed: number | null } {
   return { ids: randomIds(n, seed), seed };
 }
 
-function checkSize(n: number): void {
+function checkSize(n: number, source: SizeSource): void {
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`-n must be a positive integer, got ${n}`);
-  if (n > MAX_HOSTED_NODES) throw new ConfigError(`-n ${n} is more nodes than launch allows (${MAX_HOSTED_NODES}); use hs-ring sim for large rings`);
+  if (n > MAX_HOSTED_NODES) {
+    throw new ConfigError(`${sizeGiven(n, source)} more nodes than launch allows (${MAX_HOSTED_NODES}); use hs-ring sim for large rings`);
+  }
 }
 
 /** How many processes host the ring: one per node unless --processes says fewer. */
-function chooseProcesses(k: number | undefined, n: number): number {
+function chooseProcesses(k: number | undefined, n: number, source: SizeSource): number {
   if (k === undefined) {
     if (n > MAX_PROCESSES) {
-      throw new ConfigError(`-n ${n} is more processes than launch allows (${MAX_PROCESSES}); add --processes K to host several nodes per process`);
+      throw new ConfigError(`${sizeGiven(n, source)} more processes than launch allows (${MAX_PROCESSES}); add --processes K to host several nodes per process`);
     }
     return n;
   }

@@ -3,7 +3,7 @@ import { type Member, type Placement, loadRingFile, placementOf, placementsOf } 
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
 import { checkPlacement, type PlacementPart } from '../config/placement.js';
-import { parseAddress } from '../transport/address.js';
+import { parseAddress } from '../config/address.js';
 import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';

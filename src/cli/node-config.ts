@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
 import { checkPlacement } from '../config/placement.js';
 import type { Placement } from '../config/ring-file.js';
-import { type Address, checkHost, checkPort } from '../transport/address.js';
+import { type Address, checkDistinctAddresses, checkHost, checkPort } from '../config/address.js';
 import { type FaultConfig, faultConfigProblem } from '../transport/faulty.js';
 
 /**
@@ -39,6 +39,7 @@ export function checkNodeConfig(value: unknown): NodeConfig {
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError('node config: "placements" must be a non-empty list');
   const placements = list.map((p: unknown, i) => placementFrom(p, `node config: placements[${i}]`));
   checkUnique(placements.map((p) => p.id), 'node config: placements');
+  checkDistinctAddresses(placements, (p) => p.listen, 'node config: placements', 'listen address');
   const link = checkLink(c.link);
   const linkProblem = linkConfigProblem(link);
   if (linkProblem) throw new ConfigError(`node config: link: ${linkProblem}`);

@@ -4,7 +4,7 @@ import { NodeGroup } from '../runtime/multi.js';
 import type { NodeResult } from '../runtime/result.js';
 import { TraceWriter } from '../runtime/trace-writer.js';
 import { warmUp, warmUpNetwork, warmUpRuntime } from '../runtime/warmup.js';
-import { formatAddress } from '../transport/address.js';
+import { formatAddress } from '../config/address.js';
 import { describeFaults, loadKeyFile } from './fault-options.js';
 import { checkOutputFile } from './output-path.js';
 import type { NodeConfig } from './node-config.js';

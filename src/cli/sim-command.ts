@@ -16,6 +16,7 @@ import { ORDERS, type Order, arrange } from '../sim/orders.js';
 import { simulate } from '../sim/simulator.js';
 import { formatSummary, summarize } from './summary.js';
 import { checkOutputFile } from './output-path.js';
+import { type SizeSource, sizeGiven } from './ring-size.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 /** Above this many nodes a full-link run is long enough that a larger young generation pays off. */
@@ -225,12 +226,12 @@ export function heapForSimNodes(link: LinkMode, n: number): number {
   return Math.ceil(bytes / 2 ** 30) * 1024;
 }
 
-/** ConfigError if `n` nodes on `link` channels would not fit this process's heap. */
-export function checkSimSize(n: number, link: LinkMode, heapLimitBytes = getHeapStatistics().heap_size_limit): void {
+/** ConfigError if `n` nodes on `link` channels would not fit this process's heap; the message names the flag `source`. */
+export function checkSimSize(n: number, link: LinkMode, source: SizeSource, heapLimitBytes = getHeapStatistics().heap_size_limit): void {
   const most = maxSimNodes(link, heapLimitBytes);
   if (n <= most) return;
   throw new ConfigError(
-    `-n ${n} is more than sim runs with --link ${link} in this heap (at most ${most.toLocaleString('en')}: ` +
+    `${sizeGiven(n, source)} more than sim runs with --link ${link} in this heap (at most ${most.toLocaleString('en')}: ` +
       `about ${MEASURED_PER_NODE[link]} per node, heap limit ${(heapLimitBytes / 2 ** 30).toFixed(1)} GiB); ` +
       `for a bigger heap run NODE_OPTIONS=--max-old-space-size=${heapForSimNodes(link, n)} hs-ring sim ...`,
   );
@@ -246,11 +247,11 @@ function planFrom(argv: SimArgs): Plan {
   if (argv.ids !== undefined) {
     ids = parseIdList(String(argv.ids));
     if (argv.n !== undefined && argv.n !== ids.length) throw new ConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
-    checkSimSize(ids.length, argv.link);
+    checkSimSize(ids.length, argv.link, '--ids');
   } else {
     const n = argv.n ?? 8;
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`-n must be a positive integer, got ${n}`);
-    checkSimSize(n, argv.link);
+    checkSimSize(n, argv.link, '-n');
     ids = randomIds(n, seed);
   }
   const order = argv.order ?? (argv.ids !== undefined ? 'given' : 'random');

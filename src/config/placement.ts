@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { checkPeerHost, familyProblem, formatAddress, sameAddress } from '../transport/address.js';
+import { checkPeerHost, familyProblem, formatAddress, sameAddress } from './address.js';
 import type { Direction } from '../core/types.js';
 import type { Placement } from './ring-file.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { type Address, addressKey, checkPeerHost, checkPort } from '../transport/address.js';
+import { type Address, checkDistinctAddresses, checkPeerHost, checkPort } from './address.js';
 import { checkUnique, parseId } from './ids.js';
 import { checkPlacement } from './placement.js';
 
@@ -60,13 +60,7 @@ export function parseRing(data: unknown, what: string): Member[] {
     members.map((m) => m.id),
     what,
   );
-  const seen = new Map<string, number>();
-  for (const m of members) {
-    const key = addressKey(m);
-    const other = seen.get(key);
-    if (other !== undefined) throw new ConfigError(`${what}: ids ${other} and ${m.id} share the address ${key}`);
-    seen.set(key, m.id);
-  }
+  checkDistinctAddresses(members, (m) => m, what);
   placementsOf(members).forEach((p, i) => {
     const around = neighboursAt(members, i);
     checkPlacement(p, (side) => `${what}: member ${p.id}'s ${side} neighbour ${around[side].id}`);

@@ -77,9 +77,9 @@ interface Side {
   held: { frame: Frame; at: number }[];
   ackOwed: boolean;
   ackTimerSet: boolean;
-  // NaN for "none" rather than undefined: a field that always holds a number is updated in place,
-  // while a number stored where undefined may be is boxed anew on every store.
-  /** Deadline of the armed retransmission timer, or NaN. */
+  // A number for "none" (Infinity, NaN) rather than undefined: a field that always holds a number
+  // is updated in place, while a number stored where undefined may be is boxed anew on every store.
+  /** Deadline of the armed retransmission timer; Infinity when none is (nextDeadline's "nothing in flight"). */
   retransmitAt: number;
   /** When this neighbour was last heard, or NaN. */
   lastHeardAt: number;
@@ -146,7 +146,7 @@ export class Endpoint {
       held: [],
       ackOwed: false,
       ackTimerSet: false,
-      retransmitAt: Number.NaN,
+      retransmitAt: Number.POSITIVE_INFINITY,
       lastHeardAt: Number.NaN,
       unansweredRetries: 0,
     });
@@ -249,7 +249,7 @@ export class Endpoint {
       case 'retransmit-right': {
         const d: Direction = key === 'retransmit-left' ? 'left' : 'right';
         const side = this.side(d);
-        side.retransmitAt = Number.NaN;
+        side.retransmitAt = Number.POSITIVE_INFINITY;
         const finishedAt = this.finishedAt;
         // A finished node's last announcement goes to a neighbour that lingers for lingerMs of
         // quiet: retry often enough that several retries fall inside that window.
@@ -402,10 +402,10 @@ export class Endpoint {
         }
       }
       const next = side.sender.nextDeadline();
-      if (!Object.is(next ?? Number.NaN, side.retransmitAt)) {
+      if (next !== side.retransmitAt) {
         const key = d === 'left' ? 'retransmit-left' : 'retransmit-right';
-        side.retransmitAt = next ?? Number.NaN;
-        if (next === undefined) this.emit({ type: 'cancelTimer', key });
+        side.retransmitAt = next;
+        if (next === Number.POSITIVE_INFINITY) this.emit({ type: 'cancelTimer', key });
         else this.emit({ type: 'setTimer', key, delayMs: Math.max(0, next - this.now) });
       }
     }

@@ -91,12 +91,15 @@ export class LinkSender {
     return out;
   }
 
-  /** Earliest retransmission deadline, if anything is in flight. */
-  nextDeadline(): number | undefined {
-    let min: number | undefined;
+  /**
+   * Earliest retransmission deadline; Infinity (never) when nothing is in flight, the endpoint's
+   * own "no timer", so the two compare without a case for none.
+   */
+  nextDeadline(): number {
+    let min = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.count; i++) {
       const deadline = this.inFlight[i]!.deadline;
-      if (min === undefined || deadline < min) min = deadline;
+      if (deadline < min) min = deadline;
     }
     return min;
   }

@@ -1,6 +1,6 @@
 import type { Placement } from '../config/ring-file.js';
 import type { LinkConfig } from '../link/config.js';
-import { type Address } from '../transport/address.js';
+import { type Address } from '../config/address.js';
 import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../transport/faulty.js';
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp.js';

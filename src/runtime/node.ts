@@ -5,7 +5,7 @@ import type { Direction } from '../core/types.js';
 import { Endpoint, type Output, type TimerKey } from '../link/endpoint.js';
 import type { LinkConfig } from '../link/config.js';
 import type { DropReason } from '../link/stats.js';
-import { type Address, formatAddress, sameAddress } from '../transport/address.js';
+import { type Address, formatAddress, sameAddress } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
 import type { NodeResult } from './result.js';

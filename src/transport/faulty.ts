@@ -1,6 +1,5 @@
 import { SeededRandom } from '../util/random.js';
-import type { Address } from './address.js';
-import { formatAddress } from './address.js';
+import { type Address, formatAddress } from '../config/address.js';
 import type { DatagramHandler, Transport } from './transport.js';
 import { delayRangeProblem } from '../config/delay.js';
 

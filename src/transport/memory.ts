@@ -1,4 +1,4 @@
-import { type Address, formatAddress } from './address.js';
+import { type Address, formatAddress } from '../config/address.js';
 import type { DatagramHandler, Transport } from './transport.js';
 
 /**

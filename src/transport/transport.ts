@@ -1,4 +1,4 @@
-import type { Address } from './address.js';
+import type { Address } from '../config/address.js';
 
 /** Receives every datagram that reaches a transport; must not throw. */
 export type DatagramHandler = (bytes: Uint8Array, from: Address) => void;

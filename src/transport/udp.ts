@@ -2,7 +2,7 @@ import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
 import { type LookupOneOptions, lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { ConfigError, EXIT } from '../errors.js';
-import { type Address, formatAddress } from './address.js';
+import { type Address, formatAddress } from '../config/address.js';
 import type { DatagramHandler, Transport } from './transport.js';
 
 /** What warmUp bounces: a fixed text, never mistaken for a frame (frames start with the magic 0x4853). */

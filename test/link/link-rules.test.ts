@@ -62,7 +62,16 @@ test('link sender: selective acks settle exactly the seqs they name that are sti
   );
   t.is(s.acknowledge(12, { cumulative: 5, selective: [] }), 1);
   t.is(s.pending(), 0);
-  t.is(s.nextDeadline(), undefined);
+  t.is(s.nextDeadline(), Number.POSITIVE_INFINITY, 'nothing in flight: no deadline');
+});
+
+test('link sender: with nothing in flight the next deadline is Infinity (never), the endpoint\'s "no timer", before the first message and after the last', (t) => {
+  const s = new LinkSender(NO_JITTER, () => 0.5);
+  t.is(s.nextDeadline(), Number.POSITIVE_INFINITY);
+  s.push(0, announcement);
+  t.is(s.nextDeadline(), 100);
+  s.acknowledge(5, { cumulative: 1, selective: [] });
+  t.is(s.nextDeadline(), Number.POSITIVE_INFINITY);
 });
 
 test('link receiver: a message received out of order is delivered once, however often it comes again', (t) => {
@@ -117,6 +126,24 @@ test('endpoint: an owed ack rides on the next data frame that way, and its timer
   t.is(left.length, 1);
   t.like(left[0], { ack: { cumulative: 2 }, data: { message: { kind: 'probe', phase: 1 } } });
   t.true(outs.some((o) => o.type === 'cancelTimer' && o.key === 'ack-left'));
+});
+
+test('endpoint: when the last message on a side is acknowledged its retransmission timer is cancelled, never set to a delay of Infinity', (t) => {
+  const e = new Endpoint({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
+  const started = e.start(0);
+  // Phase 0 probes go both ways, each with its retransmission timer.
+  t.true(started.some((o) => o.type === 'setTimer' && o.key === 'retransmit-left' && o.delayMs === 100));
+  // The left neighbour acknowledges our probe (seq 0) with a pure ack.
+  const ack: Frame = { side: 'right', session: 77, ack: { cumulative: 1, selective: [] } };
+  const outs = e.onDatagram(10, encodeFrame(ack).slice(), { left: true, right: false });
+  t.deepEqual(
+    outs.filter((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && o.key.startsWith('retransmit')),
+    [{ type: 'cancelTimer', key: 'retransmit-left' }],
+    'the left timer cancelled once; the right one, still needed, untouched',
+  );
+  // Nothing in flight on the left any more: a later input leaves that timer alone.
+  const again = e.onDatagram(11, encodeFrame(ack).slice(), { left: true, right: false });
+  t.false(again.some((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && o.key === 'retransmit-left'));
 });
 
 /**

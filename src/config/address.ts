@@ -1,3 +1,5 @@
+// Pure: parsing, checking and spelling addresses touches no socket, so config (a leaf) owns it
+// and transport, runtime and cli import it from here.
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 
@@ -9,7 +11,7 @@ export interface Address {
 
 /**
  * Parses "127.0.0.1:7000" or "[::1]:7000"; throws ConfigError naming `what` if malformed. Where
- * it may sit (a wildcard is no neighbour, for one) is config/placement.ts's business.
+ * it may sit (a wildcard is no neighbour, for one) is placement.ts's business.
  */
 export function parseAddress(text: string, what: string): Address {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:\[\]]+):(\d+)$/.exec(text);
@@ -50,6 +52,29 @@ export function familyProblem(listen: Address, peer: Address): string | undefine
 /** One spelling per endpoint (IPv4-mapped IPv6 as IPv4, IPv6 in lower case), for duplicate checks. */
 export function addressKey(a: Address): string {
   return formatAddress({ host: normalizeHost(a.host), port: a.port });
+}
+
+/**
+ * Throws a ConfigError if two of `nodes` listen on one endpoint, naming `what`, both ids and the
+ * address (`noun` says which of a node's addresses it is). Refused up front because the second
+ * bind would fail as "port already in use", blaming another program for our own other node.
+ * Port 0 (any free port) names no endpoint, so it may repeat.
+ */
+export function checkDistinctAddresses<T extends { readonly id: number }>(
+  nodes: readonly T[],
+  addressOf: (node: T) => Address,
+  what: string,
+  noun = 'address',
+): void {
+  const seen = new Map<string, number>();
+  for (const node of nodes) {
+    const at = addressOf(node);
+    if (at.port === 0) continue;
+    const key = addressKey(at);
+    const other = seen.get(key);
+    if (other !== undefined) throw new ConfigError(`${what}: ids ${other} and ${node.id} share the ${noun} ${key}`);
+    seen.set(key, node.id);
+  }
 }
 
 /** Validates a host literal; names must be resolved by the caller, so datagram sources compare exactly. */
