@@ -1,7 +1,9 @@
 /**
  * The layering of README's architecture, checked on the TypeScript source (type-only imports
- * vanish from the built files): config is a leaf that transport, runtime, sim and cli import, so
- * an import from config back up into any of them would tie the layers into a cycle.
+ * vanish from the built files): core ← wire ← link ← transport ← runtime ← cli, with config a
+ * leaf that transport, runtime, sim and cli import. An import pointing back up would tie the
+ * layers into a cycle, and a core that reached for the clock or the network could no longer be
+ * driven alike by the simulator, the property tests and the UDP runtime.
  */
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,4 +28,28 @@ function importsOutside(dir: string, allowed: readonly string[]): string[] {
 test('layers: src/config imports only core, util and errors, never transport, runtime, link, sim or cli', (t) => {
   t.true(readdirSync(src + 'config').length > 0, `src/config found at ${src}`);
   t.deepEqual(importsOutside('config', ['config', 'core', 'util', 'errors.js']), []);
+});
+
+test('layers: each layer imports only the layers below it', (t) => {
+  const below: Record<string, readonly string[]> = {
+    core: [],
+    wire: ['core'],
+    link: ['core', 'wire'],
+    transport: ['config', 'util', 'errors.js'],
+    runtime: ['core', 'wire', 'link', 'transport', 'config', 'util', 'errors.js'],
+    sim: ['core', 'wire', 'link', 'runtime', 'config', 'util', 'errors.js'],
+    viz: ['core'],
+  };
+  for (const [layer, allowed] of Object.entries(below)) t.deepEqual(importsOutside(layer, [layer, ...allowed]), [], layer);
+});
+
+test('layers: the core is pure: no node: modules, clock, timers, randomness or process', (t) => {
+  const banned = /from\s*'node:|\bimport\s*\(|\bDate\b|Math\.random|\bset(?:Timeout|Interval|Immediate)\b|\bperformance\b|\bprocess\./;
+  const files = readdirSync(src + 'core').filter((f) => f.endsWith('.ts'));
+  t.true(files.length > 0);
+  for (const file of files) {
+    const lines = readFileSync(`${src}core/${file}`, 'utf8').split('\n');
+    const hits = lines.map((l, i) => [l, i + 1] as const).filter(([l]) => banned.test(l)).map(([l, i]) => `core/${file}:${i}: ${l.trim()}`);
+    t.deepEqual(hits, [], file);
+  }
 });
