@@ -154,15 +154,15 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
     for (let rep = 0; rep < plan.repetitions; rep++) {
       const seed = 100 + rep;
       const ids = randomIds(n, seed);
-      // Alternating which goes first, so that neither always meets the machine right after the other.
-      const bare = async () => {
+      const runBare = async () => {
         try {
           bareRuns.push(await runBareElection(ids));
         } catch (err) {
           progress(`latency: n = ${n}, bare run ${rep + 1}: ${(err as Error).message}`);
         }
       };
-      if (rep % 2 === 1) await bare();
+      // Alternating which goes first, so that neither always meets the machine right after the other.
+      if (rep % 2 === 1) await runBare();
       const host = '127.0.0.1';
       const ports = await reserveUdpPorts(host, n);
       let outcome;
@@ -180,7 +180,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       } catch (err) {
         // A start-up failure is reported as a failed run, not as the end of the whole bench.
         progress(`latency: n = ${n}, run ${rep + 1}: ${(err as Error).message}`);
-        if (rep % 2 === 0) await bare();
+        if (rep % 2 === 0) await runBare();
         continue;
       }
       const s = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
@@ -196,7 +196,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
         busyTotal += busy;
         busyDatagrams += s.datagrams.sent;
       }
-      if (rep % 2 === 0) await bare();
+      if (rep % 2 === 0) await runBare();
     }
     const dgMedian = datagrams.length ? median(datagrams) : 0;
     const relay = await measureRelayRing(n, plan.relayLaps, Math.max(n, dgMedian));
