@@ -1,15 +1,10 @@
 import { summarize, type RingSummary } from '../cli/summary.js';
-import type { CoreFactory } from '../core/election-core.js';
-import { LcrNode } from '../core/lcr.js';
 import type { LinkConfig } from '../link/config.js';
+import { type Algorithm, coreFor } from '../sim/algorithms.js';
 import { type NetworkModel, RELIABLE } from '../sim/network-model.js';
 import { simulate } from '../sim/simulator.js';
 
-/** The election algorithms the benchmarks compare. */
-export const ALGORITHMS = ['hs', 'lcr'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
-
-const lcr: CoreFactory = (id) => new LcrNode(id);
+export type { Algorithm };
 
 /** One simulated election, summarised like a launched ring, with the simulator's own counts. */
 export interface SimRun {
@@ -28,18 +23,20 @@ export function simElection(
   seed: number,
   opts: { algorithm?: Algorithm; network?: NetworkModel; link?: LinkConfig } = {},
 ): SimRun {
+  const algorithm = opts.algorithm ?? 'hs';
+  const core = coreFor(algorithm);
   const t0 = performance.now();
   const r = simulate({
     ids,
     seed,
     network: opts.network ?? RELIABLE,
-    ...(opts.algorithm === 'lcr' ? { core: lcr } : {}),
+    ...(core ? { core } : {}),
     ...(opts.link ? { link: opts.link } : {}),
   });
   const wallMs = performance.now() - t0;
-  const summary = summarize(ids, seed, r.results, { electionMs: r.electionMs, elapsedMs: r.elapsedMs });
+  const summary = summarize(ids, seed, r.results, { electionMs: r.electionMs, elapsedMs: r.elapsedMs }, algorithm);
   if (summary.outcome !== 'elected') {
-    throw new Error(`simulated ${opts.algorithm ?? 'hs'} election of ${ids.length} (seed ${seed}) ended ${summary.outcome}`);
+    throw new Error(`simulated ${algorithm} election of ${ids.length} (seed ${seed}) ended ${summary.outcome}`);
   }
   return { summary, events: r.events, wallMs, virtualMs: r.electionMs };
 }

@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { Argv } from 'yargs';
 import type { TraceEvent } from '../core/trace.js';
-import { lcrMessageBound } from '../core/lcr.js';
 import { parseIdList, randomIds } from '../config/ids.js';
 import { ConfigError, EXIT, outputWriteError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
@@ -152,9 +151,8 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
   const wallMs = performance.now() - wallStart;
   trace?.close();
 
-  const summary = summarize(plan.ids, plan.seed, run.results, { electionMs: run.electionMs, elapsedMs: run.elapsedMs });
+  const summary = summarize(plan.ids, plan.seed, run.results, { electionMs: run.electionMs, elapsedMs: run.elapsedMs }, plan.algorithm);
   const clean = run.inFlight.datagrams === 0 && run.inFlight.unacknowledged === 0 && !run.timedOut;
-  const bound = plan.algorithm === 'lcr' ? lcrMessageBound(n) : summary.messages.bound;
   const inFlight = clean
     ? ideal
       ? 'in flight at the end: nothing (every message delivered exactly once)'
@@ -169,7 +167,6 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
         order: plan.order,
         link: argv.link,
         network: m,
-        algorithmBound: { formula: plan.algorithm === 'lcr' ? 'n(n+1)/2+n' : '8n(1+ceil(log2 n))+n', bound, withinBound: summary.messages.total <= bound },
         inFlight: { ...run.inFlight, clean },
         simulation: { events: run.events, timedOut: run.timedOut, ...run.network, wallMs: Math.round(wallMs) },
         ...(n <= MAX_JSON_NODES ? { nodes: run.results } : {}),
@@ -178,8 +175,9 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
   } else {
     log(formatSummary(summary));
     if (plan.algorithm === 'lcr') {
+      const { bound, withinBound } = summary.algorithmBound;
       log(
-        `LCR bound n(n+1)/2+n = ${bound}: ${summary.messages.total <= bound ? 'within' : 'EXCEEDED'} ` +
+        `LCR bound n(n+1)/2+n = ${bound}: ${withinBound ? 'within' : 'EXCEEDED'} ` +
           `(${((100 * summary.messages.total) / bound).toFixed(1)}% of it; the HS bound above is for comparison)`,
       );
     }

@@ -1,7 +1,9 @@
 import { messageBound } from '../core/bound.js';
+import { lcrMessageBound } from '../core/lcr.js';
 import { MESSAGE_KINDS, type MessageKind } from '../core/types.js';
 import { DROP_REASONS, type DropReason, total } from '../link/stats.js';
 import type { NodeResult } from '../runtime/result.js';
+import type { Algorithm } from '../sim/algorithms.js';
 
 /** A whole ring's outcome, built from every node's result; shared by launch and sim. */
 export interface RingSummary {
@@ -16,7 +18,14 @@ export interface RingSummary {
   readonly leaderIsMax: boolean;
   readonly leaders: number;
   readonly outcome: 'elected' | 'stalled' | 'wrong';
+  /** Messages per kind, and HS's bound 8n(1+ceil(log2 n))+n (shown for LCR runs too, for comparison). */
   readonly messages: Record<MessageKind, number> & { total: number; bound: number; withinBound: boolean };
+  /**
+   * MessageBound for the algorithm that ran (HS's bound, or LCR's n(n+1)/2+n). Over it is a wrong
+   * result like two leaders: the core sends each message once and the link delivers it at most
+   * once, so no schedule or fault can push a correct run past it.
+   */
+  readonly algorithmBound: { readonly formula: string; readonly bound: number; readonly withinBound: boolean };
   readonly datagrams: {
     sent: number;
     received: number;
@@ -35,12 +44,13 @@ export interface RingSummary {
   readonly stalls: readonly { id: number; reason: string; unreachable: readonly string[] }[];
 }
 
-/** Aggregates node results; `ids` in ring order. */
+/** Aggregates node results; `ids` in ring order; `algorithm` picks the bound the run is held to. */
 export function summarize(
   ids: readonly number[],
   seed: number | null,
   results: readonly NodeResult[],
   times: { electionMs: number | null; elapsedMs: number },
+  algorithm: Algorithm = 'hs',
 ): RingSummary {
   // Loops rather than Math.max(...xs): a spread of a million arguments overflows the stack.
   let maxId = -Infinity;
@@ -60,7 +70,12 @@ export function summarize(
   // How many nodes started phase k: those that reached more than k phases.
   const phases = Array.from({ length: maxPhase }, (_, k) => results.filter((r) => r.phases > k).length);
   const stalled = results.some((r) => r.outcome !== 'ok') || results.length < ids.length;
-  const wrong = (named.size > 1 && !named.has(null)) || leaders > 1 || (leader !== null && leader !== maxId);
+  const algorithmBound =
+    algorithm === 'lcr'
+      ? { formula: 'n(n+1)/2+n', bound: lcrMessageBound(ids.length) }
+      : { formula: '8n(1+ceil(log2 n))+n', bound };
+  const withinBound = messagesTotal <= algorithmBound.bound;
+  const wrong = (named.size > 1 && !named.has(null)) || leaders > 1 || (leader !== null && leader !== maxId) || !withinBound;
   return {
     n: ids.length,
     ids,
@@ -72,6 +87,7 @@ export function summarize(
     leaders,
     outcome: wrong ? 'wrong' : stalled || !agreed ? 'stalled' : 'elected',
     messages: { ...perKind, total: messagesTotal, bound, withinBound: messagesTotal <= bound },
+    algorithmBound: { ...algorithmBound, withinBound },
     datagrams: {
       sent: sum((r) => r.datagrams.sent),
       received: sum((r) => r.datagrams.received),
@@ -105,7 +121,10 @@ export function formatSummary(s: RingSummary): string {
     s.outcome === 'elected'
       ? `leader ${s.leader} (the maximum id), agreed by all ${s.n} nodes`
       : s.outcome === 'wrong'
-        ? `WRONG RESULT: ${s.leaders} node(s) claim leadership; leaders named: ${describeLeaders(s)}; maximum id is ${s.maxId}`
+        ? s.algorithmBound.withinBound || wrongLeader(s)
+          ? `WRONG RESULT: ${s.leaders} node(s) claim leadership; leaders named: ${describeLeaders(s)}; maximum id is ${s.maxId}`
+          : `WRONG RESULT: MessageBound violated: ${s.messages.total} algorithm messages, above ${s.algorithmBound.formula} = ${s.algorithmBound.bound}` +
+            ` (leader ${s.leader} agreed by all ${s.n} nodes)`
         : `STALLED: no agreement on a leader (${describeLeaders(s)})`;
   lines.push(verdict);
   const m = s.messages;
@@ -146,4 +165,9 @@ function pct(a: number, b: number): string {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** Wrong for a reason other than the message count: several leaders, disagreement, or not the maximum. */
+function wrongLeader(s: RingSummary): boolean {
+  return s.leaders > 1 || !s.agreed || !s.leaderIsMax;
 }

@@ -2,7 +2,9 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { TraceEvent } from '../../src/core/trace.js';
 import { LcrNode, lcrMessageBound } from '../../src/core/lcr.js';
-import { summarize } from '../../src/cli/summary.js';
+import { formatSummary, summarize } from '../../src/cli/summary.js';
+import { messageBound } from '../../src/core/bound.js';
+import { coreFor } from '../../src/sim/algorithms.js';
 import { EventQueue } from '../../src/sim/event-queue.js';
 import { arrange, ranks } from '../../src/sim/orders.js';
 import { replayCase, simCaseArbitrary } from '../../src/sim/property-case.js';
@@ -31,6 +33,28 @@ test('sim: another seed gives another schedule', (t) => {
   const b = traced({ ids, seed: 2, network: lossy });
   t.notDeepEqual(a.trace, b.trace);
   t.is(a.result.results[0]!.leader, b.result.results[0]!.leader);
+});
+
+test('sim: MessageBound is a verdict: more algorithm messages than the algorithm\'s bound is a wrong result, and LCR is held to its own bound, not HS\'s', (t) => {
+  const ids = [4, 9, 1, 7, 3];
+  const run = simulate({ ids, seed: 3 });
+  const bound = messageBound(ids.length);
+  // One node reporting more sends than the bound allows, as a core that resent or a link that delivered twice would.
+  const inflated = run.results.map((r, i) =>
+    i === 0 ? { ...r, messages: { ...r.messages, sent: { ...r.messages.sent, probe: r.messages.sent.probe + bound } } } : r,
+  );
+  const over = summarize(ids, 3, inflated, { electionMs: run.electionMs, elapsedMs: run.elapsedMs });
+  t.is(over.outcome, 'wrong');
+  t.false(over.algorithmBound.withinBound);
+  t.regex(formatSummary(over), /^WRONG RESULT: MessageBound violated: \d+ algorithm messages, above 8n\(1\+ceil\(log2 n\)\)\+n = 165 \(leader 9 agreed by all 5 nodes\)/);
+  // LCR on a descending ring of 200 sends n(n+1)/2+n = 20300 messages, past HS's 14600 but within its own bound.
+  const descending = Array.from({ length: 200 }, (_, i) => 200 - i);
+  const lcrRun = simulate({ ids: descending, seed: 1, core: coreFor('lcr') });
+  const lcr = summarize(descending, 1, lcrRun.results, { electionMs: lcrRun.electionMs, elapsedMs: lcrRun.elapsedMs }, 'lcr');
+  t.is(lcr.messages.total, 20300);
+  t.false(lcr.messages.withinBound, 'past the HS bound, shown for comparison');
+  t.deepEqual(lcr.algorithmBound, { formula: 'n(n+1)/2+n', bound: 20300, withinBound: true });
+  t.is(lcr.outcome, 'elected');
 });
 
 test('sim: results feed summarize() like launched nodes, and a clean run leaves nothing in flight', (t) => {
