@@ -1,7 +1,7 @@
 /**
  * The layering of README's architecture, checked on the TypeScript source (type-only imports
- * vanish from the built files): core ← wire ← link ← transport ← runtime ← cli, with config a
- * leaf that transport, runtime, sim and cli import. An import pointing back up would tie the
+ * vanish from the built files): core ← wire ← link ← transport ← runtime ← cli, with config (which
+ * needs only core and util) below transport, runtime, sim and cli. An import pointing back up would tie the
  * layers into a cycle, and a core that reached for the clock or the network could no longer be
  * driven alike by the simulator, the property tests and the UDP runtime.
  */
@@ -41,6 +41,23 @@ test('layers: each layer imports only the layers below it', (t) => {
     viz: ['core'],
   };
   for (const [layer, allowed] of Object.entries(below)) t.deepEqual(importsOutside(layer, [layer, ...allowed]), [], layer);
+});
+
+/** Every import of a module in src/`dir` that is not relative: node: builtins, bare builtins ('dgram') and packages. */
+function packageImports(dir: string): string[] {
+  const out: string[] = [];
+  for (const file of readdirSync(src + dir).filter((f) => f.endsWith('.ts'))) {
+    const text = readFileSync(`${src}${dir}/${file}`, 'utf8');
+    for (const m of text.matchAll(/(?:\bfrom|\bimport\s*\(?)\s*'([^.'][^']*)'/g)) out.push(`${dir}/${file} imports ${m[1]}`);
+  }
+  return out;
+}
+
+test('layers: the core imports no module outside it, and wire and link never reach the network', (t) => {
+  t.deepEqual(packageImports('core'), []);
+  for (const layer of ['wire', 'link']) {
+    t.deepEqual(packageImports(layer).filter((i) => /dgram|node:net|dns/.test(i)), [], layer);
+  }
 });
 
 test('layers: the core is pure: no node: modules, clock, timers, randomness or process', (t) => {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { nodeProcessV8Flags } from '../cli/launch.js';
+import { nodeProcessV8Flags } from '../runtime/v8-flags.js';
 import { busySince, machineBusyMs } from './machine-cpu.js';
 import { killPeers, nextLine, spawnPeers } from './peers.js';
 
@@ -7,6 +7,21 @@ const barePeer = fileURLToPath(new URL('./bare-peer.js', import.meta.url));
 
 /** Longer than this after the start signal means a datagram was lost: with no link layer nothing resends it. */
 const BARE_TIMEOUT_MS = 10_000;
+
+/** Starting 64 Node.js processes on a saturated 2-CPU machine can take tens of seconds (launch allows 120+). */
+const READY_TIMEOUT_MS = 180_000;
+
+/** A wrapper that rejects with `message` once `ms` have passed since it was made, for every promise it is given. */
+function withTimeout(ms: number, message: string): <T>(p: Promise<T>) => Promise<T> {
+  const deadline = performance.now() + ms;
+  return <T>(p: Promise<T>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), Math.max(0, deadline - performance.now()));
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  };
+}
 
 /** One election of n bare processes (see bare-peer.ts), the same ids as a real one. */
 export interface BareElection {
@@ -31,12 +46,14 @@ export async function runBareElection(ids: readonly number[]): Promise<BareElect
   const n = ids.length;
   const peers = spawnPeers(barePeer, n, nodeProcessV8Flags(1));
   try {
+    // A peer that wedges without exiting must fail this run, not hang the bench.
+    const ready = withTimeout(READY_TIMEOUT_MS, `bare election: ${n} processes not ready within ${READY_TIMEOUT_MS / 1000} s`);
     const ports: number[] = [];
-    for (const l of peers.lines) ports.push(Number(await nextLine(l, 'bare election')));
+    for (const l of peers.lines) ports.push(Number(await ready(nextLine(l, 'bare election'))));
     peers.children.forEach((c, i) =>
       c.stdin!.write(JSON.stringify({ id: ids[i], left: ports[(i - 1 + n) % n], right: ports[(i + 1) % n] }) + '\n'),
     );
-    for (const l of peers.lines) await nextLine(l, 'bare election');
+    for (const l of peers.lines) await ready(nextLine(l, 'bare election'));
     let decided = 0;
     let onMax = 0;
     const max = Math.max(...ids);
@@ -49,7 +66,8 @@ export async function runBareElection(ids: readonly number[]): Promise<BareElect
     const allDecided = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, BARE_TIMEOUT_MS);
       for (const l of peers.lines) {
-        void l.next().then(({ value, done }) => {
+        // A broken pipe is a peer that never decides: the timeout reports it.
+        void l.next().catch(() => ({ value: undefined, done: true })).then(({ value, done }) => {
           if (done) return;
           const [, leader, sent] = String(value).split(' ');
           decided += 1;

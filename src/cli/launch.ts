@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { type Member, placementsOf } from '../config/ring-file.js';
 import { ConfigError, type ConfigErrorCode, EXIT } from '../errors.js';
 import type { NodeResult } from '../runtime/result.js';
+import { nodeProcessV8Flags } from '../runtime/v8-flags.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
 import type { ErrorEvent } from './report-error.js';
 
@@ -286,17 +287,6 @@ export class InterruptedError extends ConfigError {
   }
 }
 
-/**
- * V8 flags of a node process. One node allocates and computes little, so it trades speed it
- * does not need for memory: a 1 MB young generation (default 16 MB) saves about 6 MB resident;
- * --lite-mode (interpreter only, no JIT; --no-expose-wasm silences its warning about WebAssembly,
- * which nodes never use) saves about 6 MB more. Measured on loopback rings of 4 to 16 processes,
- * neither changed the election time or the CPU a node spends on it (see `bench --only memory`).
- * Processes hosting many nodes keep the defaults: they do real work.
- */
-export function nodeProcessV8Flags(nodes: number): string[] {
-  return nodes === 1 ? ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'] : [];
-}
 
 /** A `Vm*` line of /proc/PID/status in KiB, or null where /proc is unavailable. */
 export function readStatus(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {

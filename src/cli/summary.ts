@@ -26,6 +26,8 @@ export interface RingSummary {
    * once, so no schedule or fault can push a correct run past it.
    */
   readonly algorithmBound: { readonly formula: string; readonly bound: number; readonly withinBound: boolean };
+  /** Why the outcome is 'wrong', one entry per violated property (named as in the spec); empty otherwise. */
+  readonly violations: readonly string[];
   readonly datagrams: {
     sent: number;
     received: number;
@@ -75,7 +77,14 @@ export function summarize(
       ? { formula: 'n(n+1)/2+n', bound: lcrMessageBound(ids.length) }
       : { formula: '8n(1+ceil(log2 n))+n', bound };
   const withinBound = messagesTotal <= algorithmBound.bound;
-  const wrong = (named.size > 1 && !named.has(null)) || leaders > 1 || (leader !== null && leader !== maxId) || !withinBound;
+  const violations: string[] = [];
+  if (leaders > 1) violations.push(`AtMostOneLeader: ${leaders} nodes claim leadership`);
+  if (leader !== null && leader !== maxId) violations.push(`LeaderIsMax: leader ${leader} is not the maximum id ${maxId}`);
+  if (named.size > 1 && !named.has(null)) violations.push(`Agreement: nodes named ${named.size} different leaders (${[...named].slice(0, 5).join(', ')})`);
+  if (!withinBound) {
+    violations.push(`MessageBound: ${messagesTotal} algorithm messages, above ${algorithmBound.formula} = ${algorithmBound.bound}`);
+  }
+  const wrong = violations.length > 0;
   return {
     n: ids.length,
     ids,
@@ -88,6 +97,7 @@ export function summarize(
     outcome: wrong ? 'wrong' : stalled || !agreed ? 'stalled' : 'elected',
     messages: { ...perKind, total: messagesTotal, bound, withinBound: messagesTotal <= bound },
     algorithmBound: { ...algorithmBound, withinBound },
+    violations,
     datagrams: {
       sent: sum((r) => r.datagrams.sent),
       received: sum((r) => r.datagrams.received),
@@ -121,10 +131,7 @@ export function formatSummary(s: RingSummary): string {
     s.outcome === 'elected'
       ? `leader ${s.leader} (the maximum id), agreed by all ${s.n} nodes`
       : s.outcome === 'wrong'
-        ? s.algorithmBound.withinBound || wrongLeader(s)
-          ? `WRONG RESULT: ${s.leaders} node(s) claim leadership; leaders named: ${describeLeaders(s)}; maximum id is ${s.maxId}`
-          : `WRONG RESULT: MessageBound violated: ${s.messages.total} algorithm messages, above ${s.algorithmBound.formula} = ${s.algorithmBound.bound}` +
-            ` (leader ${s.leader} agreed by all ${s.n} nodes)`
+        ? `WRONG RESULT: ${s.violations.join('; ')} (${describeLeaders(s)}; maximum id ${s.maxId})`
         : `STALLED: no agreement on a leader (${describeLeaders(s)})`;
   lines.push(verdict);
   const m = s.messages;
@@ -165,9 +172,4 @@ function pct(a: number, b: number): string {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-/** Wrong for a reason other than the message count: several leaders, disagreement, or not the maximum. */
-function wrongLeader(s: RingSummary): boolean {
-  return s.leaders > 1 || !s.agreed || !s.leaderIsMax;
 }

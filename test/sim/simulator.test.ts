@@ -46,7 +46,16 @@ test('sim: MessageBound is a verdict: more algorithm messages than the algorithm
   const over = summarize(ids, 3, inflated, { electionMs: run.electionMs, elapsedMs: run.elapsedMs });
   t.is(over.outcome, 'wrong');
   t.false(over.algorithmBound.withinBound);
-  t.regex(formatSummary(over), /^WRONG RESULT: MessageBound violated: \d+ algorithm messages, above 8n\(1\+ceil\(log2 n\)\)\+n = 165 \(leader 9 agreed by all 5 nodes\)/);
+  t.regex(formatSummary(over), /^WRONG RESULT: MessageBound: \d+ algorithm messages, above 8n\(1\+ceil\(log2 n\)\)\+n = 165 \(1 leader\(s\), agreed; maximum id 9\)/);
+  // Over the bound and undecided at once: both are named, the bound is not hidden behind the stall.
+  const undecided = inflated.map((r) => (r.id === 1 ? { ...r, leader: null, isLeader: false, outcome: 'stalled' as const } : r));
+  const both = summarize(ids, 3, undecided, { electionMs: null, elapsedMs: run.elapsedMs });
+  t.is(both.outcome, 'wrong');
+  t.deepEqual(both.violations.map((v) => v.split(':')[0]), ['MessageBound']);
+  t.regex(formatSummary(both), /^WRONG RESULT: MessageBound: .*\(1 leader\(s\), not agreed; maximum id 9\)/);
+  // Two leaders and over the bound: every violated property is named.
+  const twoLeaders = inflated.map((r) => (r.id === 7 ? { ...r, isLeader: true } : r));
+  t.deepEqual(summarize(ids, 3, twoLeaders, { electionMs: run.electionMs, elapsedMs: run.elapsedMs }).violations.map((v) => v.split(':')[0]), ['AtMostOneLeader', 'MessageBound']);
   // LCR on a descending ring of 200 sends n(n+1)/2+n = 20300 messages, past HS's 14600 but within its own bound.
   const descending = Array.from({ length: 200 }, (_, i) => 200 - i);
   const lcrRun = simulate({ ids: descending, seed: 1, core: coreFor('lcr') });
