@@ -98,6 +98,31 @@ test('bench: resident memory is shown in both units, so the 60 MB target (10^6 b
   t.is(rss(null), null);
 });
 
+test('bench: bad --latency-sizes and --node-flags are refused in one line before anything is measured', async (t) => {
+  for (const [args, message] of [
+    [['--latency-sizes', '8,0'], /--latency-sizes must list ring sizes 1\.\.256, got "8,0"/],
+    [['--latency-sizes', '8,x'], /--latency-sizes must list ring sizes/],
+    [['--node-flags=--ack-delay -3'], /--node-flags: --ack-delay must be a non-negative number of ms, got -3/],
+    [['--node-flags=--bogus 1'], /--node-flags: Unknown argument: bogus/],
+  ] as const) {
+    const r = await runCli(['bench', '--only', 'latency', ...args]);
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, message);
+    t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    t.is(r.stdout, '', 'nothing measured');
+  }
+});
+
+test('bench: --node-flags reach the latency part\'s nodes and are recorded; --latency-sizes picks its rings', async (t) => {
+  const r = await runCli(['bench', '--only', 'latency', '--quick', '--json', '--latency-sizes', '3', '--node-flags=--ack-delay 0']);
+  t.is(r.code, 0, r.stderr);
+  const res = JSON.parse(r.stdout) as BenchResults;
+  t.deepEqual(res.nodeFlags, ['--ack-delay', '0']);
+  t.deepEqual(res.latency!.map((l) => l.n), [3]);
+  // With no ack delay every data frame is acknowledged at once: far more datagrams than messages.
+  t.true(res.latency![0]!.datagramsPerMessage! > 1.3, `${res.latency![0]!.datagramsPerMessage} datagrams per message`);
+});
+
 test('bench: an unknown --only part is refused in one line', async (t) => {
   const r = await runCli(['bench', '--only', 'messages,speed']);
   t.is(r.code, 2);

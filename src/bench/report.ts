@@ -26,7 +26,8 @@ export function formatBench(r: BenchResults): string {
     ));
   }
   if (r.latency) {
-    out.push('', 'Election over loopback UDP, one process per node (from start signal to last decision)');
+    const flags = r.nodeFlags?.length ? `; nodes run with ${r.nodeFlags.join(' ')}` : '';
+    out.push('', `Election over loopback UDP, one process per node (from start signal to last decision${flags})`);
     out.push(table(
       ['n', 'elected', 'median ms', 'min', 'max', 'retx (median)', 'datagrams', 'dg/msg', 'ping-pong hop ms', 'ring hop ms', 'path hops', 'limit ms', 'median/limit', 'relay ring ms', 'median/relay', 'CPU ms', 'CPU µs/dg', 'relay µs/dg'],
       r.latency.map((l) => [

@@ -17,6 +17,10 @@ export interface BenchOptions {
   readonly quick: boolean;
   readonly only: readonly BenchPart[];
   readonly progress: Progress;
+  /** Ring sizes of the latency part instead of its plan's. */
+  readonly latencySizes?: readonly number[];
+  /** Extra `hs-ring node` flags for the latency part's nodes (e.g. another --ack-delay). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Everything one bench run measured; what `--json` prints and `--out` saves. */
@@ -25,6 +29,8 @@ export interface BenchResults {
   readonly startedAt: string;
   readonly machine: { readonly node: string; readonly cpus: number; readonly platform: string; readonly loadAverage: readonly number[] };
   readonly link: typeof DEFAULT_LINK_CONFIG;
+  /** The --node-flags the latency part's nodes ran with, if any: `link` above is then not the whole story. */
+  readonly nodeFlags?: readonly string[];
   messages?: MessagesResult;
   overhead?: OverheadRow[];
   latency?: LatencyRow[];
@@ -44,6 +50,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     startedAt: new Date().toISOString(),
     machine: { node: process.version, cpus: availableParallelism(), platform: platform(), loadAverage: loadavg().map((x) => Math.round(x * 100) / 100) },
     link: DEFAULT_LINK_CONFIG,
+    ...(opts.nodeFlags?.length ? { nodeFlags: opts.nodeFlags } : {}),
     errors: {},
   };
   const q = opts.quick;
@@ -59,7 +66,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   };
   await part('messages', () => void (results.messages = runMessagesBench(q ? QUICK_MESSAGES : FULL_MESSAGES, opts.progress)));
   await part('overhead', () => void (results.overhead = runOverheadBench(q ? QUICK_OVERHEAD : FULL_OVERHEAD, opts.progress)));
-  await part('latency', async () => void (results.latency = await runLatencyBench(q ? QUICK_LATENCY : FULL_LATENCY, opts.progress)));
+  await part('latency', async () => {
+    const plan = q ? QUICK_LATENCY : FULL_LATENCY;
+    results.latency = await runLatencyBench(
+      { ...plan, ...(opts.latencySizes ? { sizes: opts.latencySizes } : {}), ...(opts.nodeFlags ? { nodeArgs: opts.nodeFlags } : {}) },
+      opts.progress,
+    );
+  });
   await part('scale', async () => {
     const plan = q ? QUICK_SCALE : FULL_SCALE;
     results.scale = { sim: runSimScale(plan.simSizes, opts.progress), udp: await runUdpScale(plan.udp, opts.progress) };

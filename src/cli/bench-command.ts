@@ -4,6 +4,7 @@ import { BENCH_PARTS, type BenchPart, runBench, writeBenchOutput } from '../benc
 import { formatBench } from '../bench/report.js';
 import { silent, stderrProgress } from '../bench/progress.js';
 import { prepareOutputFolder } from './output-path.js';
+import { nodeSettingsFromFlags } from './node-command.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 export const benchCommand = {
@@ -31,7 +32,15 @@ export const benchCommand = {
       .option('quick', { type: 'boolean', default: false, describe: 'Small sizes and few seeds: a smoke run' })
       .option('only', { type: 'string', requiresArg: true, describe: `Comma-separated parts: ${BENCH_PARTS.join(', ')}` })
       .option('json', { type: 'boolean', default: false, describe: 'Print the results as one JSON object instead of tables' })
-      .option('out', { type: 'string', requiresArg: true, describe: 'Directory for results.json and the SVG plots' }),
+      .option('out', { type: 'string', requiresArg: true, describe: 'Directory for results.json and the SVG plots' })
+      .option('latency-sizes', {
+        type: 'string', requiresArg: true,
+        describe: 'Comma-separated ring sizes for the latency part (default 8,16,32,64; 1..256)',
+      })
+      .option('node-flags', {
+        type: 'string', requiresArg: true,
+        describe: 'Extra `hs-ring node` flags for the latency part\'s nodes, with "=": --node-flags="--ack-delay 25" (the bare election has no link to tune)',
+      }),
   handler: runBenchCommand,
 };
 
@@ -40,16 +49,19 @@ interface BenchArgs {
   only?: string;
   json: boolean;
   out?: string;
+  'latency-sizes'?: string;
+  'node-flags'?: string;
 }
 
 async function runBenchCommand(argv: BenchArgs): Promise<void> {
   const only = parseParts(argv.only);
+  const latency = latencyOptions(argv);
   if (argv.out !== undefined) prepareOutputFolder(argv.out, '--out');
   // The full scale part simulates 100,000 nodes behind the full link, as `sim` does for big rings.
   if (!argv.quick && only.includes('scale') && reexecWithBiggerYoungGeneration()) return;
   // Progress goes to stderr; a quick run is short enough to stay quiet.
   const progress = argv.quick ? silent : stderrProgress();
-  const results = await runBench({ quick: argv.quick, only, progress });
+  const results = await runBench({ quick: argv.quick, only, progress, ...latency });
   // Results first: a failure to save them must not lose what took minutes to measure.
   process.stdout.write((argv.json ? JSON.stringify(results) : formatBench(results)) + '\n');
   if (argv.out === undefined) return;
@@ -70,4 +82,29 @@ function parseParts(text: string | undefined): BenchPart[] {
   }
   if (parts.length === 0) throw new ConfigError(`--only needs at least one part (${BENCH_PARTS.join(', ')})`);
   return parts as BenchPart[];
+}
+
+/** Most processes a latency ring may have here: launch's own cap on one process per node. */
+const MAX_LATENCY_SIZE = 256;
+
+/** --latency-sizes and --node-flags, checked before minutes of measuring. */
+function latencyOptions(argv: BenchArgs): { latencySizes?: number[]; nodeFlags?: string[] } {
+  const out: { latencySizes?: number[]; nodeFlags?: string[] } = {};
+  if (argv['latency-sizes'] !== undefined) {
+    const sizes = String(argv['latency-sizes']).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+    if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_LATENCY_SIZE)) {
+      throw new ConfigError(`--latency-sizes must list ring sizes 1..${MAX_LATENCY_SIZE}, got "${argv['latency-sizes']}"`);
+    }
+    out.latencySizes = sizes;
+  }
+  if (argv['node-flags'] !== undefined) {
+    const flags = String(argv['node-flags']).split(/\s+/).filter(Boolean);
+    try {
+      nodeSettingsFromFlags(flags);
+    } catch (err) {
+      throw new ConfigError(`--node-flags: ${(err as Error).message.replace(/^node flags: /, '')}`);
+    }
+    out.nodeFlags = flags;
+  }
+  return out;
 }
