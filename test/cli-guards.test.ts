@@ -112,7 +112,7 @@ test('cli: sim refuses rings too big for the heap, and a --time-limit that is no
   await rejects(
     t,
     ['sim', '-n', '300000'],
-    new RegExp(`-n 300000 is more than sim runs with --link full in this heap \\(at most ${full}: about 14 KB per node, heap limit [\\d.]+ GiB\\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=\\d+ hs-ring sim \\.\\.\\.$`),
+    new RegExp(`-n 300000 is more than sim runs with --link full in this heap \\(at most ${full}: about 13 KB per node, heap limit [\\d.]+ GiB\\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=\\d+ hs-ring sim \\.\\.\\.$`),
   );
   await rejects(t, ['sim', '-n', '8', '--time-limit', '-5'], /--time-limit must be a positive number of ms, got -5/);
   await rejects(t, ['sim', '-n', '8', '--time-limit', 'abc'], /--time-limit must be a positive number/);
@@ -168,7 +168,7 @@ test('cli: a ring too big for launch or sim names --ids when the ids came from -
   // (50 KB) are too many yet fit on a command line.
   const r = await inHeap(16, ['sim', '--ids', ids(10_000)]);
   t.is(r.code, 2, r.stderr);
-  t.regex(r.stderr, /^hs-ring: --ids lists 10000 ids, more than sim runs with --link full in this heap \(at most [\d,]+: about 14 KB per node, heap limit [\d.]+ GiB\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=\d+ hs-ring sim \.\.\.\n$/);
+  t.regex(r.stderr, /^hs-ring: --ids lists 10000 ids, more than sim runs with --link full in this heap \(at most [\d,]+: about 13 KB per node, heap limit [\d.]+ GiB\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=\d+ hs-ring sim \.\.\.\n$/);
   t.throws(() => checkSimSize(300_000, 'full', '--ids', 4_345_298_944), { instanceOf: ConfigError, message: /^--ids lists 300000 ids, more than sim runs with --link full in this heap \(at most 200,000: / });
 });
 

@@ -198,8 +198,9 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
 
 /**
  * Ring sizes that fit Node's default heap on the machine they were measured on (heap_size_limit
- * 4,345,298,944 bytes, about 4 GB): measured 1.4 GB resident at 100,000 nodes behind the full
- * link (about 14 KB per node), 1.0 GB at 1,000,000 on ideal channels (about 1 KB per node).
+ * 4,345,298,944 bytes, about 4 GB): measured 1.26 GB resident at 100,000 nodes behind the full
+ * link (about 13 KB per node; 1.4 GB before the link allocated less per input, the cap was set
+ * then and is kept), 1.0 GB at 1,000,000 on ideal channels (about 1 KB per node).
  * Past these a run would end minutes later in V8's out-of-memory crash instead of a clear
  * message now. Other heaps scale the caps (maxSimNodes), so a bigger --max-old-space-size
  * raises them and a smaller machine's default lowers them.
@@ -207,7 +208,7 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
 const MEASURED_HEAP_BYTES = 4_345_298_944;
 const MEASURED_MAX_SIM_NODES: Record<LinkMode, number> = { full: 200_000, ideal: 2_000_000 };
 /** Measured memory per node, for the message. */
-const MEASURED_PER_NODE: Record<LinkMode, string> = { full: '14 KB', ideal: '1 KB' };
+const MEASURED_PER_NODE: Record<LinkMode, string> = { full: '13 KB', ideal: '1 KB' };
 
 /**
  * The largest ring sim runs with `link` channels in a heap of `heapLimitBytes` (V8's
