@@ -84,7 +84,11 @@ function parseParts(text: string | undefined): BenchPart[] {
   return parts as BenchPart[];
 }
 
-/** Most processes a latency ring may have here: launch's own cap on one process per node. */
+/**
+ * Largest latency ring: each size runs twice (ours and the bare election), one process per node,
+ * five times over; past 256 processes the start-ups alone take minutes on a small machine. (launch
+ * itself allows 512 processes.)
+ */
 const MAX_LATENCY_SIZE = 256;
 
 /** --latency-sizes and --node-flags, checked before minutes of measuring. */
