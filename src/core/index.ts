@@ -3,3 +3,6 @@ export * from './hs.js';
 export * from './bound.js';
 export * from './trace.js';
 export * from './announcing-node.js';
+export * from './election-core.js';
+export * from './lcr.js';
+export * from './algorithms.js';

@@ -1,5 +1,5 @@
-import type { CoreFactory, ElectionCore } from '../core/election-core.js';
-import { HsNode, type HsState } from '../core/hs.js';
+import type { CoreFactory, CoreState, ElectionCore } from '../core/election-core.js';
+import { HsNode } from '../core/hs.js';
 import { traceEvent, type TraceEvent } from '../core/trace.js';
 import { type Direction, type Message, type Step, opposite } from '../core/types.js';
 import { decodeFrame, encodeFrame } from '../wire/codec.js';
@@ -282,7 +282,7 @@ export class Endpoint {
   }
 
   /** The core's state. */
-  state(): HsState {
+  state(): CoreState {
     return this.core.state();
   }
 
