@@ -2,9 +2,11 @@ import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { TraceEvent } from '../core/trace.js';
 import type { Direction } from '../core/types.js';
-import { Endpoint, type Output, type TimerKey } from '../link/endpoint.js';
 import type { LinkConfig } from '../link/config.js';
+import type { TimerKey } from '../link/output.js';
 import type { DropReason } from '../link/stats.js';
+import { ElectionNode, type Output } from '../node/election-node.js';
+import { fromSides, sideOf } from '../node/ring.js';
 import { type Address, formatAddress, sameAddress } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
@@ -22,7 +24,7 @@ export interface RingNodeOptions {
   /** Source of jitter; defaults to Math.random. */
   readonly random?: () => number;
   readonly trace?: boolean;
-  /** Cluster key: authenticate every frame and verify neighbours' sessions (see EndpointOptions.key). */
+  /** Cluster key: authenticate every frame and verify neighbours' sessions (see ElectionNodeOptions.key). */
   readonly key?: Uint8Array;
 }
 
@@ -35,12 +37,12 @@ export interface RingNodeEvents {
 }
 
 /**
- * One ring node on a real (or in-memory) network: it feeds datagrams and timers to an Endpoint
+ * One ring node on a real (or in-memory) network: it feeds datagrams and timers to an ElectionNode
  * and carries out what comes back. `run()` resolves when the node has finished and lingered,
  * or when the timeout expires with a stall report.
  */
 export class RingNode extends EventEmitter<RingNodeEvents> {
-  private readonly endpoint: Endpoint;
+  private readonly node: ElectionNode;
   private readonly clock: Clock;
   private readonly timers = new Map<TimerKey, unknown>();
   private startedAt = 0;
@@ -51,7 +53,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
   constructor(private readonly options: RingNodeOptions) {
     super();
     this.clock = options.clock ?? systemClock;
-    this.endpoint = new Endpoint({
+    this.node = new ElectionNode({
       id: options.id,
       // Never 0: on a keyed ring 0 is the echo meaning "no session known yet".
       session: randomInt(1, 2 ** 32),
@@ -68,23 +70,23 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       this.finish = resolve;
       this.startedAt = this.clock.now();
       this.deadline = this.clock.setTimer(() => this.stop('stalled'), this.options.timeoutMs);
-      this.apply(this.endpoint.start(this.elapsed()));
-      // Only now: datagrams that arrived before the start are replayed to a started endpoint.
+      this.apply(this.node.start(this.elapsed()));
+      // Only now: datagrams that arrived before the start are replayed to a started node.
       this.options.transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
     });
   }
 
   private onDatagram(bytes: Uint8Array, from: Address): void {
     if (!this.finish) return;
-    const sides = { left: sameAddress(from, this.options.left), right: sameAddress(from, this.options.right) };
-    this.apply(this.endpoint.onDatagram(this.elapsed(), bytes, sides), from);
+    const sources = fromSides(sameAddress(from, this.options.left), sameAddress(from, this.options.right));
+    this.apply(this.node.onDatagram(this.elapsed(), bytes, sources), from);
   }
 
   private apply(outputs: Output[], from?: Address): void {
     for (const o of outputs) {
       switch (o.type) {
         case 'transmit':
-          this.options.transport.send(o.bytes, o.side === 'left' ? this.options.left : this.options.right);
+          this.options.transport.send(o.bytes, sideOf(o.peer) === 'left' ? this.options.left : this.options.right);
           break;
         case 'setTimer': {
           const old = this.timers.get(o.key);
@@ -95,7 +97,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
             o.key,
             this.clock.setTimer(() => {
               this.timers.delete(o.key);
-              if (this.finish) this.apply(this.endpoint.onTimer(this.elapsed(), o.key));
+              if (this.finish) this.apply(this.node.onTimer(this.elapsed(), o.key));
             }, Math.ceil(o.delayMs)),
           );
           break;
@@ -138,22 +140,22 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
 
   private result(outcome: 'ok' | 'stalled'): NodeResult {
     const now = this.elapsed();
-    const state = this.endpoint.state();
-    const decided = this.endpoint.decidedTime();
+    const state = this.node.state();
+    const decided = this.node.decidedTime();
     const base: NodeResult = {
       id: this.options.id,
       outcome,
       leader: state.leader ?? null,
       isLeader: state.leader === this.options.id,
       phases: this.lastPhase + 1,
-      messages: this.endpoint.stats.algorithm,
-      datagrams: this.endpoint.stats.datagrams,
+      messages: this.node.stats.algorithm,
+      datagrams: this.node.stats.datagrams,
       decidedMs: decided === undefined ? null : round(decided),
       elapsedMs: round(now),
-      unconfirmed: this.endpoint.unconfirmed(),
+      unconfirmed: this.node.unconfirmed(),
     };
     if (outcome === 'ok') return base;
-    const diagnosis = this.endpoint.diagnose(now);
+    const diagnosis = this.node.diagnose(now);
     const unreachable = (['left', 'right'] as const)
       .filter((d: Direction) => diagnosis[d].unacked > 0 || diagnosis[d].lastHeardMs === null)
       .map((d) => ({
@@ -166,7 +168,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       state.leader === undefined
         ? `no leader known after ${this.options.timeoutMs} ms`
         : `leader ${state.leader} known, but messages unacknowledged after ${this.options.timeoutMs} ms`;
-    return { ...base, stall: { reason: reason + authHint(this.endpoint.stats.datagrams.dropped), unreachable } };
+    return { ...base, stall: { reason: reason + authHint(this.node.stats.datagrams.dropped), unreachable } };
   }
 
   private elapsed(): number {

@@ -1,5 +1,5 @@
 import type { Direction } from '../core/types.js';
-import type { NodeStats } from '../link/stats.js';
+import type { NodeStats } from '../node/stats.js';
 
 /** How a node's run ended. */
 export type NodeOutcome = 'ok' | 'stalled';

@@ -1,7 +1,7 @@
-import { opposite } from '../core/types.js';
 import type { UdpTransport } from '../transport/udp.js';
-import { Endpoint, type Output } from '../link/endpoint.js';
 import type { LinkConfig } from '../link/config.js';
+import { ElectionNode, type Output } from '../node/election-node.js';
+import { FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../node/ring.js';
 import { MemoryNetwork } from '../transport/memory.js';
 import { RingNode } from './node.js';
 
@@ -14,18 +14,20 @@ export function warmUp(rounds = 5): void {
   for (let r = 0; r < rounds; r++) {
     const ids = [3, 9, 5, 7, 1];
     const n = ids.length;
-    const eps = ids.map((id, i) => new Endpoint({ id, session: i, random: () => 0.5 }));
-    const queue: { to: number; bytes: Uint8Array; side: 'left' | 'right' }[] = [];
+    const eps = ids.map((id, i) => new ElectionNode({ id, session: i, random: () => 0.5 }));
+    const queue: { to: number; bytes: Uint8Array; from: number }[] = [];
     const take = (i: number, outs: Output[]) => {
       for (const o of outs) {
         if (o.type !== 'transmit') continue;
-        queue.push({ to: o.side === 'right' ? (i + 1) % n : (i - 1 + n) % n, bytes: o.bytes, side: opposite(o.side) });
+        const rightwards = o.peer === RIGHT_PEER;
+        // Sent rightwards, it comes from the receiver's left neighbour.
+        queue.push({ to: rightwards ? (i + 1) % n : (i - 1 + n) % n, bytes: o.bytes, from: rightwards ? FROM_LEFT : FROM_RIGHT });
       }
     };
     eps.forEach((e, i) => take(i, e.start(0)));
     for (let k = 0; k < queue.length && k < 10_000; k++) {
       const d = queue[k]!;
-      take(d.to, eps[d.to]!.onDatagram(1, d.bytes, { left: d.side === 'left', right: d.side === 'right' }));
+      take(d.to, eps[d.to]!.onDatagram(1, d.bytes, d.from));
     }
   }
 }
@@ -49,7 +51,7 @@ const WARM_UP_LINK: LinkConfig = { initialRtoMs: 20, minRtoMs: 5, maxRtoMs: 50, 
 /**
  * Runs a few tiny elections of whole RingNodes over an in-memory network with the real clock, so
  * that the runtime's own code (datagram dispatch, timers set, cleared and fired, results) is
- * compiled too, not only the endpoint's. A launched ring process handles a few dozen datagrams
+ * compiled too, not only the node layer's. A launched ring process handles a few dozen datagrams
  * in all: without this, compiling that code on first use during the election cost about a tenth
  * of the election's CPU (perf, 64 processes).
  */
