@@ -353,7 +353,9 @@ class Simulation {
           unacked: diagnosis[d].unacked,
           lastHeardMs: diagnosis[d].lastHeardMs,
         }));
-      const reason = stallReason(state.leader, this.now, unacknowledged > 0 ? ' known, but messages unacknowledged' : ' known, still lingering');
+      const own = diagnosis.left.unacked + diagnosis.right.unacked;
+      const whatElse = own > 0 ? ' known, but messages unacknowledged' : state.status !== 'done' ? ', its announcement not back yet' : ' known, still lingering';
+      const reason = stallReason(state.leader, this.now, whatElse);
       return { ...base, stall: { reason, unreachable } };
     });
     return simResult(this.options, {
