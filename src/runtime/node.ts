@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { TraceEvent } from '../core/trace.js';
-import type { Direction } from '../core/types.js';
 import type { LinkConfig } from '../link/config.js';
 import type { TimerKey } from '../link/output.js';
 import type { DropReason } from '../link/stats.js';
@@ -10,7 +9,7 @@ import { fromSides, sideOf } from '../node/ring.js';
 import { type Address, formatAddress, sameAddress } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
-import type { NodeResult } from './result.js';
+import { type NodeResult, nodeResult } from '../node/result.js';
 
 export interface RingNodeOptions {
   readonly id: number;
@@ -140,49 +139,25 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
 
   private result(outcome: 'ok' | 'stalled'): NodeResult {
     const now = this.elapsed();
-    const state = this.node.state();
-    const decided = this.node.decidedTime();
-    const base: NodeResult = {
-      id: this.options.id,
+    const node = this.node;
+    return nodeResult({
       outcome,
-      leader: state.leader ?? null,
-      isLeader: state.leader === this.options.id,
-      phases: this.lastPhase + 1,
-      messages: this.node.stats.algorithm,
-      datagrams: this.node.stats.datagrams,
-      decidedMs: decided === undefined ? null : round(decided),
-      elapsedMs: round(now),
-      unconfirmed: this.node.unconfirmed(),
-    };
-    if (outcome === 'ok') return base;
-    const diagnosis = this.node.diagnose(now);
-    const unreachable = (['left', 'right'] as const)
-      .filter((d: Direction) => diagnosis[d].unacked > 0 || diagnosis[d].lastHeardMs === null)
-      .map((d) => ({
-        side: d,
-        address: formatAddress(d === 'left' ? this.options.left : this.options.right),
-        unacked: diagnosis[d].unacked,
-        lastHeardMs: diagnosis[d].lastHeardMs === null ? null : round(diagnosis[d].lastHeardMs),
-      }));
-    const reason =
-      state.leader === undefined
-        ? `no leader known after ${this.options.timeoutMs} ms`
-        : `leader ${state.leader} known, but messages unacknowledged after ${this.options.timeoutMs} ms`;
-    return { ...base, stall: { reason: reason + authHint(this.node.stats.datagrams.dropped), unreachable } };
+      state: node.state(),
+      lastPhase: this.lastPhase,
+      stats: node.stats,
+      decidedMs: node.decidedTime() ?? null,
+      elapsedMs: now,
+      unconfirmed: node.unconfirmed(),
+      diagnosis: node.diagnose(now),
+      neighbour: (side) => formatAddress(side === 'left' ? this.options.left : this.options.right),
+      when: `after ${this.options.timeoutMs} ms`,
+      time: round,
+    });
   }
 
   private elapsed(): number {
     return this.clock.now() - this.startedAt;
   }
-}
-
-/** Why frames may have been refused for their authentication, if any were: the usual cause of a keyed stall. */
-function authHint(dropped: Record<DropReason, number>): string {
-  const parts: string[] = [];
-  if (dropped['bad-mac'] > 0) parts.push(`${dropped['bad-mac']} frames with a bad MAC (a neighbour has another key?)`);
-  if (dropped['no-mac'] > 0) parts.push(`${dropped['no-mac']} frames without a MAC (a neighbour has no key?)`);
-  if (dropped['unexpected-mac'] > 0) parts.push(`${dropped['unexpected-mac']} frames with a MAC (a neighbour has a key, we have none)`);
-  return parts.length ? `; dropped ${parts.join(', ')}` : '';
 }
 
 function round(ms: number): number {

@@ -5,14 +5,14 @@ import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
 import type { PeerSet } from '../link/links.js';
 import { ElectionNode, type Output, TIMER_KEYS } from '../node/election-node.js';
 import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../node/ring.js';
-import type { NodeResult } from '../runtime/result.js';
+import { type NodeResult, nodeResult } from '../node/result.js';
 import { SeededRandom } from '../util/random.js';
 import { EventQueue, bucketWidthFor } from './event-queue.js';
 import { simulateIdeal } from './ideal-simulator.js';
 import type { LinkMode } from './link-mode.js';
 import type { NetworkModel } from './network-model.js';
 import { PayloadStore } from './payload-store.js';
-import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './sim-common.js';
+import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, virtualTime } from './sim-common.js';
 
 export { defaultTimeLimitMs } from './sim-common.js';
 
@@ -325,38 +325,29 @@ class Simulation {
   private result(timedOut: boolean): SimResult {
     let unacknowledged = 0;
     let lastDecision = 0;
+    const n = this.n;
+    const ids = this.options.ids;
     const results = this.endpoints.map((ep, i): NodeResult => {
-      const state = ep.state();
       const decided = ep.decidedTime();
       if (decided !== undefined) lastDecision = Math.max(lastDecision, decided);
       const diagnosis = ep.diagnose(this.now);
       unacknowledged += diagnosis.left.unacked + diagnosis.right.unacked;
       const exited = !Number.isNaN(this.exitedAt[i]!);
-      const base: NodeResult = {
-        id: state.id,
+      return nodeResult({
         outcome: exited ? 'ok' : 'stalled',
-        leader: state.leader ?? null,
-        isLeader: state.leader === state.id,
-        phases: this.lastPhase[i]! + 1,
-        messages: ep.stats.algorithm,
-        datagrams: ep.stats.datagrams,
+        state: ep.state(),
+        lastPhase: this.lastPhase[i]!,
+        stats: ep.stats,
         decidedMs: decided ?? null,
         elapsedMs: exited ? this.exitedAt[i]! : this.now,
         unconfirmed: ep.unconfirmed(),
-      };
-      if (exited) return base;
-      const unreachable = (['left', 'right'] as const)
-        .filter((d) => diagnosis[d].unacked > 0 || diagnosis[d].lastHeardMs === null)
-        .map((d) => ({
-          side: d,
-          address: `sim node ${d === 'left' ? (i + this.n - 1) % this.n : (i + 1) % this.n} (id ${this.options.ids[d === 'left' ? (i + this.n - 1) % this.n : (i + 1) % this.n]})`,
-          unacked: diagnosis[d].unacked,
-          lastHeardMs: diagnosis[d].lastHeardMs,
-        }));
-      const own = diagnosis.left.unacked + diagnosis.right.unacked;
-      const whatElse = own > 0 ? ' known, but messages unacknowledged' : state.status !== 'done' ? ', its announcement not back yet' : ' known, still lingering';
-      const reason = stallReason(state.leader, this.now, whatElse);
-      return { ...base, stall: { reason, unreachable } };
+        diagnosis,
+        neighbour: (side) => {
+          const j = side === 'left' ? (i + n - 1) % n : (i + 1) % n;
+          return `sim node ${j} (id ${ids[j]})`;
+        },
+        when: virtualTime(this.now),
+      });
     });
     return simResult(this.options, {
       linkMode: 'full',
