@@ -4,6 +4,7 @@
  */
 import type { CoreState } from '../core/election-core.js';
 import type { Direction } from '../core/types.js';
+import type { DropReason } from '../link/stats.js';
 import type { NodeStats } from './stats.js';
 
 /** How a node's run ended. */
@@ -100,13 +101,24 @@ export function nodeResult(input: ResultInput): NodeResult {
   return { ...base, stall: { reason: stallReason(state, d, input.when) + dropHint(stats.datagrams.dropped), unreachable } };
 }
 
-/** Why frames may have been refused for their authentication, if any were: the usual cause of a keyed stall. */
+/**
+ * The drops that explain a stall better than "unreachable": the neighbour's datagrams arrived but
+ * were refused. Reasons in the order a reader should check them.
+ */
+const DROP_HINTS: readonly (readonly [DropReason, string])[] = [
+  ['stale', 'a neighbour restarted: its frames carry a session other than the one first heard'],
+  ['unknown-sender', 'frames for a neighbour\'s link came from another address: do the nodes\' ring files or flags differ?'],
+  ['version', 'a neighbour speaks another wire format version'],
+  ['bad-mac', 'bad MAC: a neighbour has another key?'],
+  ['no-mac', 'no MAC: a neighbour has no key?'],
+  ['unexpected-mac', 'a MAC: a neighbour has a key, we have none'],
+  ['unverified', 'a neighbour never proved its session'],
+];
+
 function dropHint(dropped: NodeStats['datagrams']['dropped']): string {
   const parts: string[] = [];
-  if (dropped['bad-mac'] > 0) parts.push(`${dropped['bad-mac']} frames with a bad MAC (a neighbour has another key?)`);
-  if (dropped['no-mac'] > 0) parts.push(`${dropped['no-mac']} frames without a MAC (a neighbour has no key?)`);
-  if (dropped['unexpected-mac'] > 0) parts.push(`${dropped['unexpected-mac']} frames with a MAC (a neighbour has a key, we have none)`);
-  return parts.length ? `; dropped ${parts.join(', ')}` : '';
+  for (const [reason, why] of DROP_HINTS) if (dropped[reason] > 0) parts.push(`${dropped[reason]} frames dropped as ${reason} (${why})`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
 /** Why a node that has not finished stalled, from its own state alone. */
