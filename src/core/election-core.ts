@@ -1,3 +1,4 @@
+/** The interface every election algorithm implements, and the state shape all of them share. */
 import type { Direction, Message, Status, Step } from './types.js';
 
 /**

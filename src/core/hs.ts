@@ -1,3 +1,4 @@
+/** Hirschberg–Sinclair leader election for one node, as a pure state machine. */
 import { AnnouncingNode, discard, send, step } from './announcing-node.js';
 import type { CoreState, ElectionCore } from './election-core.js';
 import { type Command, type Direction, type Message, type Step, opposite } from './types.js';

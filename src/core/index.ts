@@ -1,3 +1,4 @@
+/** The pure election core: vocabulary, algorithms and their registry, bounds, trace events. */
 export * from './types.js';
 export * from './hs.js';
 export * from './bound.js';

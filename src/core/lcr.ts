@@ -1,3 +1,4 @@
+/** LCR (Le Lann / Chang–Roberts), the unidirectional baseline, behind the same interface as HS. */
 import { AnnouncingNode, discard, send, step } from './announcing-node.js';
 import type { CoreState, ElectionCore } from './election-core.js';
 import { type Direction, type Message, type Step, opposite } from './types.js';

@@ -1,3 +1,4 @@
+/** Trace events: one JSON object per core step, in the TLA+ spec's names. */
 import type { Action, Direction, Message, Status } from './types.js';
 import type { CoreState } from './election-core.js';
 import type { Step } from './types.js';

@@ -1,3 +1,4 @@
+/** Several ring nodes in one process, each on its own socket (node --self A,B,...). */
 import type { Placement } from '../config/ring-file.js';
 import type { LinkConfig } from '../link/config.js';
 import { type Address } from '../config/address.js';

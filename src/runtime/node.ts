@@ -1,3 +1,4 @@
+/** RingNode: one election node on a real (or in-memory) network, driving the pure node layer. */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { TraceEvent } from '../core/trace.js';

@@ -1,3 +1,4 @@
+/** Warm-up elections that compile the hot code before a node reports ready. */
 import type { UdpTransport } from '../transport/udp.js';
 import type { LinkConfig } from '../link/config.js';
 import { ElectionNode, type Output } from '../node/election-node.js';
@@ -35,8 +36,8 @@ export function warmUp(rounds = 5): void {
 /**
  * Warms Node's own datagram and timer code on one of the process's real sockets, which the
  * in-memory warm-up cannot reach; the warmth belongs to the process, so one socket is enough. On
- * a ring of many one-node processes each process handles only a few dozen datagrams, and measured
- * in one process the first ten sends cost 227 µs of CPU each against 63 µs once warm. A socket
+ * a ring of many one-node processes each process handles only a few dozen datagrams, and the
+ * first sends of a cold process cost several times what they cost warm. A socket
  * the node already has: binding extra ports could take one that launch reserved for a node that
  * has not bound it yet.
  */
@@ -52,8 +53,7 @@ const WARM_UP_LINK: LinkConfig = { initialRtoMs: 20, minRtoMs: 5, maxRtoMs: 50, 
  * Runs a few tiny elections of whole RingNodes over an in-memory network with the real clock, so
  * that the runtime's own code (datagram dispatch, timers set, cleared and fired, results) is
  * compiled too, not only the node layer's. A launched ring process handles a few dozen datagrams
- * in all: without this, compiling that code on first use during the election cost about a tenth
- * of the election's CPU (perf, 64 processes).
+ * in all: without this, compiling that code on first use would be a good part of the election's CPU.
  */
 export async function warmUpRuntime(rounds = 3): Promise<void> {
   for (let r = 0; r < rounds; r++) {

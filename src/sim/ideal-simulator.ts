@@ -1,3 +1,4 @@
+/** The simulator over ideal exactly-once channels: cores alone, no link. */
 import type { ElectionCore } from '../core/election-core.js';
 import { HsNode } from '../core/hs.js';
 import { traceEvent } from '../core/trace.js';

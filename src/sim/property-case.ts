@@ -1,3 +1,4 @@
+/** Simulator cases for the property tests: generation, replay and the command line of a case. */
 import fc from 'fast-check';
 import { type Algorithm, coreFor } from './algorithms.js';
 import { type Order, ORDERS, arrange } from './orders.js';

@@ -1,3 +1,4 @@
+/** What both simulators share: option checks, seeded scheduling, result assembly, time limits. */
 import type { LinkConfig } from '../link/config.js';
 import { SeededRandom } from '../util/random.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from './network-model.js';

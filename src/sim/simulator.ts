@@ -1,3 +1,4 @@
+/** The discrete-event simulator over the full link: the real node layer in virtual time. */
 import type { CoreFactory } from '../core/election-core.js';
 import type { TraceEvent } from '../core/trace.js';
 import type { Direction } from '../core/types.js';
