@@ -1,6 +1,7 @@
 /** RingNode: one election node on a real (or in-memory) network, driving the pure node layer. */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { CoreFactory } from '../core/election-core.js';
 import type { TraceEvent } from '../core/trace.js';
 import type { LinkConfig } from '../link/config.js';
 import type { TimerKey } from '../link/output.js';
@@ -24,6 +25,8 @@ export interface RingNodeOptions {
   /** Source of jitter; defaults to Math.random. */
   readonly random?: () => number;
   readonly trace?: boolean;
+  /** The election algorithm's core; the registry's default unless given. */
+  readonly core?: CoreFactory;
   /** Cluster key: authenticate every frame and verify neighbours' sessions (see ElectionNodeOptions.key). */
   readonly key?: Uint8Array;
 }
@@ -59,6 +62,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       session: randomInt(1, 2 ** 32),
       random: options.random ?? Math.random,
       trace: options.trace ?? false,
+      ...(options.core ? { core: options.core } : {}),
       ...(options.link ? { config: options.link } : {}),
       ...(options.key ? { key: options.key } : {}),
     });
