@@ -104,17 +104,17 @@ async function flood(target: Ring, until: Promise<unknown>, forge: boolean, repl
       if (!forge) {
         // Unkeyed, only frames that cannot be valid may claim a neighbour's address: a frame
         // that claims to come out of the wrong side of the left neighbour, and plain garbage.
-        const wrongSide = encodeFrame({ side: 'left', session: 1, ack: { cumulative: 0, selective: [] } });
+        const wrongSide = encodeFrame({ lane: 0, session: 1, ack: { cumulative: 0, selective: [] } });
         if (n > 2) tap.inject(wrongSide, left);
         tap.inject(garbage, right);
         count += 2;
         continue;
       }
       const forged = encodeFrame({
-        side: rng.below(2) ? 'left' : 'right',
+        lane: rng.below(2),
         session: rng.below(2 ** 32),
         ack: { cumulative: rng.below(50), selective: [] },
-        data: { seq: rng.below(50), message: { kind: 'announcement', leader: 1 } },
+        data: { seq: rng.below(50), payload: { kind: 'announcement', leader: 1 } },
       });
       for (const b of [
         live && mutated(live),

@@ -35,9 +35,10 @@ test('layers: each layer imports only the layers below it', (t) => {
     core: [],
     wire: ['core'],
     link: ['core', 'wire'],
+    node: ['core', 'wire', 'link'],
     transport: ['config', 'util', 'errors.js'],
-    runtime: ['core', 'wire', 'link', 'transport', 'config', 'util', 'errors.js'],
-    sim: ['core', 'wire', 'link', 'runtime', 'config', 'util', 'errors.js'],
+    runtime: ['core', 'wire', 'link', 'node', 'transport', 'config', 'util', 'errors.js'],
+    sim: ['core', 'wire', 'link', 'node', 'runtime', 'config', 'util', 'errors.js'],
     viz: ['core'],
   };
   for (const [layer, allowed] of Object.entries(below)) t.deepEqual(importsOutside(layer, [layer, ...allowed]), [], layer);
@@ -60,13 +61,16 @@ test('layers: the core imports no module outside it, and wire and link never rea
   }
 });
 
-test('layers: the core is pure: no node: modules, clock, timers, randomness or process', (t) => {
+test('layers: the core and the node layer are pure: no node: modules, clock, timers, randomness or process', (t) => {
   const banned = /from\s*'node:|\bimport\s*\(|\bDate\b|Math\.random|\bset(?:Timeout|Interval|Immediate)\b|\bperformance\b|\bprocess\./;
-  const files = readdirSync(src + 'core').filter((f) => f.endsWith('.ts'));
-  t.true(files.length > 0);
-  for (const file of files) {
-    const lines = readFileSync(`${src}core/${file}`, 'utf8').split('\n');
-    const hits = lines.map((l, i) => [l, i + 1] as const).filter(([l]) => banned.test(l)).map(([l, i]) => `core/${file}:${i}: ${l.trim()}`);
-    t.deepEqual(hits, [], file);
+  for (const dir of ['core', 'node']) {
+    const files = readdirSync(src + dir).filter((f) => f.endsWith('.ts'));
+    t.true(files.length > 0);
+    for (const file of files) {
+      const lines = readFileSync(`${src}${dir}/${file}`, 'utf8').split('\n');
+      const hits = lines.map((l, i) => [l, i + 1] as const).filter(([l]) => banned.test(l)).map(([l, i]) => `${dir}/${file}:${i}: ${l.trim()}`);
+      t.deepEqual(hits, [], file);
+    }
+    t.deepEqual(packageImports(dir), [], dir);
   }
 });

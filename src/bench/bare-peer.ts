@@ -4,6 +4,7 @@ import { HsNode } from '../core/hs.js';
 import { type Command, type Direction, type Message, opposite } from '../core/types.js';
 import { decodeFrame, encodeFrame } from '../wire/codec.js';
 import { NO_SACKS } from '../wire/frame.js';
+import { peerOn, sideOf } from '../node/ring.js';
 
 /**
  * One member of the bare election (see bare-election.ts): our HS core and frame codec over a raw
@@ -38,14 +39,14 @@ function carryOut(commands: readonly Command[]): void {
 }
 
 function frame(side: Direction, message: Message): Uint8Array {
-  return encodeFrame({ side, session: 1, ack: NO_ACK, data: { seq: 0, message } });
+  return encodeFrame({ lane: peerOn(side), session: 1, ack: NO_ACK, data: { seq: 0, payload: message } });
 }
 
 function receive(bytes: Uint8Array): void {
   const decoded = decodeFrame(bytes);
   if (!decoded.ok || !decoded.frame.data || !node) return;
   // The sender's side, seen from here, is the opposite one: its right neighbour hears it on the left.
-  carryOut(node.receive(opposite(decoded.frame.side), decoded.frame.data.message).commands);
+  carryOut(node.receive(opposite(sideOf(decoded.frame.lane)), decoded.frame.data.payload).commands);
 }
 
 /** Warm the core and codec, then Node's datagram path on our own socket, as the real nodes do before "ready". */
@@ -65,7 +66,7 @@ function warmUp(then: () => void): void {
     for (let k = 0; k < queue.length; k++) {
       const d = queue[k]!;
       const f = decodeFrame(d.bytes);
-      if (f.ok && f.frame.data) take(d.to, nodes[d.to]!.receive(opposite(f.frame.side), f.frame.data.message).commands);
+      if (f.ok && f.frame.data) take(d.to, nodes[d.to]!.receive(opposite(sideOf(f.frame.lane)), f.frame.data.payload).commands);
     }
   }
   let bounces = 0;

@@ -30,7 +30,7 @@ export function simElection(
     ids,
     seed,
     network: opts.network ?? RELIABLE,
-    ...(core ? { core } : {}),
+    core,
     ...(opts.link ? { link: opts.link } : {}),
   });
   const wallMs = performance.now() - t0;

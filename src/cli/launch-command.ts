@@ -107,7 +107,7 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     throw err;
   }
   if (argv.trace) await mergeTraces(argv.trace, ids);
-  const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
+  const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs }, settings.algorithm);
   const failures = outcome.failures.map((f) =>
     f.id === outcome.killed ? `node ${f.id} was killed by --kill (no result)` : `node ${f.id} exited without a result: ${f.message}`,
   );

@@ -1,3 +1,4 @@
+import { ALGORITHM_NAMES, type AlgorithmName, DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
@@ -12,16 +13,19 @@ export interface LinkFlags {
 /** LinkFlags plus the wall-clock give-up of the real runtime. */
 export interface RuntimeLinkFlags extends LinkFlags {
   timeout: number;
+  algorithm?: AlgorithmName;
 }
 
 /** Adds the reliability-layer flags shared by `node` and `launch` (link tuning plus --timeout). */
 export function withLinkOptions<T>(y: Argv<T>) {
-  return withLinkTuning(y).option('timeout', {
-    type: 'number', requiresArg: true,
-    default: 30_000,
-    describe: 'Give up after this many ms without finishing; report which neighbour is unreachable',
-    group: 'Reliability:',
-  });
+  return withLinkTuning(y)
+    .option('timeout', {
+      type: 'number', requiresArg: true,
+      default: 30_000,
+      describe: 'Give up after this many ms without finishing; report which neighbour is unreachable',
+      group: 'Reliability:',
+    })
+    .option('algorithm', { choices: ALGORITHM_NAMES, default: DEFAULT_ALGORITHM as AlgorithmName, describe: 'Election algorithm: Hirschberg–Sinclair, or the LCR baseline (every node of a ring must run the same)' });
 }
 
 /** Adds the link-tuning flags alone (`sim` runs in virtual time and has no --timeout). */

@@ -1,3 +1,4 @@
+import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import yargs, { type Argv } from 'yargs';
 import { type Member, type Placement, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
@@ -116,6 +117,7 @@ export function nodeSettingsFrom(argv: RuntimeLinkFlags & FaultArgs): NodeSettin
   return {
     link,
     timeoutMs: argv.timeout,
+    ...(argv.algorithm !== undefined && argv.algorithm !== DEFAULT_ALGORITHM ? { algorithm: argv.algorithm } : {}),
     ...(faults ? { faults } : {}),
     ...(argv['key-file'] !== undefined ? { keyFile: argv['key-file'] } : {}),
   };

@@ -1,3 +1,4 @@
+import { ALGORITHM_NAMES, type AlgorithmName, isAlgorithmName } from '../core/algorithms.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
@@ -22,6 +23,8 @@ export interface NodeConfig {
   readonly keyFile?: string;
   /** Trace file name; `{id}` in it stands for the node id (needed when several nodes share a process). */
   readonly trace?: string;
+  /** The election algorithm (the registry's default when absent). */
+  readonly algorithm?: AlgorithmName;
   /** Report phase changes (default true); the launcher turns them off when it shows no progress, sparing a pipe write per phase. */
   readonly phaseEvents?: boolean;
 }
@@ -64,11 +67,15 @@ export function checkNodeConfig(value: unknown): NodeConfig {
     if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(`node config: "${k}" must be a file name`);
   }
   if (c.phaseEvents !== undefined && typeof c.phaseEvents !== 'boolean') throw new ConfigError('node config: "phaseEvents" must be true or false');
+  if (c.algorithm !== undefined && (typeof c.algorithm !== 'string' || !isAlgorithmName(c.algorithm))) {
+    throw new ConfigError(`node config: "algorithm" must be one of ${ALGORITHM_NAMES.join(', ')}, got ${JSON.stringify(c.algorithm)}`);
+  }
   return {
     placements,
     link,
     timeoutMs,
     ...(c.phaseEvents === false ? { phaseEvents: false } : {}),
+    ...(c.algorithm !== undefined ? { algorithm: c.algorithm as AlgorithmName } : {}),
     ...(faults ? { faults } : {}),
     ...(c.keyFile !== undefined ? { keyFile: c.keyFile as string } : {}),
     ...(c.trace !== undefined ? { trace: c.trace as string } : {}),

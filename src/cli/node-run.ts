@@ -48,6 +48,7 @@ async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   const group = await NodeGroup.bind(all, {
     link: config.link,
     timeoutMs: config.timeoutMs,
+    ...(config.algorithm ? { algorithm: config.algorithm } : {}),
     ...(key ? { key } : {}),
     ...(config.faults ? { faults: config.faults } : {}),
     trace: config.trace !== undefined,

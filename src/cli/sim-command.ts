@@ -128,7 +128,7 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
     network: m,
     linkMode: argv.link,
     link,
-    ...(core ? { core } : {}),
+    core,
     ...(trace ? { onTrace: trace.write } : {}),
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
     ...(argv.json

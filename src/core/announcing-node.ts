@@ -1,3 +1,4 @@
+/** What HS and LCR share: id, status, leader, and the announcement round that ends both. */
 import { type Action, type Command, type Direction, type Message, type Status, type Step, isValidId, opposite } from './types.js';
 
 /** Thrown for a programming error by the caller (e.g. a message before start), never for network input. */

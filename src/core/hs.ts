@@ -1,17 +1,13 @@
+/** Hirschberg–Sinclair leader election for one node, as a pure state machine. */
 import { AnnouncingNode, discard, send, step } from './announcing-node.js';
-import { type Command, type Direction, type Message, type Status, type Step, opposite } from './types.js';
+import type { CoreState, ElectionCore } from './election-core.js';
+import { type Command, type Direction, type Message, type Step, opposite } from './types.js';
 
-/** The state of one node, readable by tests, the simulator and the runtime's reports. */
-export interface HsState {
-  readonly id: number;
-  readonly status: Status;
-  /** Current phase; probes of phase k travel to distance 2^k. */
-  readonly phase: number;
+/** The state of one HS node in the spec's variables; `phase`: probes of phase k travel to distance 2^k. */
+export interface HsState extends CoreState {
   /** Which sides have replied in the current phase. */
   readonly repliedLeft: boolean;
   readonly repliedRight: boolean;
-  /** The leader, once known. */
-  readonly leader: number | undefined;
 }
 
 /**
@@ -22,7 +18,7 @@ export interface HsState {
  * out. It assumes each message is delivered exactly once but in any order: the link layer gives
  * that. It never throws on a message that could arrive from a correct peer.
  */
-export class HsNode extends AnnouncingNode {
+export class HsNode extends AnnouncingNode implements ElectionCore<HsState> {
   private phase = 0;
   private repliedLeft = false;
   private repliedRight = false;

@@ -1,6 +1,6 @@
+/** LCR (Le Lann / Chang–Roberts), the unidirectional baseline, behind the same interface as HS. */
 import { AnnouncingNode, discard, send, step } from './announcing-node.js';
-import type { ElectionCore } from './election-core.js';
-import type { HsState } from './hs.js';
+import type { CoreState, ElectionCore } from './election-core.js';
 import { type Direction, type Message, type Step, opposite } from './types.js';
 
 /**
@@ -10,10 +10,13 @@ import { type Direction, type Message, type Step, opposite } from './types.js';
  * the same announcement round as HS tells everyone. Worst case n(n+1)/2 + n messages (ids
  * descending in the direction of travel); mean about n·H_n + n for random orders.
  */
-export class LcrNode extends AnnouncingNode implements ElectionCore {
+/** LCR's state: the shared fields only, with a single phase 0. */
+export type LcrState = CoreState;
+
+export class LcrNode extends AnnouncingNode implements ElectionCore<LcrState> {
   /** A snapshot; LCR has a single phase 0 and no replies. */
-  state(): HsState {
-    return { id: this.id, status: this.status, phase: 0, repliedLeft: false, repliedRight: false, leader: this.leader };
+  state(): LcrState {
+    return { id: this.id, status: this.status, phase: 0, leader: this.leader };
   }
 
   /** Sends this node's id rightwards. */

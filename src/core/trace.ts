@@ -1,5 +1,6 @@
+/** Trace events: one JSON object per core step, in the TLA+ spec's names. */
 import type { Action, Direction, Message, Status } from './types.js';
-import type { HsState } from './hs.js';
+import type { CoreState } from './election-core.js';
 import type { Step } from './types.js';
 
 /**
@@ -26,7 +27,7 @@ export interface TraceEvent {
 /** Builds the trace event for a core step; pure, so the simulator and UDP runtime share it. */
 export function traceEvent(
   t: number,
-  after: HsState,
+  after: CoreState,
   step: Step,
   input?: { from: Direction; message: Message },
 ): TraceEvent {

@@ -23,11 +23,9 @@ export const DEFAULT_LINK_CONFIG: LinkConfig = {
   minRtoMs: 20 * ms,
   maxRtoMs: 1 * second,
   jitter: 0.2,
-  // 9 rather than 5: still below half the 20 ms RTO floor (link-options keeps minRto >= 2 *
-  // ackDelay + 1), and more acks ride on data. `hs-ring bench --only overhead`, loopback-like
-  // delays: 1.26 -> 1.18 datagrams per message (n = 64), 1.39 -> 1.31 (n = 256). The price: RTT
-  // samples include the longer delay, so under 10% loss elections took ~10% longer in 3 of 4
-  // simulated settings. Trade-off table: README, Performance.
+  // Below half the 20 ms RTO floor (link-options keeps minRto >= 2 * ackDelay + 1), and long
+  // enough that most acks ride on data; the price is RTT samples that include the delay
+  // (trade-off measured by `hs-ring bench --only overhead`, figures in the docs).
   ackDelayMs: 9 * ms,
   lingerMs: 500 * ms,
 };

@@ -1,9 +1,10 @@
+/** Inbound half of one reliable link: duplicate suppression and the acknowledgement to send back. */
 import type { Ack } from '../wire/frame.js';
 import { MAX_SACKS, NO_SACKS } from '../wire/frame.js';
 
 /**
- * Inbound half of one link: remembers which sequence numbers were delivered so each is handed to
- * the core exactly once, whatever the network duplicates or reorders.
+ * Remembers which sequence numbers were delivered so each payload is handed up exactly once,
+ * whatever the network duplicates or reorders.
  */
 export class LinkReceiver {
   /** Every seq below this was delivered. */

@@ -1,6 +1,6 @@
-import type { MessageKind } from '../core/types.js';
+/** What the links of one node count on the wire, and the reasons a datagram is dropped. */
 
-/** Reasons a datagram is dropped without reaching the core. */
+/** Reasons a datagram is dropped without reaching the node above the links. */
 export const DROP_REASONS = [
   'malformed',
   'magic',
@@ -19,43 +19,32 @@ export const DROP_REASONS = [
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
- * What one node counted. Algorithm messages (what the HS analysis bounds) and wire datagrams
- * (what the network carried, with acks and retransmissions) are kept apart on purpose.
+ * Datagrams of all the links of one node: what the network carried, with acks and
+ * retransmissions, kept apart from the algorithm messages the node above counts.
  */
-export interface NodeStats {
-  readonly algorithm: {
-    readonly sent: Record<MessageKind, number>;
-    readonly received: Record<MessageKind, number>;
-  };
-  readonly datagrams: {
-    sent: number;
-    received: number;
-    /** Data frames sent again after a timeout. */
-    retransmissions: number;
-    /** Frames that carried only an acknowledgement. */
-    pureAcks: number;
-    /** Data frames received again and not delivered a second time. */
-    duplicates: number;
-    /** Unacknowledged election messages given up once the leader was known. */
-    abandoned: number;
-    readonly dropped: Record<DropReason, number>;
-  };
+export interface LinkCounts {
+  sent: number;
+  received: number;
+  /** Data frames sent again after a timeout. */
+  retransmissions: number;
+  /** Frames that carried only an acknowledgement. */
+  pureAcks: number;
+  /** Data frames received again and not delivered a second time. */
+  duplicates: number;
+  /** Unacknowledged payloads given up (no longer needed, or the peer went silent). */
+  abandoned: number;
+  readonly dropped: Record<DropReason, number>;
 }
 
-export function emptyStats(): NodeStats {
-  // A literal, not built from MESSAGE_KINDS: counted on every message, it keeps one fixed shape.
-  const perKind = (): Record<MessageKind, number> => ({ probe: 0, reply: 0, announcement: 0 });
+export function emptyLinkCounts(): LinkCounts {
   return {
-    algorithm: { sent: perKind(), received: perKind() },
-    datagrams: {
-      sent: 0,
-      received: 0,
-      retransmissions: 0,
-      pureAcks: 0,
-      duplicates: 0,
-      abandoned: 0,
-      dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
-    },
+    sent: 0,
+    received: 0,
+    retransmissions: 0,
+    pureAcks: 0,
+    duplicates: 0,
+    abandoned: 0,
+    dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
   };
 }
 

@@ -1,3 +1,4 @@
+/** The clock the UDP runtime reads and sets timers on; replaceable in tests. */
 import { performance } from 'node:perf_hooks';
 
 /** Time and timers as the runtime sees them; tests substitute a scheduler-driven clock. */

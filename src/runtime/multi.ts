@@ -1,4 +1,6 @@
+/** Several ring nodes in one process, each on its own socket (node --self A,B,...). */
 import type { Placement } from '../config/ring-file.js';
+import { ALGORITHMS, type AlgorithmName } from '../core/algorithms.js';
 import type { LinkConfig } from '../link/config.js';
 import { type Address } from '../config/address.js';
 import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../transport/faulty.js';
@@ -15,6 +17,8 @@ export interface GroupOptions {
   /** Faults each node inflicts on what it sends; each node draws from its own seed derived from this one. */
   readonly faults?: FaultConfig;
   readonly trace?: boolean;
+  /** The election algorithm every node runs (the registry's default when absent). */
+  readonly algorithm?: AlgorithmName;
 }
 
 /** One hosted node: its RingNode and the transport it sends through. */
@@ -99,6 +103,7 @@ function member(p: Placement, udp: UdpTransport, options: GroupOptions): GroupMe
     ...(options.link ? { link: options.link } : {}),
     ...(options.key ? { key: options.key } : {}),
     ...(options.trace ? { trace: true } : {}),
+    ...(options.algorithm ? { core: ALGORITHMS[options.algorithm].create } : {}),
   });
   return { id: p.id, node, transport, udp };
 }

@@ -1,14 +1,17 @@
+/** RingNode: one election node on a real (or in-memory) network, driving the pure node layer. */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { CoreFactory } from '../core/election-core.js';
 import type { TraceEvent } from '../core/trace.js';
-import type { Direction } from '../core/types.js';
-import { Endpoint, type Output, type TimerKey } from '../link/endpoint.js';
 import type { LinkConfig } from '../link/config.js';
+import type { TimerKey } from '../link/output.js';
 import type { DropReason } from '../link/stats.js';
+import { ElectionNode, type Output } from '../node/election-node.js';
+import { fromSides, sideOf } from '../node/ring.js';
 import { type Address, formatAddress, sameAddress } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
-import type { NodeResult } from './result.js';
+import { type NodeResult, nodeResult } from '../node/result.js';
 
 export interface RingNodeOptions {
   readonly id: number;
@@ -22,7 +25,9 @@ export interface RingNodeOptions {
   /** Source of jitter; defaults to Math.random. */
   readonly random?: () => number;
   readonly trace?: boolean;
-  /** Cluster key: authenticate every frame and verify neighbours' sessions (see EndpointOptions.key). */
+  /** The election algorithm's core; the registry's default unless given. */
+  readonly core?: CoreFactory;
+  /** Cluster key: authenticate every frame and verify neighbours' sessions (see ElectionNodeOptions.key). */
   readonly key?: Uint8Array;
 }
 
@@ -35,12 +40,12 @@ export interface RingNodeEvents {
 }
 
 /**
- * One ring node on a real (or in-memory) network: it feeds datagrams and timers to an Endpoint
+ * One ring node on a real (or in-memory) network: it feeds datagrams and timers to an ElectionNode
  * and carries out what comes back. `run()` resolves when the node has finished and lingered,
  * or when the timeout expires with a stall report.
  */
 export class RingNode extends EventEmitter<RingNodeEvents> {
-  private readonly endpoint: Endpoint;
+  private readonly node: ElectionNode;
   private readonly clock: Clock;
   private readonly timers = new Map<TimerKey, unknown>();
   private startedAt = 0;
@@ -51,12 +56,13 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
   constructor(private readonly options: RingNodeOptions) {
     super();
     this.clock = options.clock ?? systemClock;
-    this.endpoint = new Endpoint({
+    this.node = new ElectionNode({
       id: options.id,
       // Never 0: on a keyed ring 0 is the echo meaning "no session known yet".
       session: randomInt(1, 2 ** 32),
       random: options.random ?? Math.random,
       trace: options.trace ?? false,
+      ...(options.core ? { core: options.core } : {}),
       ...(options.link ? { config: options.link } : {}),
       ...(options.key ? { key: options.key } : {}),
     });
@@ -68,23 +74,23 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       this.finish = resolve;
       this.startedAt = this.clock.now();
       this.deadline = this.clock.setTimer(() => this.stop('stalled'), this.options.timeoutMs);
-      this.apply(this.endpoint.start(this.elapsed()));
-      // Only now: datagrams that arrived before the start are replayed to a started endpoint.
+      this.apply(this.node.start(this.elapsed()));
+      // Only now: datagrams that arrived before the start are replayed to a started node.
       this.options.transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
     });
   }
 
   private onDatagram(bytes: Uint8Array, from: Address): void {
     if (!this.finish) return;
-    const sides = { left: sameAddress(from, this.options.left), right: sameAddress(from, this.options.right) };
-    this.apply(this.endpoint.onDatagram(this.elapsed(), bytes, sides), from);
+    const sources = fromSides(sameAddress(from, this.options.left), sameAddress(from, this.options.right));
+    this.apply(this.node.onDatagram(this.elapsed(), bytes, sources), from);
   }
 
   private apply(outputs: Output[], from?: Address): void {
     for (const o of outputs) {
       switch (o.type) {
         case 'transmit':
-          this.options.transport.send(o.bytes, o.side === 'left' ? this.options.left : this.options.right);
+          this.options.transport.send(o.bytes, sideOf(o.peer) === 'left' ? this.options.left : this.options.right);
           break;
         case 'setTimer': {
           const old = this.timers.get(o.key);
@@ -95,7 +101,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
             o.key,
             this.clock.setTimer(() => {
               this.timers.delete(o.key);
-              if (this.finish) this.apply(this.endpoint.onTimer(this.elapsed(), o.key));
+              if (this.finish) this.apply(this.node.onTimer(this.elapsed(), o.key));
             }, Math.ceil(o.delayMs)),
           );
           break;
@@ -138,49 +144,25 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
 
   private result(outcome: 'ok' | 'stalled'): NodeResult {
     const now = this.elapsed();
-    const state = this.endpoint.state();
-    const decided = this.endpoint.decidedTime();
-    const base: NodeResult = {
-      id: this.options.id,
+    const node = this.node;
+    return nodeResult({
       outcome,
-      leader: state.leader ?? null,
-      isLeader: state.leader === this.options.id,
-      phases: this.lastPhase + 1,
-      messages: this.endpoint.stats.algorithm,
-      datagrams: this.endpoint.stats.datagrams,
-      decidedMs: decided === undefined ? null : round(decided),
-      elapsedMs: round(now),
-      unconfirmed: this.endpoint.unconfirmed(),
-    };
-    if (outcome === 'ok') return base;
-    const diagnosis = this.endpoint.diagnose(now);
-    const unreachable = (['left', 'right'] as const)
-      .filter((d: Direction) => diagnosis[d].unacked > 0 || diagnosis[d].lastHeardMs === null)
-      .map((d) => ({
-        side: d,
-        address: formatAddress(d === 'left' ? this.options.left : this.options.right),
-        unacked: diagnosis[d].unacked,
-        lastHeardMs: diagnosis[d].lastHeardMs === null ? null : round(diagnosis[d].lastHeardMs),
-      }));
-    const reason =
-      state.leader === undefined
-        ? `no leader known after ${this.options.timeoutMs} ms`
-        : `leader ${state.leader} known, but messages unacknowledged after ${this.options.timeoutMs} ms`;
-    return { ...base, stall: { reason: reason + authHint(this.endpoint.stats.datagrams.dropped), unreachable } };
+      state: node.state(),
+      lastPhase: this.lastPhase,
+      stats: node.stats,
+      decidedMs: node.decidedTime() ?? null,
+      elapsedMs: now,
+      unconfirmed: node.unconfirmed(),
+      diagnosis: node.diagnose(now),
+      neighbour: (side) => formatAddress(side === 'left' ? this.options.left : this.options.right),
+      when: `after ${this.options.timeoutMs} ms`,
+      time: round,
+    });
   }
 
   private elapsed(): number {
     return this.clock.now() - this.startedAt;
   }
-}
-
-/** Why frames may have been refused for their authentication, if any were: the usual cause of a keyed stall. */
-function authHint(dropped: Record<DropReason, number>): string {
-  const parts: string[] = [];
-  if (dropped['bad-mac'] > 0) parts.push(`${dropped['bad-mac']} frames with a bad MAC (a neighbour has another key?)`);
-  if (dropped['no-mac'] > 0) parts.push(`${dropped['no-mac']} frames without a MAC (a neighbour has no key?)`);
-  if (dropped['unexpected-mac'] > 0) parts.push(`${dropped['unexpected-mac']} frames with a MAC (a neighbour has a key, we have none)`);
-  return parts.length ? `; dropped ${parts.join(', ')}` : '';
 }
 
 function round(ms: number): number {

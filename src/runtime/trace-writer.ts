@@ -1,3 +1,4 @@
+/** Writes a node's trace events to a file as JSON lines. */
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import type { TraceEvent } from '../core/trace.js';
 import { ConfigError, outputWriteError } from '../errors.js';

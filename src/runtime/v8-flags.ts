@@ -1,9 +1,8 @@
 /**
  * V8 flags of a node process. One node allocates and computes little, so it trades speed it
- * does not need for memory: a 1 MB young generation (default 16 MB) saves about 6 MB resident;
- * --lite-mode (interpreter only, no JIT; --no-expose-wasm silences its warning about WebAssembly,
- * which nodes never use) saves about 6 MB more. Measured on loopback rings of 4 to 16 processes,
- * neither changed the election time or the CPU a node spends on it (see `bench --only memory`).
+ * does not need for memory: a 1 MB young generation (default 16 MB) and --lite-mode (interpreter
+ * only, no JIT; --no-expose-wasm silences its warning about WebAssembly, which nodes never use)
+ * each save resident memory without changing the election time or CPU (`bench --only memory`).
  * Processes hosting many nodes keep the defaults: they do real work.
  */
 export function nodeProcessV8Flags(nodes: number): string[] {

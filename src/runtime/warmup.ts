@@ -1,7 +1,8 @@
-import { opposite } from '../core/types.js';
+/** Warm-up elections that compile the hot code before a node reports ready. */
 import type { UdpTransport } from '../transport/udp.js';
-import { Endpoint, type Output } from '../link/endpoint.js';
 import type { LinkConfig } from '../link/config.js';
+import { ElectionNode, type Output } from '../node/election-node.js';
+import { FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../node/ring.js';
 import { MemoryNetwork } from '../transport/memory.js';
 import { RingNode } from './node.js';
 
@@ -14,18 +15,20 @@ export function warmUp(rounds = 5): void {
   for (let r = 0; r < rounds; r++) {
     const ids = [3, 9, 5, 7, 1];
     const n = ids.length;
-    const eps = ids.map((id, i) => new Endpoint({ id, session: i, random: () => 0.5 }));
-    const queue: { to: number; bytes: Uint8Array; side: 'left' | 'right' }[] = [];
+    const eps = ids.map((id, i) => new ElectionNode({ id, session: i, random: () => 0.5 }));
+    const queue: { to: number; bytes: Uint8Array; from: number }[] = [];
     const take = (i: number, outs: Output[]) => {
       for (const o of outs) {
         if (o.type !== 'transmit') continue;
-        queue.push({ to: o.side === 'right' ? (i + 1) % n : (i - 1 + n) % n, bytes: o.bytes, side: opposite(o.side) });
+        const rightwards = o.peer === RIGHT_PEER;
+        // Sent rightwards, it comes from the receiver's left neighbour.
+        queue.push({ to: rightwards ? (i + 1) % n : (i - 1 + n) % n, bytes: o.bytes, from: rightwards ? FROM_LEFT : FROM_RIGHT });
       }
     };
     eps.forEach((e, i) => take(i, e.start(0)));
     for (let k = 0; k < queue.length && k < 10_000; k++) {
       const d = queue[k]!;
-      take(d.to, eps[d.to]!.onDatagram(1, d.bytes, { left: d.side === 'left', right: d.side === 'right' }));
+      take(d.to, eps[d.to]!.onDatagram(1, d.bytes, d.from));
     }
   }
 }
@@ -33,8 +36,8 @@ export function warmUp(rounds = 5): void {
 /**
  * Warms Node's own datagram and timer code on one of the process's real sockets, which the
  * in-memory warm-up cannot reach; the warmth belongs to the process, so one socket is enough. On
- * a ring of many one-node processes each process handles only a few dozen datagrams, and measured
- * in one process the first ten sends cost 227 µs of CPU each against 63 µs once warm. A socket
+ * a ring of many one-node processes each process handles only a few dozen datagrams, and the
+ * first sends of a cold process cost several times what they cost warm. A socket
  * the node already has: binding extra ports could take one that launch reserved for a node that
  * has not bound it yet.
  */
@@ -49,9 +52,8 @@ const WARM_UP_LINK: LinkConfig = { initialRtoMs: 20, minRtoMs: 5, maxRtoMs: 50, 
 /**
  * Runs a few tiny elections of whole RingNodes over an in-memory network with the real clock, so
  * that the runtime's own code (datagram dispatch, timers set, cleared and fired, results) is
- * compiled too, not only the endpoint's. A launched ring process handles a few dozen datagrams
- * in all: without this, compiling that code on first use during the election cost about a tenth
- * of the election's CPU (perf, 64 processes).
+ * compiled too, not only the node layer's. A launched ring process handles a few dozen datagrams
+ * in all: without this, compiling that code on first use would be a good part of the election's CPU.
  */
 export async function warmUpRuntime(rounds = 3): Promise<void> {
   for (let r = 0; r < rounds; r++) {

@@ -1,11 +1,11 @@
+/** The algorithms the simulator and CLI can run, by name: a view of the core's registry. */
+import { ALGORITHMS as REGISTRY, ALGORITHM_NAMES, type AlgorithmName } from '../core/algorithms.js';
 import type { CoreFactory } from '../core/election-core.js';
-import { LcrNode } from '../core/lcr.js';
 
-/** The election algorithms the simulator and CLI can run. */
-export const ALGORITHMS = ['hs', 'lcr'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
+export const ALGORITHMS = ALGORITHM_NAMES;
+export type Algorithm = AlgorithmName;
 
-/** The core factory for an algorithm; undefined means Endpoint's default, Hirschberg–Sinclair. */
-export function coreFor(algorithm: Algorithm): CoreFactory | undefined {
-  return algorithm === 'lcr' ? (id) => new LcrNode(id) : undefined;
+/** The core factory for an algorithm. */
+export function coreFor(algorithm: Algorithm): CoreFactory {
+  return REGISTRY[algorithm].create;
 }

@@ -1,3 +1,4 @@
+/** The simulator's event queue: events ordered by (time, order), in buckets. */
 import { BucketOrder } from './bucket-order.js';
 import { grow } from '../util/grow.js';
 import { SlotHeap } from './slot-heap.js';

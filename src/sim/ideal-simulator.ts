@@ -1,12 +1,13 @@
+/** The simulator over ideal exactly-once channels: cores alone, no link. */
 import type { ElectionCore } from '../core/election-core.js';
 import { HsNode } from '../core/hs.js';
 import { traceEvent } from '../core/trace.js';
 import type { Direction, Message, Step } from '../core/types.js';
 import { DROP_REASONS, type DropReason } from '../link/stats.js';
-import type { NodeResult } from '../runtime/result.js';
+import { type NodeResult, nodeResult } from '../node/result.js';
 import { EventQueue, bucketWidthFor } from './event-queue.js';
 import { idealNetworkProblem } from './link-mode.js';
-import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './sim-common.js';
+import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, virtualTime } from './sim-common.js';
 import type { SimOptions, SimResult } from './simulator.js';
 
 /** Ideal channels drop nothing; one frozen record of zeros serves every node. */
@@ -217,29 +218,29 @@ class IdealSimulation {
       const done = state.status === 'done';
       const sent = this.counts(at + S_SENT);
       const received = this.counts(at + S_RECEIVED);
-      const base: NodeResult = {
-        id: state.id,
+      return nodeResult({
         outcome: done ? 'ok' : 'stalled',
-        leader: state.leader ?? null,
-        isLeader: state.leader === state.id,
-        phases: this.lastPhase[i]! + 1,
-        messages: { sent, received },
-        datagrams: {
-          sent: sent.probe + sent.reply + sent.announcement,
-          received: received.probe + received.reply + received.announcement,
-          retransmissions: 0,
-          pureAcks: 0,
-          duplicates: 0,
-          abandoned: 0,
-          dropped: NO_DROPS,
+        state,
+        lastPhase: this.lastPhase[i]!,
+        stats: {
+          algorithm: { sent, received },
+          datagrams: {
+            sent: sent.probe + sent.reply + sent.announcement,
+            received: received.probe + received.reply + received.announcement,
+            retransmissions: 0,
+            pureAcks: 0,
+            duplicates: 0,
+            abandoned: 0,
+            dropped: NO_DROPS,
+          },
         },
         decidedMs: Number.isNaN(decided) ? null : decided,
         elapsedMs: done ? this.doneAt[i]! : this.now,
         unconfirmed: [],
-      };
-      if (done) return base;
-      const reason = stallReason(state.leader, this.now, ', its announcement not back yet');
-      return { ...base, stall: { reason, unreachable: [] } };
+        // No links: a stalled node names no neighbour, and its reason speaks of its core alone.
+        neighbour: () => '',
+        when: virtualTime(this.now),
+      });
     });
     return simResult(this.options, {
       linkMode: 'ideal',

@@ -1,3 +1,4 @@
+/** Which channels the simulator runs over: the full link or ideal ones. */
 import type { NetworkModel } from './network-model.js';
 
 /**

@@ -1,3 +1,4 @@
+/** The simulated network: loss, duplication, reordering, delays. */
 import { delayRangeProblem } from '../config/delay.js';
 
 /**

@@ -2,8 +2,7 @@
  * The full simulator's datagrams in flight, by number: queue events hold numbers only. A number
  * is reused once its datagram is taken, so the table never grows beyond the most datagrams ever
  * in flight at once. (Copying the bytes into one shared array instead, so the link's frames
- * would die young, measured no faster on rings of 10,000 and 30,000, nor on 100,000 once the
- * endpoints stopped leaving long-lived garbage.)
+ * would die young, was no faster.)
  */
 export class PayloadStore {
   private readonly datagrams: (Uint8Array | undefined)[] = [];

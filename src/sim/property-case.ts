@@ -1,3 +1,4 @@
+/** Simulator cases for the property tests: generation, replay and the command line of a case. */
 import fc from 'fast-check';
 import { type Algorithm, coreFor } from './algorithms.js';
 import { type Order, ORDERS, arrange } from './orders.js';
@@ -18,7 +19,7 @@ export interface SimCase {
 /** The simulator options a case stands for, over the full link unless `linkMode` says otherwise. */
 export function simOptionsFor(c: SimCase, linkMode: LinkMode = 'full'): SimOptions {
   const core = coreFor(c.algorithm);
-  return { ids: arrange(c.ids, c.order), seed: c.seed, network: c.network, ...(core ? { core } : {}), ...(linkMode === 'full' ? {} : { linkMode }) };
+  return { ids: arrange(c.ids, c.order), seed: c.seed, network: c.network, core, ...(linkMode === 'full' ? {} : { linkMode }) };
 }
 
 /** The `hs-ring sim` command line that runs exactly this case (over ideal channels if `ideal`). */

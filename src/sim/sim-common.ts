@@ -1,3 +1,4 @@
+/** What both simulators share: option checks, seeded scheduling, result assembly, time limits. */
 import type { LinkConfig } from '../link/config.js';
 import { SeededRandom } from '../util/random.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from './network-model.js';
@@ -64,12 +65,9 @@ export class Scheduler {
   }
 }
 
-/**
- * Why a node that has not finished stalled, in the words both simulators use; `whatElse` follows
- * "leader L" when the node knows the leader (e.g. ", its announcement not back yet").
- */
-export function stallReason(leader: number | undefined, now: number, whatElse: string): string {
-  return leader === undefined ? `no leader known at virtual time ${now} ms` : `leader ${leader}${whatElse} at virtual time ${now} ms`;
+/** When a simulated node stopped, as its stall reason ends. */
+export function virtualTime(now: number): string {
+  return `at virtual time ${now} ms`;
 }
 
 /** What a simulator hands simResult(): the result's own parts, and what electionMs and timedOut come from. */

@@ -1,16 +1,19 @@
+/** The discrete-event simulator over the full link: the real node layer in virtual time. */
 import type { CoreFactory } from '../core/election-core.js';
 import type { TraceEvent } from '../core/trace.js';
 import type { Direction } from '../core/types.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
-import { Endpoint, type Output, type SenderSides, type TimerKey } from '../link/endpoint.js';
-import type { NodeResult } from '../runtime/result.js';
+import type { PeerSet } from '../link/links.js';
+import { ElectionNode, type Output, TIMER_KEYS } from '../node/election-node.js';
+import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../node/ring.js';
+import { type NodeResult, nodeResult } from '../node/result.js';
 import { SeededRandom } from '../util/random.js';
 import { EventQueue, bucketWidthFor } from './event-queue.js';
 import { simulateIdeal } from './ideal-simulator.js';
 import type { LinkMode } from './link-mode.js';
 import type { NetworkModel } from './network-model.js';
 import { PayloadStore } from './payload-store.js';
-import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, stallReason } from './sim-common.js';
+import { Scheduler, checkSimOptions, defaultTimeLimitMs, simResult, virtualTime } from './sim-common.js';
 
 export { defaultTimeLimitMs } from './sim-common.js';
 
@@ -82,15 +85,8 @@ const F_PAYLOAD = 3;
 const F_KEY = 2;
 const F_GEN = 3;
 
-const TIMER_KEYS: readonly TimerKey[] = ['retransmit-left', 'retransmit-right', 'ack-left', 'ack-right', 'linger'];
-const TIMER_INDEX: Record<TimerKey, number> = {
-  'retransmit-left': 0,
-  'retransmit-right': 1,
-  'ack-left': 2,
-  'ack-right': 3,
-  linger: 4,
-};
-const TIMERS = TIMER_KEYS.length;
+/** Timer slots per node: one per key of the node layer's timers. */
+const TIMERS = TIMER_KEYS;
 /** A timer slot's numbers in `timers`: its deadline and tie-break, and its live queue entry's time and generation. */
 const T_AT = 0;
 const T_ORDER = 1;
@@ -98,13 +94,10 @@ const T_QUEUED_AT = 2;
 const T_GEN = 3;
 const T_STRIDE = 4;
 
-const BOTH: SenderSides = { left: true, right: true };
-const LEFT: SenderSides = { left: true, right: false };
-const RIGHT: SenderSides = { left: false, right: true };
 
 /**
- * Runs one election over a simulated network in virtual time: the same Endpoint objects (core
- * and reliable link) as the UDP runtime, with the network and the clock replaced by a seeded
+ * Runs one election over a simulated network in virtual time: the same ElectionNode objects (core
+ * and reliable links) as the UDP runtime, with the network and the clock replaced by a seeded
  * discrete-event scheduler; or, with `linkMode: 'ideal'`, the cores alone over exactly-once
  * channels (ideal-simulator.ts). Synchronous and deterministic: the result depends only on `options`.
  */
@@ -116,12 +109,12 @@ class Simulation {
   private readonly n: number;
   private readonly model: NetworkModel;
   private readonly link: LinkConfig;
-  private readonly endpoints: Endpoint[];
+  private readonly endpoints: ElectionNode[];
   private readonly queue: EventQueue;
   private readonly scheduler: Scheduler;
   /**
    * Timers, one slot per node and key (node * TIMERS + key), of T_STRIDE numbers side by side
-   * (one cache line on a ring too big for the caches). Endpoints re-set their retransmission and
+   * (one cache line on a ring too big for the caches). Nodes re-set their retransmission and
    * ack timers on almost every input, so a queue entry per set would mostly be stale. Instead a
    * slot keeps its deadline (NaN: not set), and the queue holds at most one live entry per slot
    * (queued time NaN: none), never later than the deadline; an entry that comes due early is
@@ -157,7 +150,7 @@ class Simulation {
     const random = () => jitter.next();
     this.endpoints = ids.map(
       (id, i) =>
-        new Endpoint({
+        new ElectionNode({
           id,
           session: i + 1,
           random,
@@ -205,7 +198,7 @@ class Simulation {
   private deliver(to: number, from: number, bytes: Uint8Array): void {
     this.inFlight -= 1;
     const endpoint = this.endpoints[to]!;
-    // An exited process has closed its socket, as RingNode does. (The endpoint exited exactly when
+    // An exited process has closed its socket, as RingNode does. (The node exited exactly when
     // it output `exit`, which set exitedAt; asking it spares a cache miss on a big ring.)
     if (endpoint.lifecycle() === 'exited') {
       this.toExited += 1;
@@ -228,7 +221,7 @@ class Simulation {
       return;
     }
     timers[t + T_AT] = Number.NaN;
-    this.apply(node, this.endpoints[node]!.onTimer(this.now, TIMER_KEYS[key]!));
+    this.apply(node, this.endpoints[node]!.onTimer(this.now, key));
   }
 
   private setTimer(node: number, key: number, at: number): void {
@@ -253,13 +246,13 @@ class Simulation {
       const o = outputs[k]!;
       switch (o.type) {
         case 'transmit':
-          this.send(i, o.side, o.bytes);
+          this.send(i, o.peer === RIGHT_PEER, o.bytes);
           break;
         case 'setTimer':
-          this.setTimer(i, TIMER_INDEX[o.key], this.now + o.delayMs);
+          this.setTimer(i, o.key, this.now + o.delayMs);
           break;
         case 'cancelTimer':
-          this.timers[(i * TIMERS + TIMER_INDEX[o.key]) * T_STRIDE + T_AT] = Number.NaN;
+          this.timers[(i * TIMERS + o.key) * T_STRIDE + T_AT] = Number.NaN;
           break;
         case 'phase':
           this.lastPhase[i] = o.phase;
@@ -282,15 +275,15 @@ class Simulation {
     }
   }
 
-  /** Hands a datagram to the network: lost, delivered once, or twice, after a drawn delay. */
-  private send(from: number, side: Direction, bytes: Uint8Array): void {
+  /** Hands a datagram to the network (to the right neighbour or the left): lost, delivered once, or twice, after a drawn delay. */
+  private send(from: number, rightwards: boolean, bytes: Uint8Array): void {
     const m = this.model;
-    const to = side === 'right' ? (from + 1) % this.n : (from + this.n - 1) % this.n;
+    const to = rightwards ? (from + 1) % this.n : (from + this.n - 1) % this.n;
     const rng = this.scheduler.rng;
     const copies = m.loss > 0 && rng.next() < m.loss ? 0 : m.duplicate > 0 && rng.next() < m.duplicate ? 2 : 1;
     if (copies === 0) this.lost += 1;
     if (copies === 2) this.duplicated += 1;
-    const link = 2 * from + (side === 'right' ? 1 : 0);
+    const link = 2 * from + (rightwards ? 1 : 0);
     for (let c = 0; c < copies; c++) {
       const at = this.scheduler.arrival(this.now, this.linkLastAt, link);
       this.inFlight += 1;
@@ -303,9 +296,9 @@ class Simulation {
   }
 
   /** Which of receiver `to`'s neighbours sender `from` is (both on rings of one or two). */
-  private senderSides(from: number, to: number): SenderSides {
-    if (this.n <= 2) return BOTH;
-    return from === (to + this.n - 1) % this.n ? LEFT : RIGHT;
+  private senderSides(from: number, to: number): PeerSet {
+    if (this.n <= 2) return FROM_BOTH;
+    return from === (to + this.n - 1) % this.n ? FROM_LEFT : FROM_RIGHT;
   }
 
   /**
@@ -333,36 +326,29 @@ class Simulation {
   private result(timedOut: boolean): SimResult {
     let unacknowledged = 0;
     let lastDecision = 0;
+    const n = this.n;
+    const ids = this.options.ids;
     const results = this.endpoints.map((ep, i): NodeResult => {
-      const state = ep.state();
       const decided = ep.decidedTime();
       if (decided !== undefined) lastDecision = Math.max(lastDecision, decided);
       const diagnosis = ep.diagnose(this.now);
       unacknowledged += diagnosis.left.unacked + diagnosis.right.unacked;
       const exited = !Number.isNaN(this.exitedAt[i]!);
-      const base: NodeResult = {
-        id: state.id,
+      return nodeResult({
         outcome: exited ? 'ok' : 'stalled',
-        leader: state.leader ?? null,
-        isLeader: state.leader === state.id,
-        phases: this.lastPhase[i]! + 1,
-        messages: ep.stats.algorithm,
-        datagrams: ep.stats.datagrams,
+        state: ep.state(),
+        lastPhase: this.lastPhase[i]!,
+        stats: ep.stats,
         decidedMs: decided ?? null,
         elapsedMs: exited ? this.exitedAt[i]! : this.now,
         unconfirmed: ep.unconfirmed(),
-      };
-      if (exited) return base;
-      const unreachable = (['left', 'right'] as const)
-        .filter((d) => diagnosis[d].unacked > 0 || diagnosis[d].lastHeardMs === null)
-        .map((d) => ({
-          side: d,
-          address: `sim node ${d === 'left' ? (i + this.n - 1) % this.n : (i + 1) % this.n} (id ${this.options.ids[d === 'left' ? (i + this.n - 1) % this.n : (i + 1) % this.n]})`,
-          unacked: diagnosis[d].unacked,
-          lastHeardMs: diagnosis[d].lastHeardMs,
-        }));
-      const reason = stallReason(state.leader, this.now, unacknowledged > 0 ? ' known, but messages unacknowledged' : ' known, still lingering');
-      return { ...base, stall: { reason, unreachable } };
+        diagnosis,
+        neighbour: (side) => {
+          const j = side === 'left' ? (i + n - 1) % n : (i + 1) % n;
+          return `sim node ${j} (id ${ids[j]})`;
+        },
+        when: virtualTime(this.now),
+      });
     });
     return simResult(this.options, {
       linkMode: 'full',

@@ -1,3 +1,4 @@
+/** A min-heap of event slots keyed by (time, order), for the event queue. */
 import { grow } from '../util/grow.js';
 
 /**

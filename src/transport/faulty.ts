@@ -1,3 +1,4 @@
+/** A transport wrapper that loses, duplicates, delays and reorders what it sends (seeded). */
 import { SeededRandom } from '../util/random.js';
 import { type Address, formatAddress } from '../config/address.js';
 import type { DatagramHandler, Transport } from './transport.js';

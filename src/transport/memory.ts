@@ -1,3 +1,4 @@
+/** An in-memory datagram network for tests and warm-up. */
 import { type Address, formatAddress } from '../config/address.js';
 import type { DatagramHandler, Transport } from './transport.js';
 

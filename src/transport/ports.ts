@@ -1,3 +1,4 @@
+/** Free UDP ports on loopback, for launching rings. */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';

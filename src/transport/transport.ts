@@ -1,3 +1,4 @@
+/** The datagram transport a node sends and receives through (UDP or in memory). */
 import type { Address } from '../config/address.js';
 
 /** Receives every datagram that reaches a transport; must not throw. */

@@ -1,3 +1,4 @@
+/** The UDP transport over dgram-as-promised. */
 import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
 import { type LookupOneOptions, lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';

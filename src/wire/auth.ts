@@ -1,5 +1,6 @@
+/** The optional authentication of frames on keyed rings: HMAC seal and open, with the session echo. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { MAGIC, MAX_FRAME_BYTES, VERSION } from './frame.js';
+import { HEADER_BYTES, MAGIC, MAX_FRAME_BYTES, VERSION } from './frame.js';
 
 // An authenticated frame is a plain frame (see codec.ts) with AUTH_FLAG set in its type byte,
 // followed by a u32 echo and a 32-byte HMAC-SHA256, under the cluster key, of every byte before
@@ -12,7 +13,6 @@ export const AUTH_FLAG = 0x80;
 export const MAC_BYTES = 32;
 /** Echo plus MAC: what authentication adds to a frame. */
 export const AUTH_TRAILER_BYTES = 4 + MAC_BYTES;
-const HEADER_BYTES = 14;
 const TYPE_BYTE = 3;
 
 /** Why a datagram failed authentication (before any field other than magic and version was read). */

@@ -1,9 +1,12 @@
-import type { Direction, Message } from '../core/types.js';
+/** The link-layer frame as a value, and the constants of the wire format (spec/protocol.md §3). */
+import type { Message } from '../core/types.js';
 
 /** First two bytes of every frame: ASCII "HS". */
 export const MAGIC = 0x4853;
 /** Wire format version; a frame with any other version is rejected as `version`. */
 export const VERSION = 1;
+/** Bytes before the selective acks, in every frame. */
+export const HEADER_BYTES = 14;
 /** Largest frame we ever produce or accept, far below any path MTU. */
 export const MAX_FRAME_BYTES = 1200;
 /** Selective acknowledgements carried per frame, at most. */
@@ -22,21 +25,34 @@ export interface Ack {
 }
 
 /**
- * A link-layer frame. `side` is the sender's side the frame left through, so the receiver knows
- * which of its links it came in on even when both neighbours are one process (n = 2) or itself (n = 1).
- * `session` is the sender's incarnation, fixed for the life of a node process.
+ * A link-layer frame carrying a payload of type P (an algorithm message on a ring). `lane` is
+ * the sender's number for the link the frame left through, so the receiver can tell its links
+ * apart even when two of them lead to one process (a ring of two) or to itself (a ring of one);
+ * on a ring, lane 0 is the sender's left side and lane 1 its right. `session` is the sender's
+ * incarnation, fixed for the life of a node process.
  */
-export interface Frame {
-  readonly side: Direction;
+export interface Frame<P = Message> {
+  readonly lane: number;
   readonly session: number;
   readonly ack: Ack;
-  /** Present on data frames: the sequence number and the algorithm message it carries. */
-  readonly data?: { readonly seq: number; readonly message: Message };
+  /** Present on data frames: the sequence number and the payload it carries. */
+  readonly data?: { readonly seq: number; readonly payload: P };
+}
+
+/**
+ * How a payload type is put on the wire, so the frame codec carries payloads it knows nothing
+ * about. `read` returns the payload and where it ended, or why the bytes are not one.
+ */
+export interface PayloadCodec<P> {
+  size(payload: P): number;
+  /** Writes `payload` at `at`; throws RangeError only for payloads our own code should never build. */
+  write(buf: Uint8Array, at: number, payload: P): void;
+  read(bytes: Uint8Array, at: number): { readonly payload: P; readonly end: number } | string;
 }
 
 /** Why a datagram was rejected by the decoder. */
 export type DecodeFailure = 'malformed' | 'magic' | 'version';
 
-export type DecodeResult =
-  | { readonly ok: true; readonly frame: Frame }
+export type DecodeResult<P = Message> =
+  | { readonly ok: true; readonly frame: Frame<P> }
   | { readonly ok: false; readonly reason: DecodeFailure; readonly detail: string };

@@ -1,3 +1,5 @@
+/** The wire format: frames, their codec, election message payloads and authentication. */
 export * from './frame.js';
 export * from './codec.js';
+export * from './message-codec.js';
 export * from './auth.js';

@@ -18,10 +18,10 @@ export const message: fc.Arbitrary<Message> = fc.oneof(
 export function frameArbitrary(maxSacks = MAX_SACKS): fc.Arbitrary<Frame> {
   return fc
     .record({
-      side: fc.constantFrom('left' as const, 'right' as const),
+      lane: fc.integer({ min: 0, max: 255 }),
       session: u32,
       ack: fc.record({ cumulative: u32, selective: fc.array(u32, { maxLength: maxSacks }) }),
-      data: fc.option(fc.record({ seq: u32, message }), { nil: undefined }),
+      data: fc.option(fc.record({ seq: u32, payload: message }), { nil: undefined }),
     })
-    .map((f) => (f.data === undefined ? { side: f.side, session: f.session, ack: f.ack } : f));
+    .map((f) => (f.data === undefined ? { lane: f.lane, session: f.session, ack: f.ack } : f));
 }

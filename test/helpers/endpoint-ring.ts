@@ -1,12 +1,13 @@
-import { opposite } from '../../src/core/types.js';
-import { Endpoint, type Output, type SenderSides, type TimerKey } from '../../src/link/endpoint.js';
+import type { PeerSet } from '../../src/link/links.js';
+import { ElectionNode, type Output } from '../../src/node/election-node.js';
+import { FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';
 import { SeededRandom } from '../../src/util/random.js';
 
 /** A datagram as a node received it: which node, the bytes, and which neighbours its source matched. */
 export interface Delivery {
   readonly to: number;
   readonly bytes: Uint8Array;
-  readonly from: SenderSides;
+  readonly from: PeerSet;
 }
 
 export interface RingOptions {
@@ -25,7 +26,7 @@ export interface RingOptions {
 }
 
 export interface RingOutcome {
-  readonly endpoints: Endpoint[];
+  readonly endpoints: ElectionNode[];
   /** Each node's leader, or undefined. */
   readonly leaders: (number | undefined)[];
   /** Every node exited (finished, acknowledged, lingered). */
@@ -35,7 +36,7 @@ export interface RingOutcome {
 }
 
 /**
- * A ring of Endpoints over a virtual-time network with random 1-5 ms delays (so order varies),
+ * A ring of ElectionNodes over a virtual-time network with random 1-5 ms delays (so order varies),
  * optional loss, and injected datagrams. Deterministic for a seed. Small and quick enough to run
  * one election per property-test case.
  */
@@ -44,7 +45,7 @@ export function runEndpointRing(o: RingOptions): RingOutcome {
   const rng = new SeededRandom(o.seed);
   const endpoints = o.ids.map(
     (id, i) =>
-      new Endpoint({
+      new ElectionNode({
         id,
         session: o.sessions?.[i] ?? 1 + rng.below(2 ** 32 - 1),
         random: rng.fn,
@@ -64,10 +65,10 @@ export function runEndpointRing(o: RingOptions): RingOutcome {
     for (const out of outs) {
       if (out.type === 'transmit') {
         if (o.loss && rng.next() < o.loss) continue;
-        const to = out.side === 'right' ? (i + 1) % n : (i - 1 + n) % n;
-        const arrival = opposite(out.side);
+        const rightwards = out.peer === RIGHT_PEER;
+        const to = rightwards ? (i + 1) % n : (i - 1 + n) % n;
         // The source address is node i's: it matches whichever of `to`'s neighbours node i is.
-        const from = { left: arrival === 'left' || n <= 2, right: arrival === 'right' || n <= 2 };
+        const from = n <= 2 ? FROM_LEFT | FROM_RIGHT : rightwards ? FROM_LEFT : FROM_RIGHT;
         queue.push(now + 1 + rng.below(5), () => deliver({ to, bytes: out.bytes, from }));
       } else if (out.type === 'setTimer' || out.type === 'cancelTimer') {
         const key = `${i}:${out.key}`;
@@ -80,7 +81,7 @@ export function runEndpointRing(o: RingOptions): RingOutcome {
           queue.push(now + out.delayMs, () => {
             if (handle.cancelled) return;
             timers.delete(key);
-            apply(i, endpoints[i]!.onTimer(now, out.key as TimerKey));
+            apply(i, endpoints[i]!.onTimer(now, out.key));
           });
         }
       } else if (out.type === 'exit') exited.add(i);

@@ -1,6 +1,6 @@
 import type { TraceEvent } from '../../src/core/trace.js';
-import { opposite } from '../../src/core/types.js';
-import { Endpoint, type Output, type TimerKey } from '../../src/link/endpoint.js';
+import { ElectionNode, type Output } from '../../src/node/election-node.js';
+import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';
 import { SeededRandom } from '../../src/util/random.js';
 import { decodeFrame } from '../../src/wire/index.js';
 
@@ -13,7 +13,7 @@ import { decodeFrame } from '../../src/wire/index.js';
 export type Fate = (k: number) => number | readonly number[];
 
 export interface ScriptedRun {
-  readonly endpoints: Endpoint[];
+  readonly endpoints: ElectionNode[];
   readonly trace: TraceEvent[];
   /** Virtual ms when the last endpoint exited, or undefined if some never did. */
   readonly finishedAt: number | undefined;
@@ -22,14 +22,14 @@ export interface ScriptedRun {
 }
 
 /**
- * Runs a ring of Endpoints over a scripted network with virtual time: every copy of a datagram
+ * Runs a ring of ElectionNodes over a scripted network with virtual time: every copy of a datagram
  * takes 1 ms, in send order, unless `fate` gives it another delay. Copies due at the same time
  * arrive in send order. Deliberately minimal: the link layer is what is under test here.
  */
 export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000): ScriptedRun {
   const n = ids.length;
   const rng = new SeededRandom(1);
-  const endpoints = ids.map((id, i) => new Endpoint({ id, session: i + 1, random: rng.fn, trace: true }));
+  const endpoints = ids.map((id, i) => new ElectionNode({ id, session: i + 1, random: rng.fn, trace: true }));
   const trace: TraceEvent[] = [];
   type Event = { at: number; order: number; run: () => void };
   const queue: Event[] = [];
@@ -56,14 +56,16 @@ export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000
   const apply = (i: number, outs: Output[]) => {
     for (const o of outs) {
       if (o.type === 'transmit') {
-        const to = o.side === 'right' ? (i + 1) % n : (i - 1 + n) % n;
-        const from = opposite(o.side);
+        const rightwards = o.peer === RIGHT_PEER;
+        const to = rightwards ? (i + 1) % n : (i - 1 + n) % n;
+        // Sent rightwards, it arrives from the receiver's left neighbour.
+        const from = rightwards ? 'left' : 'right';
         const f = fate(sent++);
         const delays = typeof f === 'number' ? Array.from({ length: f }, () => 1) : f;
         for (const d of delays) {
           schedule(now + Math.max(1, d), () => {
             noteArrival(to, from, o.bytes);
-            apply(to, endpoints[to]!.onDatagram(now, o.bytes, { left: from === 'left' || n <= 2, right: from === 'right' || n <= 2 }));
+            apply(to, endpoints[to]!.onDatagram(now, o.bytes, n <= 2 ? FROM_BOTH : from === 'left' ? FROM_LEFT : FROM_RIGHT));
           });
         }
       } else if (o.type === 'setTimer' || o.type === 'cancelTimer') {
@@ -74,7 +76,7 @@ export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000
         if (o.type === 'setTimer') {
           timers.set(key, schedule(now + o.delayMs, () => {
             timers.delete(key);
-            apply(i, endpoints[i]!.onTimer(now, o.key as TimerKey));
+            apply(i, endpoints[i]!.onTimer(now, o.key));
           }));
         }
       } else if (o.type === 'trace') trace.push(o.event);

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { decodeFrame, encodeFrame, openFrame, sealFrame, isSealed, type Frame } from '../../src/wire/index.js';
 import { type Delivery, runEndpointRing } from '../helpers/endpoint-ring.js';
 import { frameArbitrary, message, u32 } from '../helpers/arbitraries.js';
+import { FROM_NEITHER, fromSides } from '../../src/node/ring.js';
 
-// P11 NoCrashOnInput (spec/properties.md), extended to the link: no datagram makes the decoder or an Endpoint throw,
+// P11 NoCrashOnInput (spec/properties.md), extended to the link: no datagram makes the decoder or an ElectionNode throw,
 // and no datagram that is not a valid frame from a configured neighbour changes the outcome.
 // HS_DEEP=1 (npm run test:deep) raises the case counts; a failure prints fast-check's seed and
 // shrunk case, and `fc.assert(..., { seed, path })` replays it.
@@ -137,7 +138,7 @@ function attackedElection(s: Scenario, keyed: boolean) {
   for (const i of s.injections) {
     const to = i.to % n;
     let bytes: Uint8Array;
-    let from = { left: i.left, right: i.right };
+    let from = fromSides(i.left, i.right);
     const inj = i.injection;
     if (inj.kind === 'garbage') bytes = inj.bytes;
     else if (inj.kind === 'forged') {
@@ -150,7 +151,7 @@ function attackedElection(s: Scenario, keyed: boolean) {
     }
     // Unkeyed, a well-formed frame from a neighbour's address is indistinguishable from the
     // neighbour (README: any host can inject): only non-neighbour sources are in scope.
-    if (!keyed && !isSealed(bytes) && decodeFrame(bytes).ok) from = { left: false, right: false };
+    if (!keyed && !isSealed(bytes) && decodeFrame(bytes).ok) from = FROM_NEITHER;
     inject.push({ atMs: i.atMs, delivery: { to, bytes, from } });
   }
   return runEndpointRing({ ids: s.ids, seed: s.seed ^ 0x5bd1e995, loss: s.loss, inject, ...(key ? { key } : {}) });
@@ -161,7 +162,7 @@ function electedMax(s: Scenario, r: ReturnType<typeof runEndpointRing>): boolean
   return r.terminated && r.leaders.every((l) => l === max) && r.endpoints.every((e) => e.state().status === 'done');
 }
 
-test('fuzz: a keyed endpoint under replayed, mutated, forged and random frames never throws and still elects the maximum', (t) => {
+test('fuzz: a keyed node under replayed, mutated, forged and random frames never throws and still elects the maximum', (t) => {
   fc.assert(
     fc.property(scenario, (s) => electedMax(s, attackedElection(s, true))),
     { numRuns: runs(300, 25_000) },
@@ -169,7 +170,7 @@ test('fuzz: a keyed endpoint under replayed, mutated, forged and random frames n
   t.pass();
 });
 
-test('fuzz: an unkeyed endpoint under garbage and frames from non-neighbours never throws and still elects the maximum', (t) => {
+test('fuzz: an unkeyed node under garbage and frames from non-neighbours never throws and still elects the maximum', (t) => {
   fc.assert(
     fc.property(scenario, (s) => electedMax(s, attackedElection(s, false))),
     { numRuns: runs(300, 25_000) },

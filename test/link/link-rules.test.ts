@@ -6,7 +6,9 @@
 import test from 'ava';
 import type { Message } from '../../src/core/types.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../../src/link/config.js';
-import { Endpoint, type Output } from '../../src/link/endpoint.js';
+import { ackTimer, retransmitTimer } from '../../src/link/output.js';
+import { ElectionNode, LINGER_TIMER, type Output } from '../../src/node/election-node.js';
+import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, LEFT_PEER, RIGHT_PEER, peerOn } from '../../src/node/ring.js';
 import { LinkReceiver } from '../../src/link/receiver.js';
 import { LinkSender } from '../../src/link/sender.js';
 import { decodeFrame, encodeFrame } from '../../src/wire/index.js';
@@ -65,7 +67,7 @@ test('link sender: selective acks settle exactly the seqs they name that are sti
   t.is(s.nextDeadline(), Number.POSITIVE_INFINITY, 'nothing in flight: no deadline');
 });
 
-test('link sender: with nothing in flight the next deadline is Infinity (never), the endpoint\'s "no timer", before the first message and after the last', (t) => {
+test('link sender: with nothing in flight the next deadline is Infinity (never), the link\'s "no timer", before the first message and after the last', (t) => {
   const s = new LinkSender(NO_JITTER, () => 0.5);
   t.is(s.nextDeadline(), Number.POSITIVE_INFINITY);
   s.push(0, announcement);
@@ -87,24 +89,24 @@ test('link receiver: a message received out of order is delivered once, however 
 });
 
 const transmits = (outs: Output[], side: 'left' | 'right') =>
-  outs.flatMap((o) => (o.type === 'transmit' && o.side === side ? [decodeFrame(o.bytes)] : [])).map((d) => (d.ok ? d.frame : undefined));
+  outs.flatMap((o) => (o.type === 'transmit' && o.peer === peerOn(side) ? [decodeFrame(o.bytes)] : [])).map((d) => (d.ok ? d.frame : undefined));
 
 /** A data frame from the left neighbour (it left through that neighbour's right side). */
 function fromLeft(seq: number, message: Message, session = 77): Uint8Array {
-  const frame: Frame = { side: 'right', session, ack: noAck, data: { seq, message } };
+  const frame: Frame = { lane: 1, session, ack: noAck, data: { seq, payload: message } };
   return encodeFrame(frame).slice();
 }
 
-test('endpoint: an ack waits up to the ack delay for data to ride on, and a duplicate is answered at once', (t) => {
-  const e = new Endpoint({ id: 5, session: 1, random: () => 0.5 });
+test('node: an ack waits up to the ack delay for data to ride on, and a duplicate is answered at once', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
   e.start(0);
   // Node 3's probe: node 5 swallows it, so nothing goes back left to carry the ack.
   const probe = fromLeft(0, { kind: 'probe', origin: 3, phase: 0, hops: 1 });
-  const first = e.onDatagram(1, probe, { left: true, right: false });
+  const first = e.onDatagram(1, probe, FROM_LEFT);
   t.deepEqual(transmits(first, 'left'), [], 'no pure ack at once');
-  t.true(first.some((o) => o.type === 'setTimer' && o.key === 'ack-left' && o.delayMs === DEFAULT_LINK_CONFIG.ackDelayMs));
+  t.true(first.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER) && o.delayMs === DEFAULT_LINK_CONFIG.ackDelayMs));
   // The same frame again: our ack may have been lost, so answer now rather than after a delay.
-  const again = e.onDatagram(2, probe, { left: true, right: false });
+  const again = e.onDatagram(2, probe, FROM_LEFT);
   const acks = transmits(again, 'left');
   t.is(acks.length, 1);
   t.deepEqual(acks[0]?.ack, { cumulative: 1, selective: [] });
@@ -113,47 +115,47 @@ test('endpoint: an ack waits up to the ack delay for data to ride on, and a dupl
   t.is(e.stats.algorithm.received.probe, 1, 'delivered to the core once');
 });
 
-test('endpoint: an owed ack rides on the next data frame that way, and its timer is cancelled', (t) => {
-  const e = new Endpoint({ id: 5, session: 1, random: () => 0.5 });
+test('node: an owed ack rides on the next data frame that way, and its timer is cancelled', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
   e.start(0);
-  e.onDatagram(1, fromLeft(0, { kind: 'probe', origin: 3, phase: 0, hops: 1 }), { left: true, right: false });
+  e.onDatagram(1, fromLeft(0, { kind: 'probe', origin: 3, phase: 0, hops: 1 }), FROM_LEFT);
   // Node 5's own phase 0 reply comes back from the left: it relays nothing, but a reply from the
   // right completes the phase and sends phase 1 probes both ways, the left one carrying the ack.
-  e.onDatagram(2, fromLeft(1, { kind: 'reply', origin: 5, phase: 0 }), { left: true, right: false });
-  const right: Frame = { side: 'left', session: 88, ack: noAck, data: { seq: 0, message: { kind: 'reply', origin: 5, phase: 0 } } };
-  const outs = e.onDatagram(3, encodeFrame(right).slice(), { left: false, right: true });
+  e.onDatagram(2, fromLeft(1, { kind: 'reply', origin: 5, phase: 0 }), FROM_LEFT);
+  const right: Frame = { lane: 0, session: 88, ack: noAck, data: { seq: 0, payload: { kind: 'reply', origin: 5, phase: 0 } } };
+  const outs = e.onDatagram(3, encodeFrame(right).slice(), FROM_RIGHT);
   const left = transmits(outs, 'left');
   t.is(left.length, 1);
-  t.like(left[0], { ack: { cumulative: 2 }, data: { message: { kind: 'probe', phase: 1 } } });
-  t.true(outs.some((o) => o.type === 'cancelTimer' && o.key === 'ack-left'));
+  t.like(left[0], { ack: { cumulative: 2 }, data: { payload: { kind: 'probe', phase: 1 } } });
+  t.true(outs.some((o) => o.type === 'cancelTimer' && o.key === ackTimer(LEFT_PEER)));
 });
 
-test('endpoint: when the last message on a side is acknowledged its retransmission timer is cancelled, never set to a delay of Infinity', (t) => {
-  const e = new Endpoint({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
+test('node: when the last message on a side is acknowledged its retransmission timer is cancelled, never set to a delay of Infinity', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
   const started = e.start(0);
   // Phase 0 probes go both ways, each with its retransmission timer.
-  t.true(started.some((o) => o.type === 'setTimer' && o.key === 'retransmit-left' && o.delayMs === 100));
+  t.true(started.some((o) => o.type === 'setTimer' && o.key === retransmitTimer(LEFT_PEER) && o.delayMs === 100));
   // The left neighbour acknowledges our probe (seq 0) with a pure ack.
-  const ack: Frame = { side: 'right', session: 77, ack: { cumulative: 1, selective: [] } };
-  const outs = e.onDatagram(10, encodeFrame(ack).slice(), { left: true, right: false });
+  const ack: Frame = { lane: 1, session: 77, ack: { cumulative: 1, selective: [] } };
+  const outs = e.onDatagram(10, encodeFrame(ack).slice(), FROM_LEFT);
   t.deepEqual(
-    outs.filter((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && o.key.startsWith('retransmit')),
-    [{ type: 'cancelTimer', key: 'retransmit-left' }],
+    outs.filter((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && (o.key === retransmitTimer(LEFT_PEER) || o.key === retransmitTimer(RIGHT_PEER))),
+    [{ type: 'cancelTimer', key: retransmitTimer(LEFT_PEER) }],
     'the left timer cancelled once; the right one, still needed, untouched',
   );
   // Nothing in flight on the left any more: a later input leaves that timer alone.
-  const again = e.onDatagram(11, encodeFrame(ack).slice(), { left: true, right: false });
-  t.false(again.some((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && o.key === 'retransmit-left'));
+  const again = e.onDatagram(11, encodeFrame(ack).slice(), FROM_LEFT);
+  t.false(again.some((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && o.key === retransmitTimer(LEFT_PEER)));
 });
 
 /**
  * A ring of one: both neighbours are the node itself, so its own frames come back to it. Runs it
- * until it lingers, firing timers in order; returns the endpoint and the first frame it sent.
+ * until it lingers, firing timers in order; returns the node and the first frame it sent.
  */
-function lingeringRingOfOne(): { e: Endpoint; early: Uint8Array; now: number } {
-  const e = new Endpoint({ id: 4, session: 1, random: () => 0.5 });
+function lingeringRingOfOne(): { e: ElectionNode; early: Uint8Array; now: number } {
+  const e = new ElectionNode({ id: 4, session: 1, random: () => 0.5 });
   const queue: Uint8Array[] = [];
-  const timers = new Map<string, number>();
+  const timers = new Map<number, number>();
   let now = 0;
   const take = (outs: Output[]) => {
     for (const o of outs) {
@@ -168,30 +170,30 @@ function lingeringRingOfOne(): { e: Endpoint; early: Uint8Array; now: number } {
     const bytes = queue.shift();
     if (bytes) {
       now += 1;
-      take(e.onDatagram(now, bytes, { left: true, right: true }));
+      take(e.onDatagram(now, bytes, FROM_BOTH));
       continue;
     }
-    const [key, at] = [...timers].filter(([k]) => k !== 'linger').sort((a, b) => a[1] - b[1])[0] ?? [];
+    const [key, at] = [...timers].filter(([k]) => k !== LINGER_TIMER).sort((a, b) => a[1] - b[1])[0] ?? [];
     if (key === undefined) break;
     timers.delete(key);
     now = Math.max(now, at!);
-    take(e.onTimer(now, key as Parameters<Endpoint['onTimer']>[1]));
+    take(e.onTimer(now, key));
   }
   return { e, early, now };
 }
 
-test('endpoint: a lingering node restarts its quiet period on every datagram, and acks at once', (t) => {
+test('node: a lingering node restarts its quiet period on every datagram, and acks at once', (t) => {
   const { e, early, now } = lingeringRingOfOne();
   t.is(e.lifecycle(), 'lingering');
   t.is(e.state().leader, 4);
   // A retransmission of an old frame: the neighbour has not seen our ack. Exiting on the old
   // schedule could leave it retrying forever.
-  const outs = e.onDatagram(now + 100, early, { left: true, right: true });
-  t.true(outs.some((o) => o.type === 'setTimer' && o.key === 'linger' && o.delayMs === DEFAULT_LINK_CONFIG.lingerMs));
+  const outs = e.onDatagram(now + 100, early, FROM_BOTH);
+  t.true(outs.some((o) => o.type === 'setTimer' && o.key === LINGER_TIMER && o.delayMs === DEFAULT_LINK_CONFIG.lingerMs));
   t.true(outs.some((o) => o.type === 'transmit'), 'the ack goes out at once: a finished node sends no data it could ride on');
 });
 
-/** The give-up rule as spec/protocol.md §4 states it: written out, so a change to endpoint.ts's constant fails here. */
+/** The give-up rule as spec/protocol.md §4 states it: written out, so a change to election-node.ts's constant fails here. */
 const GIVE_UP_RETRIES = 128;
 
 /**
@@ -203,8 +205,8 @@ const GIVE_UP_RETRIES = 128;
  * the node stops retrying. Returns the retries made, and at which retry the side became unconfirmed.
  */
 function finishedNodeRetrying(maxRetries: number, answerAfter: (retry: number) => number | undefined) {
-  const e = new Endpoint({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
-  const timers = new Map<string, number>();
+  const e = new ElectionNode({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
+  const timers = new Map<number, number>();
   let now = 0;
   let retries = 0;
   const take = (outs: Output[]) => {
@@ -216,31 +218,31 @@ function finishedNodeRetrying(maxRetries: number, answerAfter: (retry: number) =
   };
   take(e.start(now));
   now += 1;
-  take(e.onDatagram(now, fromLeft(0, { kind: 'announcement', leader: 9 }), { left: true, right: false }));
+  take(e.onDatagram(now, fromLeft(0, { kind: 'announcement', leader: 9 }), FROM_LEFT));
   const finishedWith = e.state();
   let unconfirmedAt: number | undefined;
   while (retries < maxRetries) {
-    const at = timers.get('retransmit-right');
+    const at = timers.get(retransmitTimer(RIGHT_PEER));
     if (at === undefined) break;
-    timers.delete('retransmit-right');
+    timers.delete(retransmitTimer(RIGHT_PEER));
     now = Math.max(now, at);
-    const sent = transmits(take(e.onTimer(now, 'retransmit-right')), 'right');
+    const sent = transmits(take(e.onTimer(now, retransmitTimer(RIGHT_PEER))), 'right');
     if (sent.length === 0) continue;
     retries += 1;
-    if (!sent.every((f) => f?.data?.message.kind === 'announcement')) throw new Error('a finished node retries only its announcement');
+    if (!sent.every((f) => f?.data?.payload.kind === 'announcement')) throw new Error('a finished node retries only its announcement');
     if (unconfirmedAt === undefined && e.unconfirmed().includes('right')) unconfirmedAt = retries;
     const session = answerAfter(retries);
     if (session !== undefined) {
       now += 1;
       // seq 0 (the probe, abandoned on deciding) acknowledged; seq 1, the announcement, not.
-      const answer: Frame = { side: 'left', session, ack: { cumulative: 1, selective: [] } };
-      take(e.onDatagram(now, encodeFrame(answer).slice(), { left: false, right: true }));
+      const answer: Frame = { lane: 0, session, ack: { cumulative: 1, selective: [] } };
+      take(e.onDatagram(now, encodeFrame(answer).slice(), FROM_RIGHT));
     }
   }
-  return { e, finishedWith, retries, unconfirmedAt, stillRetrying: timers.has('retransmit-right') };
+  return { e, finishedWith, retries, unconfirmedAt, stillRetrying: timers.has(retransmitTimer(RIGHT_PEER)) };
 }
 
-test('endpoint: a finished node gives up its announcement after 128 unanswered retries in a row, never while the neighbour answers', (t) => {
+test('node: a finished node gives up its announcement after 128 unanswered retries in a row, never while the neighbour answers', (t) => {
   // Never answered: unconfirmed at exactly the 128th retry, then no more retries, and it lingers.
   const silent = finishedNodeRetrying(10_000, () => undefined);
   t.like(silent.finishedWith, { status: 'done', leader: 9 });
@@ -272,4 +274,14 @@ test('endpoint: a finished node gives up its announcement after 128 unanswered r
   const stale = finishedNodeRetrying(10_000, (r) => (r === 1 ? 88 : r % 10 === 0 ? 87 : undefined));
   t.is(stale.unconfirmedAt, 1 + GIVE_UP_RETRIES);
   t.true(stale.e.stats.datagrams.dropped.stale > 0);
+});
+
+test('node: a frame on a lane no peer sends on is dropped as unknown-sender, even from a neighbour\'s address', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
+  e.start(0);
+  const frame: Frame = { lane: 7, session: 77, ack: noAck, data: { seq: 0, payload: announcement } };
+  const outs = e.onDatagram(1, encodeFrame(frame).slice(), FROM_BOTH);
+  t.true(outs.some((o) => o.type === 'drop' && o.reason === 'unknown-sender'));
+  t.is(e.stats.datagrams.dropped['unknown-sender'], 1);
+  t.is(e.stats.algorithm.received.announcement, 0);
 });

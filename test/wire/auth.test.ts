@@ -1,14 +1,15 @@
 import test from 'ava';
-import { Endpoint } from '../../src/link/endpoint.js';
+import { ElectionNode } from '../../src/node/election-node.js';
+import { FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';
 import { decodeFrame, encodeFrame, isSealed, openFrame, sealFrame, type Frame } from '../../src/wire/index.js';
 
 const KEY = new TextEncoder().encode('0123456789abcdef-cluster');
 const WRONG = new TextEncoder().encode('0123456789abcdef-another');
 const frame: Frame = {
-  side: 'right',
+  lane: 1,
   session: 77,
   ack: { cumulative: 2, selective: [4] },
-  data: { seq: 3, message: { kind: 'announcement', leader: 9 } },
+  data: { seq: 3, payload: { kind: 'announcement', leader: 9 } },
 };
 
 test('auth: a sealed frame opens to the plain frame and its echo', (t) => {
@@ -36,15 +37,15 @@ test('auth: a wrong key, a missing MAC and every single-bit change are refused w
   }
 });
 
-function endpoint(key?: Uint8Array): Endpoint {
-  const e = new Endpoint({ id: 1, session: 5, random: () => 0.5, ...(key ? { key } : {}) });
+function endpoint(key?: Uint8Array): ElectionNode {
+  const e = new ElectionNode({ id: 1, session: 5, random: () => 0.5, ...(key ? { key } : {}) });
   e.start(0);
   return e;
 }
-const fromRight = { left: false, right: true };
+const fromRight = FROM_RIGHT;
 
 test('auth: a keyless node drops MAC\'d frames and a keyed node drops plain and wrong-key frames, each counted', (t) => {
-  const plain = encodeFrame({ ...frame, side: 'left' });
+  const plain = encodeFrame({ ...frame, lane: 0 });
   const keyless = endpoint();
   keyless.onDatagram(1, sealFrame(plain, 5, KEY), fromRight);
   t.is(keyless.stats.datagrams.dropped['unexpected-mac'], 1);
@@ -58,15 +59,15 @@ test('auth: a keyless node drops MAC\'d frames and a keyed node drops plain and 
 
 test('auth: a keyed node holds a frame until its sender echoes our session, then delivers it', (t) => {
   const keyed = endpoint(KEY);
-  const data = encodeFrame({ ...frame, side: 'left' });
+  const data = encodeFrame({ ...frame, lane: 0 });
   // Echo 0: the sender does not know our session yet. Held, and answered with an echo of 77.
   const out = keyed.onDatagram(1, sealFrame(data, 0, KEY), fromRight);
   t.is(keyed.stats.algorithm.received.announcement, 0);
-  const answer = out.find((o) => o.type === 'transmit' && o.side === 'right');
+  const answer = out.find((o) => o.type === 'transmit' && o.peer === RIGHT_PEER);
   t.truthy(answer);
   if (answer?.type === 'transmit') t.like(openFrame(answer.bytes, KEY), { ok: true, echo: 77 });
   // A pure ack from session 77 echoing our session 5 proves it: the held announcement is delivered.
-  keyed.onDatagram(2, sealFrame(encodeFrame({ side: 'left', session: 77, ack: { cumulative: 0, selective: [] } }), 5, KEY), fromRight);
+  keyed.onDatagram(2, sealFrame(encodeFrame({ lane: 0, session: 77, ack: { cumulative: 0, selective: [] } }), 5, KEY), fromRight);
   t.is(keyed.stats.algorithm.received.announcement, 1);
   t.is(keyed.state().leader, 9);
 });
