@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { EXIT } from '../errors.js';
+import { EXIT } from './exit-codes.js';
 
 /** Young-generation size for long full-link simulations, MB: short-lived frames then die before promotion. */
 const SEMI_SPACE_MB = 64;

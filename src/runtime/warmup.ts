@@ -1,5 +1,4 @@
 import { opposite } from '../core/types.js';
-import type { UdpTransport } from '../transport/udp.js';
 import { Endpoint, type Output } from '../link/endpoint.js';
 import type { LinkConfig } from '../link/config.js';
 import { MemoryNetwork } from '../transport/memory.js';
@@ -28,19 +27,6 @@ export function warmUp(rounds = 5): void {
       take(d.to, eps[d.to]!.onDatagram(1, d.bytes, { left: d.side === 'left', right: d.side === 'right' }));
     }
   }
-}
-
-/**
- * Warms Node's own datagram and timer code on one of the process's real sockets, which the
- * in-memory warm-up cannot reach; the warmth belongs to the process, so one socket is enough. On
- * a ring of many one-node processes each process handles only a few dozen datagrams, and measured
- * in one process the first ten sends cost 227 µs of CPU each against 63 µs once warm. A socket
- * the node already has: binding extra ports could take one that launch reserved for a node that
- * has not bound it yet.
- */
-export async function warmUpNetwork(socket: UdpTransport, datagrams = 200, budgetMs = 500): Promise<void> {
-  for (let i = 0; i < 50; i++) clearTimeout(setTimeout(() => undefined, 1000));
-  await socket.warmUp(datagrams, budgetMs);
 }
 
 /** Fast enough that a warm-up election with timers firing takes a few ms. */
