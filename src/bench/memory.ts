@@ -1,4 +1,4 @@
-import { summarize } from '../cli/summary.js';
+import { summarize } from '../cluster/ring-summary.js';
 import { randomIds } from '../config/ids.js';
 import { spawnRing } from './procs.js';
 import type { Progress } from './progress.js';

@@ -1,4 +1,4 @@
-import { summarize, type RingSummary } from '../cli/summary.js';
+import { summarize, type RingSummary } from '../cluster/ring-summary.js';
 import type { LinkConfig } from '../link/config.js';
 import { type Algorithm, coreFor } from '../sim/algorithms.js';
 import { type NetworkModel, RELIABLE } from '../sim/network-model.js';
