@@ -1,3 +1,4 @@
+/** The latency part: elections over loopback UDP beside the one-hop latency, a relay ring and the bare election. */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';

@@ -1,3 +1,4 @@
+/** The memory part: resident memory of node processes while they elect. */
 import { summarize } from '../cluster/ring-summary.js';
 import { randomIds } from '../config/ids.js';
 import { spawnRing } from './procs.js';

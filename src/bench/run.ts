@@ -1,3 +1,4 @@
+/** Runs the selected bench parts and writes results.json and the plots. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeSettings } from '../cluster/node-config.js';

@@ -1,3 +1,4 @@
+/** The scale part: the simulator at large n, and a big ring over UDP in a few processes. */
 import { summarize } from '../cluster/ring-summary.js';
 import { defaultNodeSettings } from '../cluster/node-config.js';
 import { randomIds } from '../config/ids.js';

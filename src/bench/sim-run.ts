@@ -1,3 +1,4 @@
+/** One simulated election for the bench, checked to have elected the maximum. */
 import { summarize, type RingSummary } from '../cluster/ring-summary.js';
 import type { LinkConfig } from '../link/config.js';
 import { type Algorithm, coreFor } from '../sim/algorithms.js';

@@ -1,3 +1,4 @@
+/** `hs-ring bench`: measures messages, wire overhead, latency, scale and memory, and writes results and plots. */
 import type { Argv } from 'yargs';
 import { InvalidConfigError, outputWriteError } from '../errors.js';
 import { BENCH_PARTS, type BenchPart, runBench, writeBenchOutput } from '../bench/run.js';

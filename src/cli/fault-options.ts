@@ -1,3 +1,4 @@
+/** The fault-injection and authentication flags shared by `node` and `launch`. */
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { InvalidConfigError } from '../errors.js';

@@ -1,3 +1,4 @@
+/** The reliability flags (--rto, --ack-delay, --linger, --timeout) and their checks. */
 import type { Argv } from 'yargs';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';

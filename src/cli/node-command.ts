@@ -1,3 +1,4 @@
+/** `hs-ring node`: one node (or several, with --ring and --self A,B,...) from flags or a ring file. */
 import yargs, { type Argv } from 'yargs';
 import { type Member, type Placement, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';

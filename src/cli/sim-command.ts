@@ -1,3 +1,4 @@
+/** `hs-ring sim`: an election on a simulated ring in virtual time, seeded and replayable. */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -195,17 +196,15 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
 }
 
 /**
- * Ring sizes that fit Node's default heap on the machine they were measured on (heap_size_limit
- * 4,345,298,944 bytes, about 4 GB): measured 1.26 GB resident at 100,000 nodes behind the full
- * link (about 13 KB per node; 1.4 GB before the link allocated less per input, the cap was set
- * then and is kept), 1.0 GB at 1,000,000 on ideal channels (about 1 KB per node).
- * Past these a run would end minutes later in V8's out-of-memory crash instead of a clear
- * message now. Other heaps scale the caps (maxSimNodes), so a bigger --max-old-space-size
- * raises them and a smaller machine's default lowers them.
+ * Ring sizes that fit the heap the caps were set in (V8's heap_size_limit there, below), with
+ * room to spare; the memory per node they rest on is in the README's performance figures, with
+ * the command that measures it. Past these a run would end minutes later in V8's out-of-memory
+ * crash instead of a clear message now. Other heaps scale the caps (maxSimNodes), so a bigger
+ * --max-old-space-size raises them and a smaller machine's default lowers them.
  */
 const MEASURED_HEAP_BYTES = 4_345_298_944;
 const MEASURED_MAX_SIM_NODES: Record<LinkMode, number> = { full: 200_000, ideal: 2_000_000 };
-/** Measured memory per node, for the message. */
+/** Memory per node, for the message. */
 const MEASURED_PER_NODE: Record<LinkMode, string> = { full: '13 KB', ideal: '1 KB' };
 
 /**

@@ -1,3 +1,4 @@
+/** `hs-ring trace view`: a space-time diagram of an election trace, as HTML or SVG. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Argv } from 'yargs';

@@ -1,3 +1,4 @@
+/** The configuration a node process is started with, and its validation (it arrives as JSON). */
 import { checkUnique, parseId } from '../config/ids.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
@@ -6,8 +7,6 @@ import type { Placement } from '../config/ring-file.js';
 import { type Address, checkDistinctAddresses, checkHost, checkPort } from '../config/address.js';
 import { type FaultConfig, faultConfigProblem } from '../transport/faulty.js';
 import { DEFAULT_TIMEOUT_MS, timeoutProblem } from '../runtime/link-settings.js';
-
-/** The configuration a node process is started with, and its validation (it arrives as JSON). */
 
 /**
  * Everything a node process needs to run its nodes, already resolved: `hs-ring node` builds it

@@ -3,7 +3,7 @@
  * own that is closed again before the node binds: the warmth belongs to the process's code, not
  * to a socket, so the node's transport needs no warm-up logic in its receive path. A launched
  * ring's process handles only a few dozen datagrams in all, and the first sends of a cold process
- * cost several times what warm ones do (figures: docs/performance.md).
+ * cost several times what warm ones do (`hs-ring bench --only latency` shows the election).
  */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';

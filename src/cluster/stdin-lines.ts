@@ -1,3 +1,4 @@
+/** Reading stdin line by line: a node process's config and its "start" signal. */
 import { InvalidConfigError } from '../errors.js';
 
 /**
