@@ -10,7 +10,7 @@ import { DEFAULT_TIMEOUT_MS, timeoutProblem } from '../runtime/link-settings.js'
 
 /**
  * Everything a node process needs to run its nodes, already resolved: `hs-ring node` builds it
- * from its flags, `hs-ring launch` sends it to each child as one JSON line (see node-child.ts).
+ * from its flags, `hs-ring launch` sends it to each child as one JSON line (see node-process.ts).
  */
 export interface NodeConfig {
   /** The members this process hosts, each on its own socket (one, or a stretch of the ring). */
