@@ -97,7 +97,7 @@ test('cli: wildcard neighbour addresses and mixed address families are refused (
   await rejects(t, ['node', '--ring', mixedMapped, '--self', '1'], /member 1's left neighbour 2: .* is IPv6 but the node listens on IPv4/);
   // An IPv6 socket does reach IPv4 neighbours by their ::ffff: spelling: accepted (it then runs,
   // and with nobody there, stalls: exit 3, not a configuration error).
-  const viaMapped = await runCli(['node', '--id', '1', '--listen', '[::]:7123', '--left', '[::ffff:127.0.0.1]:7124', '--right', '[::ffff:127.0.0.1]:7125', '--timeout', '300']);
+  const viaMapped = await runCli(['node', '--id', '1', '--listen', '[::]:7123', '--left', '[::ffff:127.0.0.1]:7124', '--right', '[::ffff:127.0.0.1]:7125', '--timeout', '300', '--linger', '100']);
   t.is(viaMapped.code, 3, viaMapped.stderr);
   const wild = ring('wild.json', [{ id: 1, host: '0.0.0.0', port: 7000 }, { id: 2, host: '127.0.0.1', port: 7001 }]);
   await rejects(t, ['node', '--ring', wild, '--self', '2'], /member 1: "0\.0\.0\.0" is a wildcard address/);

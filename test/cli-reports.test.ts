@@ -13,13 +13,13 @@ import { rejects, runCli } from './helpers/cli.js';
 const scratch = () => mkdtempSync(join(tmpdir(), 'hs-ring-reports-'));
 
 test('launch --kill after the decision: the election finished, then the node was killed; not a stall', async (t) => {
-  // Ids of seed 1: 588, 74, 590, 475, 348; the leader 590 is killed a second after the start,
+  // Ids of seed 1: 588, 74, 590, 475, 348; the leader 590 is killed two seconds after the start,
   // long after the election (tens of ms), while it lingers.
-  const r = await runCli(['launch', '-n', '5', '--seed', '1', '--kill', '590@1000', '--linger', '3000', '--timeout', '10000']);
+  const r = await runCli(['launch', '-n', '5', '--seed', '1', '--kill', '590@2000', '--linger', '6000', '--timeout', '20000']);
   t.is(r.code, 0, r.stdout + r.stderr);
   t.regex(r.stdout, /^leader 590 \(the maximum id\), agreed by all 5 nodes\nthe election finished, then node 590 was killed \(it had decided; it sent no result\)$/m);
   t.notRegex(r.stdout, /STALLED/);
-  const json = await runCli(['launch', '-n', '5', '--seed', '1', '--kill', '590@1000', '--linger', '3000', '--timeout', '10000', '--json']);
+  const json = await runCli(['launch', '-n', '5', '--seed', '1', '--kill', '590@2000', '--linger', '6000', '--timeout', '20000', '--json']);
   t.is(json.code, 0, json.stderr);
   t.like(JSON.parse(json.stdout), { outcome: 'elected', leader: 590, killed: 590, killedAfterDecision: 590, failures: [] });
 });

@@ -219,10 +219,11 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       stalled,
     ]);
     if (failures.length > 0 || timedOut) {
+      // Taken before killAll: the processes it kills would otherwise be blamed for the failure.
+      const f = failures[0];
       killAll();
       await Promise.all(exits);
       if (interrupted) throw new InterruptedError(interrupted);
-      const f = failures[0];
       // The cause travels with the error: launchOnFreePorts retries on PortInUse.
       if (f) throw errorFromCode(f.code, `node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`);
       throw new InvalidConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
