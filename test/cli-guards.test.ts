@@ -13,7 +13,7 @@ import { getHeapStatistics } from 'node:v8';
 import { mergeTraces, traceFileFor } from '../src/cli/trace-files.js';
 import { linkConfigFromFlags } from '../src/cli/link-options.js';
 import { checkSimSize, heapForSimNodes, maxSimNodes } from '../src/cli/sim-command.js';
-import { ConfigError, EXIT } from '../src/errors.js';
+import { InvalidConfigError, OutputUnwritableError, PortInUseError } from '../src/errors.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
 import { cliPath, rejects, runCli } from './helpers/cli.js';
 
@@ -30,7 +30,7 @@ test('cli: an output path that cannot be written is refused before the run, in o
   await rejects(t, ['launch', '-n', '3', '--trace', `${missing}.jsonl`], /--trace .*: folder .* does not exist/);
   await rejects(t, ['launch', '-n', '3', '--trace', dir], /--trace .*: is a folder, name a file/);
   await rejects(t, ['launch', '-n', '3', '--trace', join(dir, 't-{id}.jsonl')], /leave \{id\} out of the name/);
-  await rejects(t, ['bench', '--quick', '--only', 'messages', '--out', join(aFile, 'sub')], /--out .*: cannot create the folder \(a file is in the way\)/);
+  await rejects(t, ['bench', '--quick', '--only', 'messages', '--out', join(aFile, 'sub')], /--out .*: .*a-file is not a folder/);
   await rejects(t, ['node', '--id', '1', '--listen', '127.0.0.1:7001', '--left', '127.0.0.1:2', '--right', '127.0.0.1:3', '--trace', `${missing}.jsonl`], /--trace .*: folder .* does not exist/);
   const trace = join(dir, 'ok.jsonl');
   t.is((await runCli(['sim', '-n', '3', '--seed', '1', '--trace', trace])).code, 0);
@@ -49,7 +49,7 @@ test('launch --trace: when the merged trace cannot be written, the per-node trac
   const { mkdirSync } = await import('node:fs');
   mkdirSync(target);
   const err = await t.throwsAsync(mergeTraces(target, [1, 2]));
-  t.true(err instanceof ConfigError, String(err));
+  t.true(err instanceof OutputUnwritableError, String(err));
   t.regex(err!.message, /--trace: cannot write .*merged\.jsonl/);
   t.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.part')).sort(), ['merged.jsonl.node-1.part', 'merged.jsonl.node-2.part']);
   // And when it can be written, the parts are merged and removed.
@@ -97,7 +97,7 @@ test('cli: wildcard neighbour addresses and mixed address families are refused (
   await rejects(t, ['node', '--ring', mixedMapped, '--self', '1'], /member 1's left neighbour 2: .* is IPv6 but the node listens on IPv4/);
   // An IPv6 socket does reach IPv4 neighbours by their ::ffff: spelling: accepted (it then runs,
   // and with nobody there, stalls: exit 3, not a configuration error).
-  const viaMapped = await runCli(['node', '--id', '1', '--listen', '[::]:7123', '--left', '[::ffff:127.0.0.1]:7124', '--right', '[::ffff:127.0.0.1]:7125', '--timeout', '300']);
+  const viaMapped = await runCli(['node', '--id', '1', '--listen', '[::]:7123', '--left', '[::ffff:127.0.0.1]:7124', '--right', '[::ffff:127.0.0.1]:7125', '--timeout', '300', '--linger', '100']);
   t.is(viaMapped.code, 3, viaMapped.stderr);
   const wild = ring('wild.json', [{ id: 1, host: '0.0.0.0', port: 7000 }, { id: 2, host: '127.0.0.1', port: 7001 }]);
   await rejects(t, ['node', '--ring', wild, '--self', '2'], /member 1: "0\.0\.0\.0" is a wildcard address/);
@@ -169,7 +169,7 @@ test('cli: a ring too big for launch or sim names --ids when the ids came from -
   const r = await inHeap(16, ['sim', '--ids', ids(10_000)]);
   t.is(r.code, 2, r.stderr);
   t.regex(r.stderr, /^hs-ring: --ids lists 10000 ids, more than sim runs with --link full in this heap \(at most [\d,]+: about 13 KB per node, heap limit [\d.]+ GiB\); for a bigger heap run NODE_OPTIONS=--max-old-space-size=\d+ hs-ring sim \.\.\.\n$/);
-  t.throws(() => checkSimSize(300_000, 'full', '--ids', 4_345_298_944), { instanceOf: ConfigError, message: /^--ids lists 300000 ids, more than sim runs with --link full in this heap \(at most 200,000: / });
+  t.throws(() => checkSimSize(300_000, 'full', '--ids', 4_345_298_944), { instanceOf: InvalidConfigError, message: /^--ids lists 300000 ids, more than sim runs with --link full in this heap \(at most 200,000: / });
 });
 
 test('cli: sim --delay has the limit launch has (60 s), with the same message', async (t) => {
@@ -285,9 +285,8 @@ test('cli: --self without --ring, and a node that is its own neighbour on one si
 });
 
 test('launch: a port the OS offered but someone took before the node bound it is chosen again, a few times at most', async (t) => {
-  const { launchOnFreePorts } = await import('../src/cli/launch-command.js');
-  const portInUse = (port: number) =>
-    new ConfigError(`node 7 failed to start: cannot listen on 127.0.0.1:${port}: port already in use`, EXIT.config, 'port-in-use');
+  const { launchOnFreePorts } = await import('../src/cluster/free-ports.js');
+  const portInUse = (port: number) => new PortInUseError(`node 7 failed to start: cannot listen on 127.0.0.1:${port}: port already in use`);
   const seen: (readonly number[])[] = [];
   const takenOnce = async (ports: readonly number[]) => {
     seen.push(ports);
@@ -308,7 +307,7 @@ test('launch: a port the OS offered but someone took before the node bound it is
   tries = 0;
   const broken = async () => {
     tries += 1;
-    throw new ConfigError('node 7 failed to start: bad key');
+    throw new InvalidConfigError('node 7 failed to start: bad key');
   };
   await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, broken), { message: /bad key/ });
   t.is(tries, 1);
@@ -317,15 +316,15 @@ test('launch: a port the OS offered but someone took before the node bound it is
   tries = 0;
   const wordedOnly = async () => {
     tries += 1;
-    throw new ConfigError('node 7 failed to start: --trace: cannot write port already in use.jsonl (EACCES)');
+    throw new OutputUnwritableError('node 7 failed to start: --trace: cannot write port already in use.jsonl (EACCES)');
   };
   await t.throwsAsync(launchOnFreePorts('127.0.0.1', 3, wordedOnly), { message: /EACCES/ });
   t.is(tries, 1);
 });
 
-test('launch: a node whose port is taken fails with the cause port-in-use, carried from the node process', async (t) => {
-  const { launchRing } = await import('../src/cli/launch.js');
-  const { nodeSettingsFromFlags } = await import('../src/cli/node-command.js');
+test('launch: a node whose port is taken fails with the cause PortInUse, carried from the node process', async (t) => {
+  const { launchRing } = await import('../src/cluster/launch.js');
+  const { defaultNodeSettings } = await import('../src/cluster/node-config.js');
   const busy = createSocket('udp4');
   await new Promise<void>((r) => busy.bind(0, '127.0.0.1', () => r()));
   const [free] = await reserveUdpPorts('127.0.0.1', 1);
@@ -336,18 +335,18 @@ test('launch: a node whose port is taken fails with the cause port-in-use, carri
           { id: 1, host: '127.0.0.1', port: free! },
           { id: 2, host: '127.0.0.1', port: busy.address().port },
         ],
-        node: nodeSettingsFromFlags(['--timeout', '2000']),
+        node: defaultNodeSettings(2000),
         readyTimeoutMs: 20_000,
       }),
     );
-    t.true(err instanceof ConfigError, String(err));
-    t.is((err as ConfigError).code, 'port-in-use');
+    t.true(err instanceof PortInUseError, String(err));
+    t.is((err as PortInUseError).code, 'PortInUse');
     t.is(err!.message, `node 2 failed to start: cannot listen on 127.0.0.1:${busy.address().port}: port already in use`);
     // hs-ring node --ndjson speaks the same protocol: the cause as an event, the line on stderr.
     const self = `127.0.0.1:${busy.address().port}`;
     const r = await runCli(['node', '--ndjson', '--id', '1', '--listen', self, '--left', '127.0.0.1:2', '--right', '127.0.0.1:3']);
     t.is(r.code, 2);
-    t.deepEqual(JSON.parse(r.stdout), { event: 'error', message: `cannot listen on ${self}: port already in use`, exitCode: 2, code: 'port-in-use' });
+    t.deepEqual(JSON.parse(r.stdout), { event: 'error', message: `cannot listen on ${self}: port already in use`, exitCode: 2, code: 'PortInUse' });
     t.is(r.stderr, `hs-ring: cannot listen on ${self}: port already in use\n`);
   } finally {
     busy.close();

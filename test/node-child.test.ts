@@ -3,16 +3,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
-import { launchRing } from '../src/cli/launch.js';
+import { launchRing } from '../src/cluster/launch.js';
 import { nodeSettingsFromFlags } from '../src/cli/node-command.js';
-import { checkNodeConfig } from '../src/cli/node-config.js';
-import { ConfigError } from '../src/errors.js';
+import { checkNodeConfig } from '../src/cluster/node-config.js';
+import { InvalidConfigError } from '../src/errors.js';
 import { DEFAULT_LINK_CONFIG } from '../src/link/config.js';
 import type { NodeResult } from '../src/runtime/result.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
 
 /** The lean node process launch starts (tests run from dist/test/). */
-const childPath = fileURLToPath(new URL('../src/cli/node-child.js', import.meta.url));
+const childPath = fileURLToPath(new URL('../src/cluster/node-process.js', import.meta.url));
 
 interface ChildRun {
   readonly code: number | null;
@@ -41,7 +41,7 @@ function runChild(lines: readonly string[], onStdout?: (line: string, write: (l:
 const at = (port: number) => ({ host: '127.0.0.1', port });
 const goodConfig = (port: number) => ({
   placements: [{ id: 5, listen: at(port), left: at(9), right: at(10) }],
-  link: DEFAULT_LINK_CONFIG,
+  link: { ...DEFAULT_LINK_CONFIG, lingerMs: 100 },
   timeoutMs: 300,
 });
 
@@ -114,7 +114,7 @@ const twoNodes = (a: { host: string; port: number }, b: { host: string; port: nu
 
 test('node config: two nodes of one process listening on one address are refused up front, naming both ids and the address', (t) => {
   t.throws(() => checkNodeConfig(twoNodes(at(7000), at(7000))), {
-    instanceOf: ConfigError,
+    instanceOf: InvalidConfigError,
     message: 'node config: placements: ids 5 and 7 share the listen address 127.0.0.1:7000',
   });
   // The IPv4-mapped IPv6 spelling names the same endpoint.
@@ -129,20 +129,20 @@ test('node child: two of its nodes on one address is a config error in one line,
   const [port] = await reserveUdpPorts('127.0.0.1', 1);
   const r = await runChild([JSON.stringify(twoNodes(at(port!), at(port!)))]);
   refused(t, r, new RegExp(`^hs-ring: node config: placements: ids 5 and 7 share the listen address 127\\.0\\.0\\.1:${port}$`));
-  t.false('code' in JSON.parse(r.stdout), 'not the port-in-use cause, on which launch would retry');
+  t.is(JSON.parse(r.stdout).code, 'InvalidConfig', 'not the PortInUse cause, on which launch would retry');
 });
 
-test('node child: a port in use is reported with the machine-readable cause port-in-use, and the usual line', async (t) => {
+test('node child: a port in use is reported with the machine-readable cause PortInUse, and the usual line', async (t) => {
   const busy = createSocket('udp4');
   await new Promise<void>((r) => busy.bind(0, '127.0.0.1', () => r()));
   const port = busy.address().port;
   try {
     const r = await runChild([JSON.stringify(goodConfig(port))]);
     refused(t, r, new RegExp(`^hs-ring: cannot listen on 127\\.0\\.0\\.1:${port}: port already in use$`));
-    t.like(JSON.parse(r.stdout), { event: 'error', code: 'port-in-use' });
-    // Any other failure carries no such code.
+    t.like(JSON.parse(r.stdout), { event: 'error', code: 'PortInUse' });
+    // Any other failure carries its own code.
     const other = await runChild([JSON.stringify({ ...goodConfig(port), timeoutMs: 0 })]);
-    t.false('code' in JSON.parse(other.stdout));
+    t.is(JSON.parse(other.stdout).code, 'InvalidConfig');
   } finally {
     busy.close();
   }
@@ -171,21 +171,26 @@ test('nodeSettingsFromFlags: flags for launchRing are parsed as hs-ring node par
   t.is(nodeSettingsFromFlags(['--ack-delay', '5']).link.ackDelayMs, 5);
 });
 
-test('launchRing: a ring of one-node processes elects with settings given as flags', async (t) => {
+test('launchRing: a ring of one-node processes elects with settings given as flags, and tells when each process is ready and decided', async (t) => {
   const ids = [4, 8, 2];
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
+  const ready: number[] = [];
+  const decided: number[] = [];
   const run = await launchRing({
     members: ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! })),
     node: nodeSettingsFromFlags(['--timeout', '20000', '--ack-delay', '5']),
     readyTimeoutMs: 60_000,
+    onProcessReady: (index, pid) => void (pid && ready.push(index)),
+    onProcessDecided: (index, pid) => void (pid && decided.push(index)),
   });
   t.deepEqual(run.failures, []);
   t.deepEqual(run.lateErrors, []);
   t.deepEqual(run.results.map((r) => r.leader), [8, 8, 8]);
+  t.deepEqual(ready.sort(), [0, 1, 2]);
+  t.deepEqual(decided.sort(), [0, 1, 2]);
   for (const p of run.processes) {
     t.is(p.nodes, 1);
     t.true(p.startupMs! > 0);
-    t.true(p.peakRssKiB === null || p.peakRssKiB > 0);
   }
 });
 

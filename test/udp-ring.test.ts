@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { messageBound } from '../src/core/bound.js';
-import type { RingSummary } from '../src/cli/summary.js';
+import type { RingSummary } from '../src/cluster/ring-summary.js';
 import type { NodeResult } from '../src/runtime/result.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
 import { cliPath, runCli } from './helpers/cli.js';

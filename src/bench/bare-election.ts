@@ -1,3 +1,4 @@
+/** The same elections without the link layer: rings of bare-peer processes, for the latency comparison. */
 import { fileURLToPath } from 'node:url';
 import { nodeProcessV8Flags } from '../runtime/v8-flags.js';
 import { busySince, machineBusyMs } from './machine-cpu.js';

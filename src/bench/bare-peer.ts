@@ -1,3 +1,4 @@
+/** A node process with the HS core and frame codec on a raw socket, and nothing else (no link layer). */
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { HsNode } from '../core/hs.js';

@@ -1,3 +1,4 @@
+/** A process that echoes UDP datagrams: the far end of the one-hop latency measurement. */
 import { createSocket } from 'node:dgram';
 
 /**

@@ -1,10 +1,11 @@
+/** The latency part: elections over loopback UDP beside the one-hop latency, a relay ring and the bare election. */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { launchRing } from '../cli/launch.js';
-import { nodeSettingsFromFlags } from '../cli/node-command.js';
-import { summarize } from '../cli/summary.js';
+import { launchRing } from '../cluster/launch.js';
+import { type NodeSettings, defaultNodeSettings } from '../cluster/node-config.js';
+import { summarize } from '../cluster/ring-summary.js';
 import { ceilLog2 } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
 import { reserveUdpPorts } from '../transport/ports.js';
@@ -22,8 +23,8 @@ export interface LatencyPlan {
   readonly pingRounds: number;
   /** Single-datagram laps of the relay ring. */
   readonly relayLaps: number;
-  /** Extra `hs-ring node` flags (e.g. another --ack-delay) for comparisons. */
-  readonly nodeArgs?: readonly string[];
+  /** Node settings other than the defaults (e.g. another ack delay, from `--node-flags`) for comparisons. */
+  readonly nodeSettings?: NodeSettings;
 }
 
 export const FULL_LATENCY: LatencyPlan = { sizes: [8, 16, 32, 64], repetitions: 5, pingRounds: 2000, relayLaps: 20 };
@@ -171,7 +172,7 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       try {
         outcome = await launchRing({
           members: ids.map((id, i) => ({ id, host, port: ports[i]! })),
-          node: nodeSettingsFromFlags(['--timeout', '30000', ...(plan.nodeArgs ?? [])]),
+          node: plan.nodeSettings ?? defaultNodeSettings(),
           // Generous: on a saturated machine starting 64 Node.js processes takes tens of seconds.
           readyTimeoutMs: 120_000 + 1000 * n,
           onStart: () => (busyAtStart = machineBusyMs()),

@@ -1,3 +1,4 @@
+/** Busy CPU of the whole machine from /proc/stat, to put a CPU cost on each datagram. */
 import { readFileSync } from 'node:fs';
 
 /** USER_HZ: /proc/stat counts in these ticks on every Linux Node.js runs on. */

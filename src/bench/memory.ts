@@ -1,4 +1,5 @@
-import { summarize } from '../cli/summary.js';
+/** The memory part: resident memory of node processes while they elect. */
+import { summarize } from '../cluster/ring-summary.js';
 import { randomIds } from '../config/ids.js';
 import { spawnRing } from './procs.js';
 import type { Progress } from './progress.js';

@@ -1,3 +1,4 @@
+/** The messages part: HS messages against the bound and LCR, over sizes and id orders (simulator). */
 import { messageBound } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
 import { ORDERS, type Order, arrange } from '../sim/orders.js';

@@ -1,3 +1,4 @@
+/** The overhead part: datagrams per algorithm message under loss, for several ack delays (simulator). */
 import { randomIds } from '../config/ids.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig } from '../link/config.js';
 import { type NetworkModel, RELIABLE } from '../sim/network-model.js';
@@ -15,10 +16,7 @@ export interface OverheadPlan {
   readonly delays: readonly (readonly [number, number])[];
 }
 
-/**
- * One-way delays like those of loopback UDP between processes (the latency bench measures
- * about 0.05-0.1 ms per hop on an idle machine, more under load).
- */
+/** One-way delays like those of loopback UDP between processes (the latency part measures the real ones). */
 export const LOOPBACK_DELAY_MS: readonly [number, number] = [0.05, 0.3];
 
 export const FULL_OVERHEAD: OverheadPlan = {

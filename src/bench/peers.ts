@@ -1,3 +1,4 @@
+/** Starting n helper processes for the bench and collecting the port each reports. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 

@@ -1,3 +1,4 @@
+/** The bench's plots as Vega-Lite specs, rendered to SVG with the optional plotting library. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { LatencyRow } from './latency.js';
 import type { MessagesResult } from './messages.js';

@@ -1,3 +1,4 @@
+/** A process that relays datagrams round a ring: the floor an election's datagrams cannot beat. */
 import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 

@@ -1,3 +1,4 @@
+/** A ring of relay-peer processes, timed: the cost of the same datagrams with no algorithm at all. */
 import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { busySince, cpuPerDatagram, machineBusyMs } from './machine-cpu.js';

@@ -1,3 +1,4 @@
+/** The bench results as text tables. */
 import { MEMORY_TARGET_MB, type Rss } from './memory.js';
 import { OVERHEAD_TARGETS } from './overhead.js';
 import type { BenchResults } from './run.js';

@@ -1,5 +1,7 @@
+/** Runs the selected bench parts and writes results.json and the plots. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { NodeSettings } from '../cluster/node-config.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { FULL_LATENCY, type LatencyRow, QUICK_LATENCY, runLatencyBench } from './latency.js';
 import { type MemoryRow, runMemoryBench } from './memory.js';
@@ -19,7 +21,9 @@ export interface BenchOptions {
   readonly progress: Progress;
   /** Ring sizes of the latency part instead of its plan's. */
   readonly latencySizes?: readonly number[];
-  /** Extra `hs-ring node` flags for the latency part's nodes (e.g. another --ack-delay). */
+  /** Settings for the latency part's nodes other than the defaults (e.g. another ack delay). */
+  readonly nodeSettings?: NodeSettings;
+  /** The `hs-ring node` flags those settings came from, recorded with the results. */
   readonly nodeFlags?: readonly string[];
 }
 
@@ -69,7 +73,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   await part('latency', async () => {
     const plan = q ? QUICK_LATENCY : FULL_LATENCY;
     results.latency = await runLatencyBench(
-      { ...plan, ...(opts.latencySizes ? { sizes: opts.latencySizes } : {}), ...(opts.nodeFlags ? { nodeArgs: opts.nodeFlags } : {}) },
+      { ...plan, ...(opts.latencySizes ? { sizes: opts.latencySizes } : {}), ...(opts.nodeSettings ? { nodeSettings: opts.nodeSettings } : {}) },
       opts.progress,
     );
   });

@@ -1,4 +1,6 @@
-import { summarize } from '../cli/summary.js';
+/** The scale part: the simulator at large n, and a big ring over UDP in a few processes. */
+import { summarize } from '../cluster/ring-summary.js';
+import { defaultNodeSettings } from '../cluster/node-config.js';
 import { randomIds } from '../config/ids.js';
 import type { LinkMode } from '../sim/link-mode.js';
 import { RELIABLE } from '../sim/network-model.js';
@@ -123,7 +125,7 @@ export async function runUdpScale(plan: ScalePlan['udp'], progress: Progress): P
   const rows: UdpScaleRow[] = [];
   for (const { nodes, processes } of plan) {
     const ids = randomIds(nodes, 7);
-    const run = await spawnRing(ids, processes, { nodeArgs: ['--timeout', String(60_000 + 100 * nodes)] });
+    const run = await spawnRing(ids, processes, { node: defaultNodeSettings(60_000 + 100 * nodes) });
     const s = summarize(ids, 7, run.results, { electionMs: run.electionMs, elapsedMs: 0 });
     const rss = run.processes.map((p) => p.decidedRssKiB).filter((x): x is number => x !== null);
     const rssMean = rss.length ? rss.reduce((a, b) => a + b, 0) / rss.length : null;

@@ -1,4 +1,5 @@
-import { summarize, type RingSummary } from '../cli/summary.js';
+/** One simulated election for the bench, checked to have elected the maximum. */
+import { summarize, type RingSummary } from '../cluster/ring-summary.js';
 import type { LinkConfig } from '../link/config.js';
 import { type Algorithm, coreFor } from '../sim/algorithms.js';
 import { type NetworkModel, RELIABLE } from '../sim/network-model.js';

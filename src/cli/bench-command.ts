@@ -1,10 +1,13 @@
+/** `hs-ring bench`: measures messages, wire overhead, latency, scale and memory, and writes results and plots. */
 import type { Argv } from 'yargs';
-import { ConfigError, outputWriteError } from '../errors.js';
+import { InvalidConfigError, outputWriteError } from '../errors.js';
 import { BENCH_PARTS, type BenchPart, runBench, writeBenchOutput } from '../bench/run.js';
 import { formatBench } from '../bench/report.js';
 import { silent, stderrProgress } from '../bench/progress.js';
-import { prepareOutputFolder } from './output-path.js';
+import { prepareOutputFolder } from '../config/output-path.js';
+import type { NodeSettings } from '../cluster/node-config.js';
 import { nodeSettingsFromFlags } from './node-command.js';
+import { requireOptional } from './optional-deps.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 export const benchCommand = {
@@ -56,7 +59,11 @@ interface BenchArgs {
 async function runBenchCommand(argv: BenchArgs): Promise<void> {
   const only = parseParts(argv.only);
   const latency = latencyOptions(argv);
-  if (argv.out !== undefined) prepareOutputFolder(argv.out, '--out');
+  if (argv.out !== undefined) {
+    // Before minutes of measuring: --out draws the plots.
+    requireOptional(['vega', 'vega-lite'], 'bench --out');
+    prepareOutputFolder(argv.out, '--out');
+  }
   // The full scale part simulates 100,000 nodes behind the full link, as `sim` does for big rings.
   if (!argv.quick && only.includes('scale') && reexecWithBiggerYoungGeneration()) return;
   // Progress goes to stderr; a quick run is short enough to stay quiet.
@@ -78,9 +85,9 @@ function parseParts(text: string | undefined): BenchPart[] {
   if (text === undefined) return [...BENCH_PARTS];
   const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of parts) {
-    if (!(BENCH_PARTS as readonly string[]).includes(p)) throw new ConfigError(`--only: unknown part "${p}" (parts: ${BENCH_PARTS.join(', ')})`);
+    if (!(BENCH_PARTS as readonly string[]).includes(p)) throw new InvalidConfigError(`--only: unknown part "${p}" (parts: ${BENCH_PARTS.join(', ')})`);
   }
-  if (parts.length === 0) throw new ConfigError(`--only needs at least one part (${BENCH_PARTS.join(', ')})`);
+  if (parts.length === 0) throw new InvalidConfigError(`--only needs at least one part (${BENCH_PARTS.join(', ')})`);
   return parts as BenchPart[];
 }
 
@@ -92,21 +99,21 @@ function parseParts(text: string | undefined): BenchPart[] {
 const MAX_LATENCY_SIZE = 256;
 
 /** --latency-sizes and --node-flags, checked before minutes of measuring. */
-function latencyOptions(argv: BenchArgs): { latencySizes?: number[]; nodeFlags?: string[] } {
-  const out: { latencySizes?: number[]; nodeFlags?: string[] } = {};
+function latencyOptions(argv: BenchArgs): { latencySizes?: number[]; nodeFlags?: string[]; nodeSettings?: NodeSettings } {
+  const out: { latencySizes?: number[]; nodeFlags?: string[]; nodeSettings?: NodeSettings } = {};
   if (argv['latency-sizes'] !== undefined) {
     const sizes = String(argv['latency-sizes']).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
     if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_LATENCY_SIZE)) {
-      throw new ConfigError(`--latency-sizes must list ring sizes 1..${MAX_LATENCY_SIZE}, got "${argv['latency-sizes']}"`);
+      throw new InvalidConfigError(`--latency-sizes must list ring sizes 1..${MAX_LATENCY_SIZE}, got "${argv['latency-sizes']}"`);
     }
     out.latencySizes = sizes;
   }
   if (argv['node-flags'] !== undefined) {
     const flags = String(argv['node-flags']).split(/\s+/).filter(Boolean);
     try {
-      nodeSettingsFromFlags(flags);
+      out.nodeSettings = nodeSettingsFromFlags(flags);
     } catch (err) {
-      throw new ConfigError(`--node-flags: ${(err as Error).message.replace(/^node flags: /, '')}`);
+      throw new InvalidConfigError(`--node-flags: ${(err as Error).message.replace(/^node flags: /, '')}`);
     }
     out.nodeFlags = flags;
   }

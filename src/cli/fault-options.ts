@@ -1,12 +1,10 @@
+/** The fault-injection and authentication flags shared by `node` and `launch`. */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { ConfigError } from '../errors.js';
+import { InvalidConfigError } from '../errors.js';
+import { MIN_KEY_BYTES } from '../config/key.js';
 import { delayRangeProblem, parseDelayRange } from '../config/delay.js';
 import { type FaultConfig, faultConfigProblem, hasFaults } from '../transport/faulty.js';
-
-/** Shortest cluster key accepted, bytes: a short key is a guessable key. */
-export const MIN_KEY_BYTES = 16;
 
 /** Adds the fault-injection and authentication flags shared by `node` and `launch`. */
 export function withFaultOptions<T>(y: Argv<T>) {
@@ -56,7 +54,7 @@ export interface FaultArgs {
   'key-file'?: string;
 }
 
-/** The faults the flags ask for (seed chosen if not given), or undefined for none; ConfigError if invalid. */
+/** The faults the flags ask for (seed chosen if not given), or undefined for none; InvalidConfigError if invalid. */
 export function faultConfigFrom(argv: FaultArgs): FaultConfig | undefined {
   const delayMs = parseDelayFlag(String(argv.delay));
   const config: FaultConfig = {
@@ -67,16 +65,16 @@ export function faultConfigFrom(argv: FaultArgs): FaultConfig | undefined {
     seed: argv['fault-seed'] ?? randomInt(2 ** 31),
   };
   const problem = faultConfigProblem(config);
-  if (problem) throw new ConfigError(problem);
+  if (problem) throw new InvalidConfigError(problem);
   return hasFaults(config) ? config : undefined;
 }
 
 /** A --delay flag, MS or MIN-MAX ms, as `node`, `launch` and `sim` all take it, with the same messages. */
 export function parseDelayFlag(text: string): [number, number] {
   const delayMs = parseDelayRange(text);
-  if (!delayMs) throw new ConfigError(`--delay must be MS or MIN-MAX ms with MIN <= MAX (e.g. 0-20), got "${text}"`);
+  if (!delayMs) throw new InvalidConfigError(`--delay must be MS or MIN-MAX ms with MIN <= MAX (e.g. 0-20), got "${text}"`);
   const problem = delayRangeProblem(delayMs[0], delayMs[1]);
-  if (problem) throw new ConfigError(problem);
+  if (problem) throw new InvalidConfigError(problem);
   return delayMs;
 }
 
@@ -86,24 +84,4 @@ export function describeFaults(c: FaultConfig): string {
     `faults on send: loss ${c.loss}, duplication ${c.duplicate}, delay ${c.delayMs[0]}-${c.delayMs[1]} ms` +
     `${c.reorder ? ', reordered' : ''} (fault seed ${c.seed})`
   );
-}
-
-/**
- * Reads a cluster key: the file's bytes, less one trailing newline (so `echo secret > key` and
- * `printf secret > key` give the same key). ConfigError if missing, unreadable, empty or short.
- */
-export function loadKeyFile(path: string): Uint8Array {
-  if (!path) throw new ConfigError('--key-file needs a file name');
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(`key file ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let end = bytes.length;
-  if (end > 0 && bytes[end - 1] === 0x0a) end -= 1;
-  if (end > 0 && bytes[end - 1] === 0x0d) end -= 1;
-  if (end === 0) throw new ConfigError(`key file ${path}: empty`);
-  if (end < MIN_KEY_BYTES) throw new ConfigError(`key file ${path}: ${end} bytes is too short (at least ${MIN_KEY_BYTES})`);
-  return new Uint8Array(bytes.subarray(0, end));
 }

@@ -1,17 +1,21 @@
+/** `hs-ring launch`: a ring of node processes on this machine, elected and reported. */
 import { randomInt } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { parseId, parseIdList, randomIds } from '../config/ids.js';
 import type { Member } from '../config/ring-file.js';
-import { ConfigError, EXIT } from '../errors.js';
+import { InterruptedError, InvalidConfigError } from '../errors.js';
 import { checkPeerHost, checkPort } from '../config/address.js';
-import { reserveUdpPorts } from '../transport/ports.js';
-import { describeFaults, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
-import { InterruptedError, launchRing } from './launch.js';
-import { checkOutputFile } from './output-path.js';
+import { loadKeyFile } from '../config/key.js';
+import { checkOutputFile } from '../config/output-path.js';
+import { launchOnFreePorts } from '../cluster/free-ports.js';
+import { launchRing } from '../cluster/launch.js';
+import { summarize } from '../cluster/ring-summary.js';
+import { EXIT } from './exit-codes.js';
+import { describeFaults, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { checkDurationMs, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import { nodeSettingsFrom } from './node-command.js';
 import { type SizeSource, sizeGiven } from './ring-size.js';
-import { formatSummary, summarize } from './summary.js';
+import { formatSummary } from './summary.js';
 
 /** More processes than this would not fit the machine's memory comfortably. */
 const MAX_PROCESSES = 512;
@@ -75,10 +79,10 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   if (argv.trace !== undefined) {
     checkOutputFile(argv.trace, '--trace');
     // Processes hosting several nodes name their files with {id}; one in the user's name would be replaced too.
-    if (argv.trace.includes('{id}')) throw new ConfigError('--trace: launch writes one merged trace; leave {id} out of the name');
+    if (argv.trace.includes('{id}')) throw new InvalidConfigError('--trace: launch writes one merged trace; leave {id} out of the name');
   }
   const base = checkPort(argv['base-port'], '--base-port', true);
-  if (base > 0 && base + ids.length - 1 > 65535) throw new ConfigError(`--base-port ${base} leaves no room for ${ids.length} ports`);
+  if (base > 0 && base + ids.length - 1 > 65535) throw new InvalidConfigError(`--base-port ${base} leaves no room for ${ids.length} ports`);
   const log = (line: string) => {
     if (!argv.json) process.stdout.write(line + '\n');
   };
@@ -107,10 +111,18 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     throw err;
   }
   if (argv.trace) await mergeTraces(argv.trace, ids);
-  const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs }, settings.algorithm);
-  const failures = outcome.failures.map((f) =>
-    f.id === outcome.killed ? `node ${f.id} was killed by --kill (no result)` : `node ${f.id} exited without a result: ${f.message}`,
+  const summary = summarize(
+    ids,
+    seed,
+    outcome.results,
+    { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs },
+    settings.algorithm,
+    outcome.killedAfterDecision ?? undefined,
   );
+  const failures = outcome.failures
+    // A node killed after the election is reported with the verdict, not as a failure.
+    .filter((f) => f.id !== outcome.killedAfterDecision?.id)
+    .map((f) => (f.id === outcome.killed ? `node ${f.id} was killed by --kill (no result)` : `node ${f.id} exited without a result: ${f.message}`));
   if (argv.json) {
     // The faults with their seed: what a faulty run needs to be repeated (`--fault-seed`).
     const extra = { failures, killed: outcome.killed, ...(faults ? { faults } : {}) };
@@ -123,50 +135,30 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   process.exitCode = summary.outcome === 'elected' ? EXIT.ok : summary.outcome === 'wrong' ? EXIT.wrongResult : EXIT.stalled;
   // The election stands (reported above), but output that was asked for is missing: exit 2.
   const late = outcome.lateErrors[0];
-  if (late) throw new ConfigError(`node ${late.id}: ${late.message}`);
-}
-
-/** Tries of launchOnFreePorts before a taken port is reported. */
-const PORT_TRIES = 3;
-
-/**
- * Launches on ports the OS says are free. They are released before the node processes bind
- * them, so another program (or another launch) can take one in between; the node then fails to
- * start before any election began, and choosing fresh ports is safe and almost always enough.
- */
-export async function launchOnFreePorts<T>(host: string, count: number, launch: (ports: readonly number[]) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch(await reserveUdpPorts(host, count));
-    } catch (err) {
-      // On the cause the node reported (its error event), not on the wording of the message.
-      const taken = err instanceof ConfigError && err.code === 'port-in-use';
-      if (!taken || attempt >= PORT_TRIES) throw err;
-    }
-  }
+  if (late) throw new InvalidConfigError(`node ${late.id}: ${late.message}`);
 }
 
 function chooseIds(argv: LaunchArgs): { ids: number[]; seed: number | null } {
   if (argv.ids !== undefined) {
-    if (argv.seed !== undefined) throw new ConfigError('--seed chooses random ids; it cannot be combined with --ids');
+    if (argv.seed !== undefined) throw new InvalidConfigError('--seed chooses random ids; it cannot be combined with --ids');
     const ids = parseIdList(String(argv.ids));
-    if (argv.n !== undefined && argv.n !== ids.length) throw new ConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
+    if (argv.n !== undefined && argv.n !== ids.length) throw new InvalidConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
     checkSize(ids.length, '--ids');
     return { ids, seed: null };
   }
   const n = argv.n ?? 8;
   checkSize(n, '-n');
   if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
-    throw new ConfigError(`--seed must be an integer in 0..2^32-1, got ${argv.seed}`);
+    throw new InvalidConfigError(`--seed must be an integer in 0..2^32-1, got ${argv.seed}`);
   }
   const seed = argv.seed ?? randomInt(2 ** 31);
   return { ids: randomIds(n, seed), seed };
 }
 
 function checkSize(n: number, source: SizeSource): void {
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`-n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidConfigError(`-n must be a positive integer, got ${n}`);
   if (n > MAX_HOSTED_NODES) {
-    throw new ConfigError(`${sizeGiven(n, source)} more nodes than launch allows (${MAX_HOSTED_NODES}); use hs-ring sim for large rings`);
+    throw new InvalidConfigError(`${sizeGiven(n, source)} more nodes than launch allows (${MAX_HOSTED_NODES}); use hs-ring sim for large rings`);
   }
 }
 
@@ -174,23 +166,23 @@ function checkSize(n: number, source: SizeSource): void {
 function chooseProcesses(k: number | undefined, n: number, source: SizeSource): number {
   if (k === undefined) {
     if (n > MAX_PROCESSES) {
-      throw new ConfigError(`${sizeGiven(n, source)} more processes than launch allows (${MAX_PROCESSES}); add --processes K to host several nodes per process`);
+      throw new InvalidConfigError(`${sizeGiven(n, source)} more processes than launch allows (${MAX_PROCESSES}); add --processes K to host several nodes per process`);
     }
     return n;
   }
-  if (!Number.isInteger(k) || k < 1) throw new ConfigError(`--processes must be a positive integer, got ${k}`);
-  if (k > n) throw new ConfigError(`--processes ${k} is more than the ${n} nodes`);
-  if (k > MAX_PROCESSES) throw new ConfigError(`--processes ${k} is more than launch allows (${MAX_PROCESSES})`);
+  if (!Number.isInteger(k) || k < 1) throw new InvalidConfigError(`--processes must be a positive integer, got ${k}`);
+  if (k > n) throw new InvalidConfigError(`--processes ${k} is more than the ${n} nodes`);
+  if (k > MAX_PROCESSES) throw new InvalidConfigError(`--processes ${k} is more than launch allows (${MAX_PROCESSES})`);
   return k;
 }
 
 /** Parses --kill ID@MS; the id must be on the ring, and have a process of its own. */
 function parseKill(text: string, ids: readonly number[], processes: number): { id: number; atMs: number } {
   const m = /^(\d+)@(\d+(?:\.\d+)?)$/.exec(String(text).trim());
-  if (!m) throw new ConfigError(`--kill must be ID@MS (e.g. 5@20), got "${text}"`);
+  if (!m) throw new InvalidConfigError(`--kill must be ID@MS (e.g. 5@20), got "${text}"`);
   const id = parseId(m[1]!, '--kill');
-  if (!ids.includes(id)) throw new ConfigError(`--kill ${id}: no such node on the ring (ids: ${describeRing(ids)})`);
-  if (processes < ids.length) throw new ConfigError('--kill needs one process per node (it cannot be combined with --processes)');
+  if (!ids.includes(id)) throw new InvalidConfigError(`--kill ${id}: no such node on the ring (ids: ${describeRing(ids)})`);
+  if (processes < ids.length) throw new InvalidConfigError('--kill needs one process per node (it cannot be combined with --processes)');
   return { id, atMs: checkDurationMs(Number(m[2]), '--kill time', true) };
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+/** The `hs-ring` command: every subcommand, loaded on demand, and the one place errors become exit codes. */
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError } from '../errors.js';
+import { InvalidConfigError } from '../errors.js';
 import { reportError } from './report-error.js';
+import { checkSwitchValues } from './strict-booleans.js';
 
 /**
  * Every command, loaded on demand: `hs-ring node` need not load the simulator, the bench or the
@@ -35,6 +37,9 @@ try {
     );
   for (const command of commands) cli = cli.command(command);
   await cli
+    // Before any handler: the command's own switches are known only once its builder has run
+    // (getOptions is yargs' own, missing from @types/yargs).
+    .middleware(() => checkSwitchValues(args, (cli as unknown as { getOptions(): { boolean: string[] } }).getOptions().boolean), true)
     .demandCommand(1, `name a command: ${Object.keys(COMMANDS).join(', ')}`)
     .strict()
     .recommendCommands()
@@ -48,7 +53,7 @@ try {
       const text = msg ?? err?.message ?? 'bad command line';
       const missing = /^Not enough arguments following: (.+)$/.exec(text);
       const flag = missing ? (missing[1]!.length === 1 ? `-${missing[1]}` : `--${missing[1]}`) : '';
-      throw new ConfigError(`${missing ? `${flag} needs a value` : text} (see hs-ring --help)`);
+      throw new InvalidConfigError(`${missing ? `${flag} needs a value` : text} (see hs-ring --help)`);
     })
     .parseAsync();
 } catch (err) {

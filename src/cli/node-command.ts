@@ -1,16 +1,17 @@
+/** `hs-ring node`: one node (or several, with --ring and --self A,B,...) from flags or a ring file. */
 import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import yargs, { type Argv } from 'yargs';
 import { type Member, type Placement, loadRingFile, placementOf, placementsOf } from '../config/ring-file.js';
 import { checkUnique, parseId } from '../config/ids.js';
-import { ConfigError } from '../errors.js';
+import { InvalidConfigError } from '../errors.js';
 import { checkPlacement, type PlacementPart } from '../config/placement.js';
 import { parseAddress } from '../config/address.js';
 import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
-import type { NodeConfig, NodeSettings } from './node-config.js';
+import type { NodeConfig, NodeSettings } from '../cluster/node-config.js';
+import { emitLine, errorEvent } from '../cluster/protocol.js';
+import { StdinLines } from '../cluster/stdin-lines.js';
 import { runNodes } from './node-run.js';
-import { emitErrorEvent } from './report-error.js';
-import { StdinLines } from './stdin-lines.js';
 
 export const nodeCommand = {
   command: 'node',
@@ -70,9 +71,9 @@ function placements(argv: NodeArgs): Placement[] {
 
 /** The members of ring file `ring` and the `--self` text, once the flags the file replaces are known to be absent. */
 function ringMembers(argv: NodeArgs, ring: string): { members: Member[]; self: string } {
-  if (argv.self === undefined) throw new ConfigError('--ring needs --self ID to say which member this node is');
+  if (argv.self === undefined) throw new InvalidConfigError('--ring needs --self ID to say which member this node is');
   for (const f of ['listen', 'left', 'right', 'id'] as const) {
-    if (argv[f] !== undefined) throw new ConfigError(`--${f} cannot be combined with --ring (the ring file says it)`);
+    if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} cannot be combined with --ring (the ring file says it)`);
   }
   return { members: loadRingFile(ring), self: argv.self };
 }
@@ -83,10 +84,10 @@ function placement(argv: NodeArgs): Placement {
     const { members, self } = ringMembers(argv, argv.ring);
     return placementOf(members, parseId(self, '--self'));
   }
-  if (argv.self !== undefined) throw new ConfigError('--self needs --ring FILE (it names a member of the ring file)');
-  if (argv.id === undefined) throw new ConfigError('missing --id (or use --ring FILE --self ID)');
+  if (argv.self !== undefined) throw new InvalidConfigError('--self needs --ring FILE (it names a member of the ring file)');
+  if (argv.id === undefined) throw new InvalidConfigError('missing --id (or use --ring FILE --self ID)');
   for (const f of ['listen', 'left', 'right'] as const) {
-    if (argv[f] === undefined) throw new ConfigError(`missing --${f} HOST:PORT (a node needs its address and both neighbours)`);
+    if (argv[f] === undefined) throw new InvalidConfigError(`missing --${f} HOST:PORT (a node needs its address and both neighbours)`);
   }
   const at = (part: PlacementPart) => parseAddress(argv[part] as string, `--${part}`);
   const listen = at('listen');
@@ -105,12 +106,12 @@ async function runNodeCommand(argv: NodeArgs): Promise<void> {
     await runNodes(config, { json: argv.json, ndjson: argv.ndjson, ...(argv['wait-start'] ? { start: new StdinLines() } : {}) });
   } catch (err) {
     // The launcher's protocol, as the child speaks it: the failure as an event too.
-    if (argv.ndjson) emitErrorEvent(err);
+    if (argv.ndjson) emitLine(errorEvent(err));
     throw err;
   }
 }
 
-/** The link, timeout, fault and key settings the shared flags ask for; a ConfigError if invalid. */
+/** The link, timeout, fault and key settings the shared flags ask for; a InvalidConfigError if invalid. */
 export function nodeSettingsFrom(argv: RuntimeLinkFlags & FaultArgs): NodeSettings {
   const link = linkConfigFrom(argv);
   const faults = faultConfigFrom(argv);
@@ -133,7 +134,7 @@ export function nodeSettingsFromFlags(args: readonly string[]): NodeSettings {
     .help(false)
     .version(false)
     .fail((msg, err) => {
-      throw err ?? new ConfigError(`node flags: ${msg}`);
+      throw err ?? new InvalidConfigError(`node flags: ${msg}`);
     })
     .parseSync();
   return nodeSettingsFrom(argv as unknown as RuntimeLinkFlags & FaultArgs);

@@ -1,123 +1,78 @@
-import { ConfigError, EXIT } from '../errors.js';
-import { total } from '../link/stats.js';
-import { NodeGroup } from '../runtime/multi.js';
-import type { NodeResult } from '../runtime/result.js';
-import { TraceWriter } from '../runtime/trace-writer.js';
-import { warmUp, warmUpNetwork, warmUpRuntime } from '../runtime/warmup.js';
+/**
+ * `hs-ring node`'s output: hosts the nodes (cluster/node-host.ts) and shows what happens, for
+ * people, as results in JSON, or as the ndjson events of the launch protocol (--ndjson); sets the
+ * exit code (0 if every node finished, 3 if any stalled).
+ */
 import { formatAddress } from '../config/address.js';
-import { describeFaults, loadKeyFile } from './fault-options.js';
-import { checkOutputFile } from './output-path.js';
-import type { NodeConfig } from './node-config.js';
-import { type StdinLines, waitForStart } from './stdin-lines.js';
+import { LateTraceFailure, type HostEvent, hostNodes } from '../cluster/node-host.js';
+import type { NodeConfig } from '../cluster/node-config.js';
+import { emitLine, lineOf } from '../cluster/protocol.js';
+import type { StdinLines } from '../cluster/stdin-lines.js';
+import { loadKeyFile } from '../config/key.js';
+import { total } from '../link/stats.js';
+import type { NodeResult } from '../runtime/result.js';
+import { EXIT } from './exit-codes.js';
+import { describeFaults } from './fault-options.js';
 
 /** What a node process prints, and when it starts. */
 export interface NodeOutput {
   /** Print only each node's result, one JSON object per line. */
   readonly json: boolean;
-  /** Print events as JSON lines: ready, phase, decide, drop, result (the launcher reads these). */
+  /** Print events as JSON lines: ready, phase, decide, drop, result (the launch protocol). */
   readonly ndjson: boolean;
-  /** When given, the nodes start on the first "start" line read from it (launch's signal). */
+  /** When given, the nodes start on the first "start" line read from it. */
   readonly start?: StdinLines;
 }
 
-/**
- * Runs the nodes of one process from a validated config: binds every socket, warms up, reports
- * ready, waits for the start signal if asked, elects, reports, and sets the exit code (0 if every
- * node finished, 3 if any stalled). Shared by `hs-ring node` and the child `launch` starts.
- */
 export async function runNodes(config: NodeConfig, out: NodeOutput): Promise<void> {
-  try {
-    await run(config, out);
-  } finally {
-    // An open stdin would keep the process alive after an error or the election.
-    out.start?.close();
-  }
-}
-
-async function run(config: NodeConfig, out: NodeOutput): Promise<void> {
   const all = config.placements;
   const several = all.length > 1;
   const key = config.keyFile !== undefined ? loadKeyFile(config.keyFile) : undefined;
-  if (several && config.trace !== undefined && !config.trace.includes('{id}')) {
-    throw new ConfigError('--trace with several --self ids needs {id} in the file name (one file per node)');
-  }
-  const tracePath = (id: number) => (config.trace as string).replaceAll('{id}', String(id));
-  // Checked before binding (an error after it would leave the process alive on its sockets), but
-  // opened only after it: opening empties the file, and a failed bind must not wipe a trace.
-  if (config.trace !== undefined) for (const p of all) checkOutputFile(tracePath(p.id), '--trace');
-  const group = await NodeGroup.bind(all, {
-    link: config.link,
-    timeoutMs: config.timeoutMs,
-    ...(config.algorithm ? { algorithm: config.algorithm } : {}),
-    ...(key ? { key } : {}),
-    ...(config.faults ? { faults: config.faults } : {}),
-    trace: config.trace !== undefined,
-  });
-  const traceOf = new Map<number, TraceWriter>();
-  try {
-    if (config.trace !== undefined) for (const p of all) traceOf.set(p.id, TraceWriter.open(tracePath(p.id)));
-  } catch (err) {
-    await group.close();
-    throw err;
-  }
   const say = (line: string) => {
     if (!out.json && !out.ndjson) process.stdout.write(line + '\n');
   };
-  const emit = (o: object) => {
-    if (out.ndjson) process.stdout.write(JSON.stringify(o) + '\n');
+  let readyCount = 0;
+  const onEvent = (e: HostEvent) => {
+    if (out.ndjson) emitLine(lineOf(e));
+    const who = several ? `node ${e.id}: ` : '';
+    switch (e.event) {
+      case 'ready': {
+        const where = all.find((p) => p.id === e.id)!;
+        say(`node ${e.id} on ${formatAddress(e.listen)}, left ${formatAddress(where.left)}, right ${formatAddress(where.right)}`);
+        readyCount += 1;
+        if (readyCount === all.length) {
+          if (config.faults) say(describeFaults(config.faults));
+          if (key) say('frames authenticated with the cluster key');
+        }
+        break;
+      }
+      case 'phase':
+        say(`${who}phase ${e.phase} at ${e.atMs.toFixed(1)} ms`);
+        break;
+      case 'decide':
+        say(`${who}${e.isLeader ? `I am the leader (${e.leader}), at ${e.atMs.toFixed(1)} ms` : `leader is ${e.leader}, at ${e.atMs.toFixed(1)} ms`}`);
+        break;
+      case 'drop':
+        break;
+    }
   };
-  for (const { id, node } of group.members) {
-    const who = several ? `node ${id}: ` : '';
-    const traceOut = traceOf.get(id);
-    if (config.phaseEvents !== false) {
-      node.on('phase', (phase, atMs) => {
-        emit({ event: 'phase', id, phase, atMs });
-        say(`${who}phase ${phase} at ${atMs.toFixed(1)} ms`);
-      });
-    }
-    node.on('decide', (leader, isLeader, atMs) => {
-      emit({ event: 'decide', id, leader, isLeader, atMs });
-      say(`${who}${isLeader ? `I am the leader (${leader}), at ${atMs.toFixed(1)} ms` : `leader is ${leader}, at ${atMs.toFixed(1)} ms`}`);
-    });
-    if (traceOut) node.on('trace', (e) => traceOut.write(e));
-    node.on('drop', (reason, detail, from) => {
-      emit({ event: 'drop', id, reason, detail, from: formatAddress(from) });
-    });
+  let results: NodeResult[];
+  let late: Error | undefined;
+  try {
+    results = await hostNodes(config, { onEvent, ...(out.start ? { start: out.start } : {}), ...(key ? { key } : {}) });
+  } catch (err) {
+    if (!(err instanceof LateTraceFailure)) throw err;
+    results = err.results;
+    late = err.failure;
   }
-
-  warmUp();
-  // Processes started together by launch: warm the runtime and Node's datagram path too before
-  // saying ready.
-  if (out.start) {
-    await warmUpRuntime();
-    await warmUpNetwork(group.members[0]!.udp);
-  }
-  all.forEach((where, i) => {
-    const local = formatAddress(group.members[i]!.transport.local);
-    emit({ event: 'ready', id: where.id, listen: local });
-    say(`node ${where.id} on ${local}, left ${formatAddress(where.left)}, right ${formatAddress(where.right)}`);
-  });
-  if (config.faults) say(describeFaults(config.faults));
-  if (key) say('frames authenticated with the cluster key');
-  if (out.start) {
-    try {
-      await waitForStart(out.start, 'stdin closed before the "start" line');
-    } catch (err) {
-      await group.close();
-      throw err;
-    }
-  }
-  const results = await group.run();
-  const traceFailure = (await Promise.all([...traceOf.values()].map((t) => t.close()))).find((f) => f !== undefined);
   for (const result of results) {
-    emit({ event: 'result', ...result });
+    if (out.ndjson) emitLine({ event: 'result', ...result });
     if (out.json) process.stdout.write(JSON.stringify(config.faults ? { ...result, faults: config.faults } : result) + '\n');
     else say(`${several ? `node ${result.id}: ` : ''}${describeResult(result)}`);
   }
   process.exitCode = results.every((r) => r.outcome === 'ok') ? EXIT.ok : EXIT.stalled;
-  // After the results, which stand: a trace that could not be written is one line and exit 2
-  // (and, for launch, an error event after the results).
-  if (traceFailure) throw traceFailure;
+  // After the results, which stand: a trace that could not be written is one line and exit 2.
+  if (late) throw late;
 }
 
 function describeResult(r: NodeResult): string {

@@ -1,10 +1,12 @@
+/** `hs-ring sim`: an election on a simulated ring in virtual time, seeded and replayable. */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { Argv } from 'yargs';
 import type { TraceEvent } from '../core/trace.js';
 import { parseIdList, randomIds } from '../config/ids.js';
-import { ConfigError, EXIT, outputWriteError } from '../errors.js';
+import { InvalidConfigError, type OutputUnwritableError, outputWriteError } from '../errors.js';
+import { EXIT } from './exit-codes.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { parseDelayFlag } from './fault-options.js';
 import { checkDurationMs, type LinkFlags, linkConfigFromFlags, withLinkTuning } from './link-options.js';
@@ -12,9 +14,11 @@ import { ALGORITHMS, type Algorithm, coreFor } from '../sim/algorithms.js';
 import { LINK_MODES, type LinkMode, idealNetworkProblem } from '../sim/link-mode.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from '../sim/network-model.js';
 import { ORDERS, type Order, arrange } from '../sim/orders.js';
+import { type SimCase, simCommandFor } from '../sim/sim-case.js';
 import { simulate } from '../sim/simulator.js';
-import { formatSummary, summarize } from './summary.js';
-import { checkOutputFile } from './output-path.js';
+import { summarize } from '../cluster/ring-summary.js';
+import { checkOutputFile } from '../config/output-path.js';
+import { formatSummary } from './summary.js';
 import { type SizeSource, sizeGiven } from './ring-size.js';
 import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
@@ -149,7 +153,7 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
         }),
   });
   const wallMs = performance.now() - wallStart;
-  trace?.close();
+  const traceFailure = trace?.close();
 
   const summary = summarize(plan.ids, plan.seed, run.results, { electionMs: run.electionMs, elapsedMs: run.elapsedMs }, plan.algorithm);
   const clean = run.inFlight.datagrams === 0 && run.inFlight.unacknowledged === 0 && !run.timedOut;
@@ -173,14 +177,7 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
       }) + '\n',
     );
   } else {
-    log(formatSummary(summary));
-    if (plan.algorithm === 'lcr') {
-      const { bound, withinBound } = summary.algorithmBound;
-      log(
-        `LCR bound n(n+1)/2+n = ${bound}: ${withinBound ? 'within' : 'EXCEEDED'} ` +
-          `(${((100 * summary.messages.total) / bound).toFixed(1)}% of it; the HS bound above is for comparison)`,
-      );
-    }
+    log(formatSummary(summary, 'virtual'));
     if (ideal) log('ideal channels: each datagram above is one algorithm message, delivered once; acks and retransmissions do not exist');
     log(inFlight);
     log(
@@ -189,25 +186,25 @@ async function runSimCommand(argv: SimArgs): Promise<void> {
         : `simulated: ${run.events} events, network lost ${run.network.lost} and duplicated ${run.network.duplicated} datagrams, ` +
             `${run.network.toExited} reached exited nodes; ${(wallMs / second).toFixed(2)} s wall`,
     );
-    if (argv.trace) log(`trace written to ${argv.trace}`);
+    if (argv.trace && !traceFailure) log(`trace written to ${argv.trace}`);
   }
   const exit =
     summary.outcome === 'wrong' ? EXIT.wrongResult : summary.outcome === 'elected' && clean ? EXIT.ok : EXIT.stalled;
   process.exitCode = exit;
+  // After the result, which stands: a trace that could not be written is one line and exit 2, as for launch and node.
+  if (traceFailure) throw traceFailure;
 }
 
 /**
- * Ring sizes that fit Node's default heap on the machine they were measured on (heap_size_limit
- * 4,345,298,944 bytes, about 4 GB): measured 1.26 GB resident at 100,000 nodes behind the full
- * link (about 13 KB per node; 1.4 GB before the link allocated less per input, the cap was set
- * then and is kept), 1.0 GB at 1,000,000 on ideal channels (about 1 KB per node).
- * Past these a run would end minutes later in V8's out-of-memory crash instead of a clear
- * message now. Other heaps scale the caps (maxSimNodes), so a bigger --max-old-space-size
- * raises them and a smaller machine's default lowers them.
+ * Ring sizes that fit the heap the caps were set in (V8's heap_size_limit there, below), with
+ * room to spare; the memory per node they rest on is in the README's performance figures, with
+ * the command that measures it. Past these a run would end minutes later in V8's out-of-memory
+ * crash instead of a clear message now. Other heaps scale the caps (maxSimNodes), so a bigger
+ * --max-old-space-size raises them and a smaller machine's default lowers them.
  */
 const MEASURED_HEAP_BYTES = 4_345_298_944;
 const MEASURED_MAX_SIM_NODES: Record<LinkMode, number> = { full: 200_000, ideal: 2_000_000 };
-/** Measured memory per node, for the message. */
+/** Memory per node, for the message. */
 const MEASURED_PER_NODE: Record<LinkMode, string> = { full: '13 KB', ideal: '1 KB' };
 
 /**
@@ -225,11 +222,11 @@ export function heapForSimNodes(link: LinkMode, n: number): number {
   return Math.ceil(bytes / 2 ** 30) * 1024;
 }
 
-/** ConfigError if `n` nodes on `link` channels would not fit this process's heap; the message names the flag `source`. */
+/** InvalidConfigError if `n` nodes on `link` channels would not fit this process's heap; the message names the flag `source`. */
 export function checkSimSize(n: number, link: LinkMode, source: SizeSource, heapLimitBytes = getHeapStatistics().heap_size_limit): void {
   const most = maxSimNodes(link, heapLimitBytes);
   if (n <= most) return;
-  throw new ConfigError(
+  throw new InvalidConfigError(
     `${sizeGiven(n, source)} more than sim runs with --link ${link} in this heap (at most ${most.toLocaleString('en')}: ` +
       `about ${MEASURED_PER_NODE[link]} per node, heap limit ${(heapLimitBytes / 2 ** 30).toFixed(1)} GiB); ` +
       `for a bigger heap run NODE_OPTIONS=--max-old-space-size=${heapForSimNodes(link, n)} hs-ring sim ...`,
@@ -239,17 +236,17 @@ export function checkSimSize(n: number, link: LinkMode, source: SizeSource, heap
 function planFrom(argv: SimArgs): Plan {
   const network = networkFrom(argv);
   if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0 && argv.seed < 2 ** 32)) {
-    throw new ConfigError(`--seed must be an integer in 0..2^32-1, got ${argv.seed}`);
+    throw new InvalidConfigError(`--seed must be an integer in 0..2^32-1, got ${argv.seed}`);
   }
   const seed = argv.seed ?? Math.floor(Math.random() * 2 ** 31);
   let ids: number[];
   if (argv.ids !== undefined) {
     ids = parseIdList(String(argv.ids));
-    if (argv.n !== undefined && argv.n !== ids.length) throw new ConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
+    if (argv.n !== undefined && argv.n !== ids.length) throw new InvalidConfigError(`-n ${argv.n} but --ids lists ${ids.length} ids`);
     checkSimSize(ids.length, argv.link, '--ids');
   } else {
     const n = argv.n ?? 8;
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`-n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidConfigError(`-n must be a positive integer, got ${n}`);
     checkSimSize(n, argv.link, '-n');
     ids = randomIds(n, seed);
   }
@@ -259,21 +256,23 @@ function planFrom(argv: SimArgs): Plan {
 
 async function replayPlan(argv: SimArgs): Promise<Plan> {
   for (const flag of ['n', 'ids', 'seed', 'order'] as const) {
-    if (argv[flag] !== undefined) throw new ConfigError(`--replay fixes the whole case; it cannot be combined with ${flag === 'n' ? '-n' : `--${flag}`}`);
+    if (argv[flag] !== undefined) throw new InvalidConfigError(`--replay fixes the whole case; it cannot be combined with ${flag === 'n' ? '-n' : `--${flag}`}`);
   }
-  let mod: typeof import('../sim/property-case.js');
+  // The cases live with the property tests (they need the dev dependency fast-check), so replay
+  // works from a checkout's build, never from an installed package.
+  let mod: { replayCase(replay: string): SimCase };
   try {
-    mod = await import('../sim/property-case.js');
+    mod = (await import(new URL('../../test/properties/cases.js', import.meta.url).href)) as typeof mod;
   } catch (err) {
-    throw new ConfigError(`--replay needs the dev dependency fast-check (npm install): ${(err as Error).message}`);
+    throw new InvalidConfigError(`--replay needs a checkout of hs-ring built with its dev dependencies (npm ci && npm run build): ${(err as Error).message}`);
   }
   let c;
   try {
     c = mod.replayCase(argv.replay!);
   } catch (err) {
-    throw new ConfigError((err as Error).message);
+    throw new InvalidConfigError((err as Error).message);
   }
-  process.stderr.write(`replaying ${argv.replay}: ${mod.simCommandFor(c)}\n`);
+  process.stderr.write(`replaying ${argv.replay}: ${simCommandFor(c)}\n`);
   return { ids: arrange(c.ids, c.order), seed: c.seed, algorithm: c.algorithm, order: c.order, network: c.network };
 }
 
@@ -283,7 +282,7 @@ async function replayPlan(argv: SimArgs): Promise<Plan> {
  */
 function checkIdealFlags(argv: SimArgs, network: NetworkModel): void {
   const problem = idealNetworkProblem(network);
-  if (problem) throw new ConfigError(`--link ideal: ${problem}`);
+  if (problem) throw new InvalidConfigError(`--link ideal: ${problem}`);
   const tuned = (
     [
       ['rto', argv.rto !== DEFAULT_LINK_CONFIG.initialRtoMs],
@@ -292,7 +291,7 @@ function checkIdealFlags(argv: SimArgs, network: NetworkModel): void {
     ] as const
   ).filter(([, set]) => set);
   if (tuned.length > 0) {
-    throw new ConfigError(`--link ideal has no acks, retransmissions or linger; --${tuned.map(([f]) => f).join(', --')} tune only --link full`);
+    throw new InvalidConfigError(`--link ideal has no acks, retransmissions or linger; --${tuned.map(([f]) => f).join(', --')} tune only --link full`);
   }
 }
 
@@ -300,12 +299,15 @@ function networkFrom(argv: SimArgs): NetworkModel {
   const delayMs = parseDelayFlag(String(argv.delay));
   const model: NetworkModel = { loss: argv.loss, duplicate: argv.dup, reorder: argv.reorder, delayMs, fifo: argv.fifo };
   const problem = networkModelProblem(model);
-  if (problem) throw new ConfigError(`network: ${problem}`);
+  if (problem) throw new InvalidConfigError(`network: ${problem}`);
   return model;
 }
 
-/** Trace file: the header the TLA+ trace checker expects, then one event per line, in step order. */
-function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; close: () => void } {
+/**
+ * Trace file: the header the TLA+ trace checker expects, then one event per line, in step order.
+ * A write that fails (a full disk) stops the writing, not the simulation; close() returns it.
+ */
+function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; close: () => OutputUnwritableError | undefined } {
   let fd: number;
   try {
     fd = openSync(path, 'w');
@@ -313,8 +315,13 @@ function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; 
     throw outputWriteError(path, '--trace', err);
   }
   let buffer: string[] = [];
+  let failure: OutputUnwritableError | undefined;
   const flush = () => {
-    if (buffer.length > 0) writeSync(fd, buffer.join(''));
+    try {
+      if (buffer.length > 0 && !failure) writeSync(fd, buffer.join(''));
+    } catch (err) {
+      failure = outputWriteError(path, '--trace', err);
+    }
     buffer = [];
   };
   // The checker models HS only; an LCR trace says so in its header.
@@ -326,7 +333,12 @@ function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; 
     },
     close: () => {
       flush();
-      closeSync(fd);
+      try {
+        closeSync(fd);
+      } catch (err) {
+        failure ??= outputWriteError(path, '--trace', err);
+      }
+      return failure;
     },
   };
 }

@@ -1,10 +1,12 @@
+/** `hs-ring trace view`: a space-time diagram of an election trace, as HTML or SVG. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Argv } from 'yargs';
-import { ConfigError, outputWriteError } from '../errors.js';
+import { InvalidConfigError, outputWriteError } from '../errors.js';
 import { spaceTimeHtml, spaceTimeSvg } from '../viz/render.js';
 import { TraceFormatError, parseTrace, spaceTime } from '../viz/spacetime.js';
-import { checkOutputFile } from './output-path.js';
+import { checkOutputFile } from '../config/output-path.js';
+import { requireOptional } from './optional-deps.js';
 
 const viewCommand = {
   command: 'view <file>',
@@ -33,13 +35,14 @@ export const traceCommand = {
 async function runView(argv: { file?: string; o: string }): Promise<void> {
   const out = argv.o;
   const format = out.endsWith('.html') || out.endsWith('.htm') ? 'html' : out.endsWith('.svg') ? 'svg' : undefined;
-  if (!format) throw new ConfigError(`-o ${out}: name an .html or .svg file`);
+  if (!format) throw new InvalidConfigError(`-o ${out}: name an .html or .svg file`);
   checkOutputFile(out, '-o');
+  requireOptional(['vega'], 'trace view');
   let text: string;
   try {
     text = await readFile(argv.file as string, "utf8");
   } catch (err) {
-    throw new ConfigError(`trace ${argv.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new InvalidConfigError(`trace ${argv.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let st;
   let cutShort = false;
@@ -48,7 +51,7 @@ async function runView(argv: { file?: string; o: string }): Promise<void> {
     cutShort = trace.cutShort === true;
     st = spaceTime(trace);
   } catch (err) {
-    if (err instanceof TraceFormatError) throw new ConfigError(`trace ${argv.file}: ${err.message}`);
+    if (err instanceof TraceFormatError) throw new InvalidConfigError(`trace ${argv.file}: ${err.message}`);
     throw err;
   }
   const title = `Election of ${st.ring.length} nodes: ${basename(argv.file as string)}`;

@@ -1,3 +1,4 @@
+/** The per-node trace files of a launched ring, and their causal merge into one trace. */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { TraceEvent } from '../core/trace.js';
 import { opposite } from '../core/types.js';

@@ -39,7 +39,9 @@ export function loadRingFile(path: string): Member[] {
 
 /** Validates parsed ring JSON; `what` prefixes every error message. */
 export function parseRing(data: unknown, what: string): Member[] {
-  const list = Array.isArray(data) ? data : (data as { members?: unknown } | null)?.members;
+  // The documented shape only: a bare list would leave no room for the ring's other settings.
+  if (Array.isArray(data)) throw new ConfigError(`${what}: expected an object {"members": [...]}, got a list; put the list under "members"`);
+  const list = (data as { members?: unknown } | null)?.members;
   if (!Array.isArray(list) || list.length === 0) {
     throw new ConfigError(`${what}: expected {"members": [{"id", "host", "port"}, ...]} with at least one member`);
   }
@@ -52,7 +54,8 @@ export function parseRing(data: unknown, what: string): Member[] {
     }
     if (typeof host !== 'string') throw new ConfigError(`${at}: host must be a string`);
     if (typeof port !== 'number') throw new ConfigError(`${at}: port must be a number`);
-    if (typeof id !== 'number' && typeof id !== 'string') throw new ConfigError(`${at}: id must be a number`);
+    // A number, as documented: "7" in quotes is a mistake somewhere (a template, a script), not an id.
+    if (typeof id !== 'number') throw new ConfigError(`${at}: id must be a number, got ${JSON.stringify(id)}`);
     // Every member is some node's neighbour: a wildcard is no address anyone can send to.
     return { id: parseId(id, at), host: checkPeerHost(host, at), port: checkPort(port, at) };
   });

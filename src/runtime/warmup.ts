@@ -1,5 +1,4 @@
 /** Warm-up elections that compile the hot code before a node reports ready. */
-import type { UdpTransport } from '../transport/udp.js';
 import type { LinkConfig } from '../link/config.js';
 import { ElectionNode, type Output } from '../node/election-node.js';
 import { FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../node/ring.js';
@@ -31,19 +30,6 @@ export function warmUp(rounds = 5): void {
       take(d.to, eps[d.to]!.onDatagram(1, d.bytes, d.from));
     }
   }
-}
-
-/**
- * Warms Node's own datagram and timer code on one of the process's real sockets, which the
- * in-memory warm-up cannot reach; the warmth belongs to the process, so one socket is enough. On
- * a ring of many one-node processes each process handles only a few dozen datagrams, and the
- * first sends of a cold process cost several times what they cost warm. A socket
- * the node already has: binding extra ports could take one that launch reserved for a node that
- * has not bound it yet.
- */
-export async function warmUpNetwork(socket: UdpTransport, datagrams = 200, budgetMs = 500): Promise<void> {
-  for (let i = 0; i < 50; i++) clearTimeout(setTimeout(() => undefined, 1000));
-  await socket.warmUp(datagrams, budgetMs);
 }
 
 /** Fast enough that a warm-up election with timers firing takes a few ms. */

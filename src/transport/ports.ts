@@ -1,7 +1,7 @@
 /** Free UDP ports on loopback, for launching rings. */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { ConfigError } from '../errors.js';
+import { AddressUnavailableError } from '../errors.js';
 
 /**
  * Asks the OS for `count` free UDP ports on `host` by binding and releasing them. Another
@@ -15,7 +15,7 @@ export async function reserveUdpPorts(host: string, count: number): Promise<numb
       sockets.map(
         (s) =>
           new Promise<number>((resolve, reject) => {
-            s.once('error', (err) => reject(new ConfigError(`cannot bind a UDP port on ${host}: ${err.message}`)));
+            s.once('error', (err) => reject(new AddressUnavailableError(`cannot bind a UDP port on ${host}: ${err.message}`)));
             s.bind(0, host, () => resolve(s.address().port));
           }),
       ),

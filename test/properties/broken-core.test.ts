@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { ElectionCore } from '../../src/core/election-core.js';
 import { HsNode } from '../../src/core/hs.js';
 import { type Direction, type Message, type Step, opposite } from '../../src/core/types.js';
-import { simCaseArbitrary } from '../../src/sim/property-case.js';
+import { simCaseArbitrary } from './cases.js';
 import { simProperty } from './harness.js';
 
 /**

@@ -3,7 +3,9 @@ import { messageBound } from '../../src/core/bound.js';
 import type { CoreFactory } from '../../src/core/election-core.js';
 import { lcrMessageBound } from '../../src/core/lcr.js';
 import type { LinkMode } from '../../src/sim/link-mode.js';
-import { type SimCase, simCaseArbitrary, simCommandFor, simOptionsFor } from '../../src/sim/property-case.js';
+import { type VerdictProperty, judge } from '../../src/node/verdict.js';
+import { type SimCase, simCaseArbitrary } from './cases.js';
+import { simCommandFor, simOptionsFor } from '../../src/sim/sim-case.js';
 import { type SimResult, simulate } from '../../src/sim/simulator.js';
 
 /** Cases per property: HS_DEEP=1 (npm run test:deep) raises it twentyfold. */
@@ -49,22 +51,24 @@ export function runCase(c: SimCase, core?: CoreFactory, linkMode: LinkMode = 'fu
   return { c, ring: options.ids, run, leaders, named, decided, messages };
 }
 
+/** The verdict of src/node/verdict.ts on an outcome: the one definition the CLI and the bench use too. */
+function verdictOf(o: Outcome) {
+  const n = o.ring.length;
+  const bound = o.c.algorithm === 'lcr' ? { formula: 'n(n+1)/2+n', bound: lcrMessageBound(n) } : { formula: '8n(1+ceil(log2 n))+n', bound: messageBound(n) };
+  return judge(o.ring, o.run.results, o.messages, bound);
+}
+
+/** The violation of `property` in `o`, if any. */
+function judged(property: VerdictProperty): (o: Outcome) => string | undefined {
+  return (o) => verdictOf(o).violations.find((v) => v.property === property)?.detail;
+}
+
 /** The invariants, named as in the TLA+ spec; each returns a failure description or undefined. */
 export const INVARIANTS = {
-  AtMostOneLeader: (o: Outcome) => (o.leaders <= 1 ? undefined : `${o.leaders} nodes claim leadership`),
-  LeaderIsMax: (o: Outcome) => {
-    const max = referenceLeader(o.ring);
-    const wrong = [...o.named].filter((l) => l !== max);
-    return wrong.length === 0 ? undefined : `leader(s) ${wrong.join(', ')} named, but the maximum id is ${max}`;
-  },
-  // As in the TLA+ spec: once the leader is done (its announcement came back, so it could exit),
-  // every node has decided, and on it; and at no point do two nodes name different leaders.
-  Agreement: (o: Outcome) => {
-    if (o.named.size > 1) return `nodes name different leaders: ${[...o.named].join(', ')}`;
-    const done = o.run.results.find((r) => r.isLeader && r.outcome === 'ok');
-    if (done && o.decided !== o.ring.length) return `leader ${done.id} is done, but ${o.ring.length - o.decided} nodes never decided`;
-    return undefined;
-  },
+  AtMostOneLeader: judged('AtMostOneLeader'),
+  LeaderIsMax: judged('LeaderIsMax'),
+  Agreement: judged('Agreement'),
+  // Liveness is the harness's own: a simulated run can tell what is still in flight, a report cannot.
   Termination: (o: Outcome) => {
     const n = o.ring.length;
     if (o.decided !== n) return `${n - o.decided} of ${n} nodes never decided`;
@@ -77,11 +81,7 @@ export const INVARIANTS = {
     if ([...o.named][0] !== referenceLeader(o.ring)) return 'terminated without electing the maximum id';
     return undefined;
   },
-  MessageBound: (o: Outcome) => {
-    const n = o.ring.length;
-    const bound = o.c.algorithm === 'lcr' ? lcrMessageBound(n) : messageBound(n);
-    return o.messages <= bound ? undefined : `${o.messages} algorithm messages exceed the ${o.c.algorithm} bound ${bound}`;
-  },
+  MessageBound: judged('MessageBound'),
 } as const;
 export type InvariantName = keyof typeof INVARIANTS;
 

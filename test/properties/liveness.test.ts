@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { simCaseArbitrary } from '../../src/sim/property-case.js';
+import { simCaseArbitrary } from './cases.js';
 import { assertProperty, runs, simProperty } from './harness.js';
 
 test('Termination: every node decides and exits, nothing left in flight (loss up to 50%)', (t) => {

@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { randomIds } from '../../src/config/ids.js';
-import { summarize } from '../../src/cli/summary.js';
+import { summarize } from '../../src/cluster/ring-summary.js';
 import { NodeGroup } from '../../src/runtime/multi.js';
 
 const { values } = parseArgs({

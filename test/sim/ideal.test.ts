@@ -1,12 +1,13 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { summarize } from '../../src/cli/summary.js';
+import { summarize } from '../../src/cluster/ring-summary.js';
 import { LcrNode, lcrMessageBound } from '../../src/core/lcr.js';
 import type { TraceEvent } from '../../src/core/trace.js';
 import { randomIds } from '../../src/config/ids.js';
 import { coreFor } from '../../src/sim/algorithms.js';
 import { arrange } from '../../src/sim/orders.js';
-import { type SimCase, idealCaseArbitrary, simCommandFor, simOptionsFor } from '../../src/sim/property-case.js';
+import { type SimCase, idealCaseArbitrary } from '../properties/cases.js';
+import { simCommandFor, simOptionsFor } from '../../src/sim/sim-case.js';
 import { type SimOptions, simulate } from '../../src/sim/simulator.js';
 import { assertProperty, runCase, runs, violation } from '../properties/harness.js';
 

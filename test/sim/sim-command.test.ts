@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import fc from 'fast-check';
-import { simCaseArbitrary, simCommandFor } from '../../src/sim/property-case.js';
+import { simCaseArbitrary } from '../properties/cases.js';
+import { simCommandFor } from '../../src/sim/sim-case.js';
 import { runCli } from '../helpers/cli.js';
 
 test('hs-ring sim prints the launch summary plus the in-flight check, and exits 0', async (t) => {

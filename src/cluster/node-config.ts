@@ -1,15 +1,17 @@
+/** The configuration a node process is started with, and its validation (it arrives as JSON). */
 import { ALGORITHM_NAMES, type AlgorithmName, isAlgorithmName } from '../core/algorithms.js';
 import { checkUnique, parseId } from '../config/ids.js';
-import { ConfigError } from '../errors.js';
+import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
 import { checkPlacement } from '../config/placement.js';
 import type { Placement } from '../config/ring-file.js';
 import { type Address, checkDistinctAddresses, checkHost, checkPort } from '../config/address.js';
 import { type FaultConfig, faultConfigProblem } from '../transport/faulty.js';
+import { DEFAULT_TIMEOUT_MS, timeoutProblem } from '../runtime/link-settings.js';
 
 /**
  * Everything a node process needs to run its nodes, already resolved: `hs-ring node` builds it
- * from its flags, `hs-ring launch` sends it to each child as one JSON line (see node-child.ts).
+ * from its flags, `hs-ring launch` sends it to each child as one JSON line (see node-process.ts).
  */
 export interface NodeConfig {
   /** The members this process hosts, each on its own socket (one, or a stretch of the ring). */
@@ -32,43 +34,50 @@ export interface NodeConfig {
 /** The link and fault settings every node of a launched ring shares. */
 export type NodeSettings = Omit<NodeConfig, 'placements' | 'trace' | 'phaseEvents'>;
 
+/** Settings of a node left at every default: the default link, no faults, no key, `timeoutMs` to give up. */
+export function defaultNodeSettings(timeoutMs = DEFAULT_TIMEOUT_MS): NodeSettings {
+  return { link: DEFAULT_LINK_CONFIG, timeoutMs };
+}
+
 /**
  * Validates a NodeConfig that arrived as JSON (from the launcher, or a person driving the child
- * by hand); a ConfigError names the first field that is wrong.
+ * by hand); an InvalidConfigError names the first field that is wrong.
  */
 export function checkNodeConfig(value: unknown): NodeConfig {
   const c = record(value, 'node config');
   const list = c.placements;
-  if (!Array.isArray(list) || list.length === 0) throw new ConfigError('node config: "placements" must be a non-empty list');
+  if (!Array.isArray(list) || list.length === 0) throw new InvalidConfigError('node config: "placements" must be a non-empty list');
   const placements = list.map((p: unknown, i) => placementFrom(p, `node config: placements[${i}]`));
   checkUnique(placements.map((p) => p.id), 'node config: placements');
   checkDistinctAddresses(placements, (p) => p.listen, 'node config: placements', 'listen address');
   const link = checkLink(c.link);
   const linkProblem = linkConfigProblem(link);
-  if (linkProblem) throw new ConfigError(`node config: link: ${linkProblem}`);
+  if (linkProblem) throw new InvalidConfigError(`node config: link: ${linkProblem}`);
   const timeoutMs = c.timeoutMs;
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-    throw new ConfigError(`node config: "timeoutMs" must be a positive number of ms, got ${JSON.stringify(timeoutMs)}`);
+    throw new InvalidConfigError(`node config: "timeoutMs" must be a positive number of ms, got ${JSON.stringify(timeoutMs)}`);
   }
+  const late = timeoutProblem(timeoutMs, link.lingerMs);
+  if (late) throw new InvalidConfigError(`node config: "timeoutMs" ${late}`);
   let faults: FaultConfig | undefined;
   if (c.faults !== undefined) {
     const f = record(c.faults, 'node config: faults');
     const delayMs = f.delayMs;
-    if (!Array.isArray(delayMs) || delayMs.length !== 2) throw new ConfigError('node config: faults: "delayMs" must be [MIN, MAX]');
-    if (typeof f.reorder !== 'boolean') throw new ConfigError('node config: faults: "reorder" must be true or false');
+    if (!Array.isArray(delayMs) || delayMs.length !== 2) throw new InvalidConfigError('node config: faults: "delayMs" must be [MIN, MAX]');
+    if (typeof f.reorder !== 'boolean') throw new InvalidConfigError('node config: faults: "reorder" must be true or false');
     for (const [k, v] of [['loss', f.loss], ['duplicate', f.duplicate], ['seed', f.seed], ['delayMs[0]', delayMs[0]], ['delayMs[1]', delayMs[1]]] as const) {
-      if (typeof v !== 'number') throw new ConfigError(`node config: faults: "${k}" must be a number, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number') throw new InvalidConfigError(`node config: faults: "${k}" must be a number, got ${JSON.stringify(v)}`);
     }
     faults = { loss: f.loss, duplicate: f.duplicate, delayMs: [delayMs[0], delayMs[1]], reorder: f.reorder, seed: f.seed } as FaultConfig;
     const problem = faultConfigProblem(faults);
-    if (problem) throw new ConfigError(`node config: faults: ${problem}`);
+    if (problem) throw new InvalidConfigError(`node config: faults: ${problem}`);
   }
   for (const k of ['keyFile', 'trace'] as const) {
-    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(`node config: "${k}" must be a file name`);
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new InvalidConfigError(`node config: "${k}" must be a file name`);
   }
-  if (c.phaseEvents !== undefined && typeof c.phaseEvents !== 'boolean') throw new ConfigError('node config: "phaseEvents" must be true or false');
+  if (c.phaseEvents !== undefined && typeof c.phaseEvents !== 'boolean') throw new InvalidConfigError('node config: "phaseEvents" must be true or false');
   if (c.algorithm !== undefined && (typeof c.algorithm !== 'string' || !isAlgorithmName(c.algorithm))) {
-    throw new ConfigError(`node config: "algorithm" must be one of ${ALGORITHM_NAMES.join(', ')}, got ${JSON.stringify(c.algorithm)}`);
+    throw new InvalidConfigError(`node config: "algorithm" must be one of ${ALGORITHM_NAMES.join(', ')}, got ${JSON.stringify(c.algorithm)}`);
   }
   return {
     placements,
@@ -87,7 +96,7 @@ function checkLink(value: unknown): LinkConfig {
   const l = record(value, 'node config: link');
   const link: Record<string, unknown> = {};
   for (const k of Object.keys(DEFAULT_LINK_CONFIG)) {
-    if (typeof l[k] !== 'number') throw new ConfigError(`node config: link: "${k}" must be a number`);
+    if (typeof l[k] !== 'number') throw new InvalidConfigError(`node config: link: "${k}" must be a number`);
     link[k] = l[k];
   }
   return link as unknown as LinkConfig;
@@ -96,7 +105,7 @@ function checkLink(value: unknown): LinkConfig {
 /** One placement: its fields, then where it sits, as `hs-ring node` and ring files are checked. */
 function placementFrom(value: unknown, what: string): Placement {
   const p = record(value, what);
-  if (typeof p.id !== 'number' && typeof p.id !== 'string') throw new ConfigError(`${what}: "id" must be a number`);
+  if (typeof p.id !== 'number' && typeof p.id !== 'string') throw new InvalidConfigError(`${what}: "id" must be a number`);
   const placed = {
     id: parseId(p.id, `${what}.id`),
     listen: checkAddress(p.listen, `${what}.listen`),
@@ -108,12 +117,12 @@ function placementFrom(value: unknown, what: string): Placement {
 
 function checkAddress(value: unknown, what: string): Address {
   const a = record(value, what);
-  if (typeof a.host !== 'string') throw new ConfigError(`${what}: "host" must be a string`);
-  if (typeof a.port !== 'number') throw new ConfigError(`${what}: "port" must be a number`);
+  if (typeof a.host !== 'string') throw new InvalidConfigError(`${what}: "host" must be a string`);
+  if (typeof a.port !== 'number') throw new InvalidConfigError(`${what}: "port" must be a number`);
   return { host: checkHost(a.host, what), port: checkPort(a.port, what) };
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${what} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError(`${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
-import { ConfigError } from '../errors.js';
+/** Reading stdin line by line: a node process's config and its "start" signal. */
+import { InvalidConfigError } from '../errors.js';
 
 /**
  * The lines of stdin, read one at a time. A launched node reads its config and then the "start"
@@ -57,7 +58,7 @@ export class StdinLines {
 }
 
 /**
- * Resolves on the first "start" line; a ConfigError with the message `whenClosed` if stdin ends
+ * Resolves on the first "start" line; a InvalidConfigError with the message `whenClosed` if stdin ends
  * first. Stdin stays open: tearing the stream down costs a node process as much CPU as relaying
  * several datagrams, at the moment every node starts at once. The caller closes it after the
  * election (runNodes does).
@@ -65,7 +66,7 @@ export class StdinLines {
 export async function waitForStart(lines: StdinLines, whenClosed: string): Promise<void> {
   for (;;) {
     const line = await lines.next();
-    if (line === null) throw new ConfigError(whenClosed);
+    if (line === null) throw new InvalidConfigError(whenClosed);
     if (line.trim() === 'start') return;
   }
 }

@@ -1,32 +1,28 @@
+/**
+ * Launching and supervising a ring of node processes on this machine: one process per node (or
+ * per stretch of the ring), started together once all are ready, with their results collected.
+ * Used by `hs-ring launch`, the bench and tests; the processes run node-process.ts.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { type Member, placementsOf } from '../config/ring-file.js';
-import { ConfigError, type ConfigErrorCode, EXIT } from '../errors.js';
+import { type HsRingErrorCode, InterruptedError, InvalidConfigError, errorFromCode } from '../errors.js';
 import type { NodeResult } from '../runtime/result.js';
 import { nodeProcessV8Flags } from '../runtime/v8-flags.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
-import type { ErrorEvent } from './report-error.js';
+import type { NodeLine } from './protocol.js';
+import type { DecidedThenKilled } from './ring-summary.js';
 
-/** The lean node process (no yargs, no other commands); it reads its NodeConfig from stdin. */
-const childPath = fileURLToPath(new URL('./node-child.js', import.meta.url));
-
-/** Events a launched node prints on stdout (one JSON object per line, see node-run.ts). */
-type NodeLine =
-  | { event: 'ready'; id: number; listen: string }
-  | { event: 'phase'; id: number; phase: number; atMs: number }
-  | { event: 'decide'; id: number; leader: number; isLeader: boolean; atMs: number }
-  | { event: 'drop'; id: number; reason: string }
-  | ({ event: 'result' } & NodeResult)
-  | ErrorEvent;
+/** The lean node process (no yargs, no CLI); it reads its NodeConfig from stdin. */
+const childPath = fileURLToPath(new URL('./node-process.js', import.meta.url));
 
 /** A node that exited without a result: its last stderr line, and the cause its error event named, if any. */
 export interface NodeFailure {
   readonly id: number;
   readonly message: string;
-  readonly code?: ConfigErrorCode;
+  readonly code?: HsRingErrorCode;
 }
 
 export interface LaunchOptions {
@@ -53,6 +49,10 @@ export interface LaunchOptions {
   readonly onStart?: () => void;
   /** Called when the last node has decided. */
   readonly onAllDecided?: () => void;
+  /** Called when every node of process `index` has bound its socket and warmed up, before the start signal. */
+  readonly onProcessReady?: (index: number, pid: number | undefined) => void;
+  /** Called when every node of process `index` has decided (it still lingers). */
+  readonly onProcessDecided?: (index: number, pid: number | undefined) => void;
 }
 
 export interface LaunchOutcome {
@@ -69,21 +69,18 @@ export interface LaunchOutcome {
   readonly lateErrors: { id: number; message: string }[];
   /** The node killed by `kill`, if it was. */
   readonly killed: number | null;
-  /** Each process: how many nodes it hosted and its resident memory from /proc (KiB, null elsewhere). */
-  readonly processes: ProcessSample[];
+  /** The killed node's decision, if it had decided before it was killed (its decision stands; it sent no result). */
+  readonly killedAfterDecision: DecidedThenKilled | null;
+  /** Each process: how many nodes it hosted and how long it took to get ready. */
+  readonly processes: ProcessInfo[];
 }
 
-/** One node process of a launched ring and the memory it held. */
-export interface ProcessSample {
+/** One node process of a launched ring. */
+export interface ProcessInfo {
   readonly pid: number;
   readonly nodes: number;
   /** From spawning the process to its last node's "ready" line (start-up, bind and warm-up), ms. */
   readonly startupMs: number | null;
-  /** VmRSS once all its nodes had bound and warmed up, before the start signal. */
-  readonly readyRssKiB: number | null;
-  /** VmRSS and VmHWM (peak) when its last node decided, while still lingering. */
-  readonly decidedRssKiB: number | null;
-  readonly peakRssKiB: number | null;
 }
 
 /**
@@ -102,6 +99,8 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
   let startAt = 0;
   let killed: number | null = null;
+  let killedAfterDecision: DecidedThenKilled | null = null;
+  const decided = new Map<number, { leader: number; isLeader: boolean }>();
   let lastDecision: number | null = null;
   let decisions = 0;
   const phaseSeen = new Set<number>();
@@ -109,15 +108,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
   let lastReadyAt = performance.now();
   const groups = splitRing(placementsOf(members), opts.processes ?? n);
   const processOf = new Map<number, ChildProcess>();
-  const samples = groups.map(() => ({
-    spawnedAt: 0,
-    readyHere: 0,
-    decidedHere: 0,
-    startup: null as number | null,
-    ready: null as number | null,
-    decided: null as number | null,
-    peak: null as number | null,
-  }));
+  const samples = groups.map(() => ({ spawnedAt: 0, readyHere: 0, decidedHere: 0, startup: null as number | null }));
   const children: ChildProcess[] = groups.map((group, p) => {
     const sample = samples[p]!;
     const m = group[0]!;
@@ -136,7 +127,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     let lastErr = '';
     /** The child's own account of its failure (its error event), preferred to scraping stderr. */
     let reported: string | undefined;
-    let code: ConfigErrorCode | undefined;
+    let code: HsRingErrorCode | undefined;
     createInterface({ input: child.stderr! }).on('line', (l) => {
       if (l.trim()) lastErr = l.trim();
     });
@@ -155,7 +146,7 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
           sample.readyHere += 1;
           if (sample.readyHere === group.length) {
             sample.startup = now - sample.spawnedAt;
-            sample.ready = readStatus(child.pid, 'VmRSS');
+            opts.onProcessReady?.(p, child.pid);
           }
           if (ready === n) onAllReady();
           break;
@@ -167,13 +158,11 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
           break;
         case 'decide':
           decisions += 1;
+          decided.set(msg.id, { leader: msg.leader, isLeader: msg.isLeader });
           lastDecision = now - startAt;
           if (decisions === n) opts.onAllDecided?.();
           sample.decidedHere += 1;
-          if (sample.decidedHere === group.length) {
-            sample.decided = readStatus(child.pid, 'VmRSS');
-            sample.peak = readStatus(child.pid, 'VmHWM');
-          }
+          if (sample.decidedHere === group.length) opts.onProcessDecided?.(p, child.pid);
           break;
         case 'result': {
           const { event: _event, ...result } = msg;
@@ -230,13 +219,14 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       stalled,
     ]);
     if (failures.length > 0 || timedOut) {
+      // Taken before killAll: the processes it kills would otherwise be blamed for the failure.
+      const f = failures[0];
       killAll();
       await Promise.all(exits);
       if (interrupted) throw new InterruptedError(interrupted);
-      const f = failures[0];
-      // The cause travels with the error: launchOnFreePorts retries on 'port-in-use'.
-      if (f) throw new ConfigError(`node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`, EXIT.config, f.code);
-      throw new ConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
+      // The cause travels with the error: launchOnFreePorts retries on PortInUse.
+      if (f) throw errorFromCode(f.code, `node ${f.id} failed to start: ${f.message.replace(/^hs-ring: /, '')}`);
+      throw new InvalidConfigError(`only ${ready} of ${n} nodes were ready, none more in the last ${opts.readyTimeoutMs} ms`);
     }
     opts.onStart?.();
     startAt = performance.now();
@@ -249,6 +239,8 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
       kill && victim
         ? setTimeout(() => {
             killed = kill.id;
+            const before = decided.get(kill.id);
+            if (before) killedAfterDecision = { id: kill.id, ...before };
             victim.kill('SIGKILL');
             opts.onKill?.(kill.id, performance.now() - startAt);
           }, kill.atMs)
@@ -269,34 +261,9 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
     failures,
     lateErrors,
     killed,
-    processes: groups.map((g, p) => ({
-      pid: children[p]?.pid ?? -1,
-      nodes: g.length,
-      startupMs: samples[p]!.startup,
-      readyRssKiB: samples[p]!.ready,
-      decidedRssKiB: samples[p]!.decided,
-      peakRssKiB: samples[p]!.peak,
-    })),
+    killedAfterDecision,
+    processes: groups.map((g, p) => ({ pid: children[p]?.pid ?? -1, nodes: g.length, startupMs: samples[p]!.startup })),
   };
-}
-
-/** Ctrl-C or kill: not a stall of the ring, so not exit 3; the shell's 128 + signal number. */
-export class InterruptedError extends ConfigError {
-  constructor(signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}: every node process was stopped`, signal === 'SIGINT' ? 130 : 143);
-  }
-}
-
-
-/** A `Vm*` line of /proc/PID/status in KiB, or null where /proc is unavailable. */
-export function readStatus(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
-  if (pid === undefined) return null;
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Stands for the node id in a trace file name given to a process hosting several nodes. */

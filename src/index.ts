@@ -1,0 +1,32 @@
+/**
+ * hs-ring as a library: `import { createNode } from 'hs-ring'`. One node per createNode() call,
+ * on its own UDP socket; typed events; named errors with a stable `code`. docs/library.md
+ * describes the API; the CLI (`hs-ring`) is one more caller of it.
+ */
+export {
+  type AddressInput,
+  type HsRingNode,
+  type NodeEvents,
+  type NodeOptions,
+  type NodeState,
+  type RingMember,
+  createNode,
+} from './runtime/create-node.js';
+export type { LinkSettings } from './runtime/link-settings.js';
+export type { NodeOutcome, NodeResult } from './runtime/result.js';
+export type { Address } from './config/address.js';
+export type { DropReason } from './link/stats.js';
+export type { TraceEvent } from './core/trace.js';
+export { MIN_KEY_BYTES } from './config/key.js';
+export { VERDICT_PROPERTIES, type Decision, type Verdict, type VerdictProperty, type Violation, describeViolation, judge } from './node/verdict.js';
+export {
+  AddressUnavailableError,
+  HsRingError,
+  type HsRingErrorCode,
+  InterruptedError,
+  InvalidConfigError,
+  NodeClosedError,
+  NodeStartError,
+  OutputUnwritableError,
+  PortInUseError,
+} from './errors.js';
