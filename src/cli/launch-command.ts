@@ -4,6 +4,7 @@ import { parseId, parseIdList, randomIds } from '../config/ids.js';
 import type { Member } from '../config/ring-file.js';
 import { ConfigError, EXIT } from '../errors.js';
 import { checkPeerHost, checkPort } from '../config/address.js';
+import { HostResolver } from '../config/resolve.js';
 import { reserveUdpPorts } from '../transport/ports.js';
 import { describeFaults, loadKeyFile, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { InterruptedError, launchRing } from './launch.js';
@@ -71,7 +72,8 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   const { ids, seed } = chooseIds(argv);
   const processes = chooseProcesses(argv.processes, ids.length, source);
   const kill = argv.kill === undefined ? undefined : parseKill(argv.kill, ids, processes);
-  const host = checkPeerHost(argv.host, '--host');
+  // A name (localhost, say) is resolved once here: the children are given the literal.
+  const host = checkPeerHost(await new HostResolver().resolve(argv.host, '--host'), '--host');
   if (argv.trace !== undefined) {
     checkOutputFile(argv.trace, '--trace');
     // Processes hosting several nodes name their files with {id}; one in the user's name would be replaced too.
