@@ -90,12 +90,22 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   if (faults) log(`  ${describeFaults(faults)}`);
   if (argv['key-file'] !== undefined) log('  frames authenticated with the cluster key');
   const { mergeTraces, traceFileFor } = await import('./trace-files.js');
+  // Written into the merged trace, so the space-time diagram shows the crash.
+  const crashes: { id: number; atMs: number }[] = [];
   const launch = (ports: readonly number[]) =>
     launchRing({
       members: ids.map((id, i): Member => ({ id, host, port: ports[i]! })),
       node: settings,
       processes,
-      ...(kill ? { kill, onKill: (id: number, atMs: number) => log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`) } : {}),
+      ...(kill
+        ? {
+            kill,
+            onKill: (id: number, atMs: number) => {
+              crashes.push({ id, atMs });
+              log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`);
+            },
+          }
+        : {}),
       readyTimeoutMs: 20_000,
       ...(argv.json ? {} : { onPhase: (phase: number, id: number, atMs: number) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`) }),
       ...(argv.trace ? { traceFile: (id: number | string) => traceFileFor(argv.trace as string, id) } : {}),
@@ -105,10 +115,10 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     outcome = base > 0 ? await launch(ids.map((_, i) => base + i)) : await launchOnFreePorts(host, ids.length, launch);
   } catch (err) {
     // Interrupted (Ctrl-C, SIGTERM): what the nodes traced so far is still worth a merged file.
-    if (argv.trace && err instanceof InterruptedError) await mergeTraces(argv.trace, ids);
+    if (argv.trace && err instanceof InterruptedError) await mergeTraces(argv.trace, ids, crashes);
     throw err;
   }
-  if (argv.trace) await mergeTraces(argv.trace, ids);
+  if (argv.trace) await mergeTraces(argv.trace, ids, crashes);
   const summary = summarize(ids, seed, outcome.results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs });
   const failures = outcome.failures.map((f) =>
     f.id === outcome.killed ? `node ${f.id} was killed by --kill (no result)` : `node ${f.id} exited without a result: ${f.message}`,
