@@ -1,5 +1,5 @@
 /**
- * The layering of README's architecture, checked on the TypeScript source (type-only imports
+ * The layering of docs/design.md, checked on the TypeScript source (type-only imports
  * vanish from the built files): core ← wire ← link ← transport ← runtime ← cli, with config (which
  * needs only core and util) below transport, runtime, sim and cli. An import pointing back up would tie the
  * layers into a cycle, and a core that reached for the clock or the network could no longer be

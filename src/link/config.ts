@@ -27,7 +27,7 @@ export const DEFAULT_LINK_CONFIG: LinkConfig = {
   // ackDelay + 1), and more acks ride on data. `hs-ring bench --only overhead`, loopback-like
   // delays: 1.26 -> 1.18 datagrams per message (n = 64), 1.39 -> 1.31 (n = 256). The price: RTT
   // samples include the longer delay, so under 10% loss elections took ~10% longer in 3 of 4
-  // simulated settings. Trade-off table: README, Performance.
+  // simulated settings. Trade-off table: docs/performance.md.
   ackDelayMs: 9 * ms,
   lingerMs: 500 * ms,
 };
