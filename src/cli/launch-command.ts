@@ -35,7 +35,7 @@ export const launchCommand = {
         .option('n', { alias: 'nodes', type: 'number', requiresArg: true, describe: 'Ring size (default 8, or the length of --ids)' })
         .option('ids', { type: 'string', requiresArg: true, describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
         .option('seed', { type: 'number', requiresArg: true, describe: 'Seed for the random ids (default: random, printed)' })
-        .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'Address every node binds' })
+        .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'Address every node binds (IP address, or a host name resolved once at start)' })
         .option('base-port', { type: 'number', requiresArg: true, default: 0, describe: 'Ports base..base+n-1 (0: any free ports)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object with the summary and every node result' })
         .option('trace', { type: 'string', requiresArg: true, describe: 'Write one merged trace of core transitions (JSON lines) to this file' })
