@@ -1,5 +1,5 @@
 /**
- * The layering of the architecture, checked on the TypeScript source (type-only imports count
+ * The layering of docs/design.md, checked on the TypeScript source (type-only imports count
  * too: a type from above ties the layers as surely as a value): core ← wire ← link ← node ←
  * transport/runtime ← cluster/cli/bench, with config (which needs only core and util) below
  * transport, sim over core..node, and viz over core alone. Every folder of src/ and every

@@ -29,3 +29,17 @@ netnsTest(`netns: nodes in separate network namespaces elect the maximum at 20% 
   }
   t.true((await lab.droppedByNft()) > 0, 'nftables really dropped datagrams');
 });
+
+netnsTest(`netns: a ring file of host names, resolved by each namespace's own hosts file, elects the maximum${skipNote}`, async (t) => {
+  if (why) {
+    t.fail(`netns test cannot run in CI: ${why}`);
+    return;
+  }
+  const lab = await NetnsLab.create(3, 0);
+  t.teardown(() => lab.destroy());
+  lab.useHostNames();
+  const ids = [17, 40, 8];
+  const results = await lab.elect(ids);
+  t.true(results.every((r) => r.outcome === 'ok' && r.leader === 40), JSON.stringify(results.map((r) => [r.id, r.outcome, r.leader])));
+  t.is(results.filter((r) => r.isLeader).length, 1);
+});

@@ -1,24 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { browserTest, skipNote, withPage } from './helpers/chromium.js';
 import { parseTrace, spaceTime } from '../src/viz/spacetime.js';
 import { runCli } from './helpers/cli.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Receives in a trace: each one is a delivered message, which must get exactly one arrow. */
 async function deliveredMessages(path: string): Promise<number> {
@@ -27,26 +14,15 @@ async function deliveredMessages(path: string): Promise<number> {
 }
 
 /** Counts what a real browser shows: the lines of the arrows mark and their arrowheads. */
-async function countInBrowser(html: string): Promise<{ arrows: number; heads: number; caption: string }> {
-  const profile = await mkdtemp(join(tmpdir(), 'hs-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  try {
-    const page = await context.newPage();
+function countInBrowser(html: string): Promise<{ arrows: number; heads: number; caption: string }> {
+  return withPage(async (page) => {
     await page.goto(pathToFileURL(html).href);
     const arrows = await page.locator('svg g.mark-rule.arrows > line').count();
     const heads = await page.locator('svg g.mark-symbol.heads > path').count();
     const caption = (await page.locator('figcaption').textContent()) ?? '';
     return { arrows, heads, caption };
-  } finally {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-  }
+  });
 }
-
-// CI installs Chromium (.ci/run), so there the test never skips; elsewhere it says why it did.
-const hasChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
-const browserTest = hasChromium ? test : test.skip;
-const skipNote = hasChromium ? '' : ` (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`;
 
 async function viewInBrowser(t: ExecutionContext, dir: string, trace: string): Promise<void> {
   const html = join(dir, 'election.html');

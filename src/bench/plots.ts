@@ -18,6 +18,17 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+/**
+ * Shared by every plot: legend labels are never cut (Vega-Lite's default cuts them at 160 px,
+ * which left four distinct texts for twelve lines), axes label only the values measured.
+ */
+const LEGEND = { orient: 'bottom', direction: 'vertical', title: null, labelLimit: 0, symbolStrokeWidth: 2 } as const;
+
+/** An x axis on a log2 scale that labels exactly the sizes measured (4096 included), as integers. */
+function sizeAxis(sizes: readonly number[], title: string) {
+  return { title, values: [...new Set(sizes)].sort((a, b) => a - b), format: 'd', labelAngle: 0 };
+}
+
 /** Messages / (n log2 n) against n: HS (worst order, random mean), LCR, and the HS bound. */
 export function messagesSpec(r: MessagesResult): TopLevelSpec {
   const values = r.comparison.flatMap((c) => {
@@ -38,9 +49,9 @@ export function messagesSpec(r: MessagesResult): TopLevelSpec {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'n', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { title: 'ring size n' } },
-      y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'messages / (n log2 n)' } },
-      color: { field: 'series', type: 'nominal', legend: { orient: 'bottom', columns: 2, title: null } },
+      x: { field: 'n', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: sizeAxis(r.comparison.map((c) => c.n), 'ring size n') },
+      y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'messages / (n log2 n)', format: '~g' } },
+      color: { field: 'series', type: 'nominal', scale: { scheme: 'tableau10' }, legend: LEGEND },
       strokeDash: {
         condition: { test: "indexof(datum.series, 'bound') >= 0", value: [6, 3] },
         value: [1, 0],
@@ -66,26 +77,54 @@ export function latencySpec(rows: readonly LatencyRow[]): TopLevelSpec {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'n', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { title: 'processes n' } },
-      y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'ms from start signal to last decision' } },
-      color: { field: 'series', type: 'nominal', legend: { orient: 'bottom', title: null } },
+      x: { field: 'n', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: sizeAxis(rows.map((r) => r.n), 'processes n') },
+      y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'ms from start signal to last decision', format: '~g' } },
+      color: { field: 'series', type: 'nominal', scale: { scheme: 'tableau10' }, legend: LEGEND },
+      strokeDash: {
+        condition: { test: "indexof(datum.series, 'target') >= 0", value: [6, 3] },
+        value: [1, 0],
+      },
     },
   };
 }
 
-/** Datagrams per algorithm message against the ack delay, one line per loss rate. */
+/**
+ * Datagrams per algorithm message against the ack delay: one panel per loss rate (small
+ * multiples), one line per simulated setting (delay range and ring size) within each, so no
+ * panel has more lines than a legend can tell apart by colour and shape.
+ */
 export function overheadSpec(rows: readonly OverheadRow[]): TopLevelSpec {
+  const losses = [...new Set(rows.map((r) => r.loss))].sort((a, b) => a - b);
+  const values = rows.map((r) => ({
+    ...r,
+    panel: `loss ${Math.round(r.loss * 100)}%`,
+    setting: `one-way delay ${r.delayMs.join('–')} ms, n = ${r.n}`,
+  }));
+  // In the order measured (by delay, then n), not alphabetically ("n = 256" before "n = 64").
+  const settings = [...new Set(values.map((v) => v.setting))];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Wire overhead (simulator, random ids)',
-    width: 520,
-    height: 320,
-    data: { values: rows.map((r) => ({ ...r, series: `${r.delayMs.join('-')} ms, n=${r.n}, loss ${Math.round(r.loss * 100)}%` })) },
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'ackDelayMs', type: 'quantitative', axis: { title: 'ack delay, ms' } },
-      y: { field: 'datagramsPerMessage', type: 'quantitative', scale: { zero: false }, axis: { title: 'datagrams per algorithm message' } },
-      color: { field: 'series', type: 'nominal', legend: { orient: "bottom", columns: 2, title: null } },
+    title: 'Wire overhead: datagrams per algorithm message (simulator, random ids)',
+    data: { values },
+    facet: {
+      column: { field: 'panel', type: 'nominal', sort: losses.map((l) => `loss ${Math.round(l * 100)}%`), header: { title: null, labelFontSize: 12 } },
     },
+    spec: {
+      width: 220,
+      height: 240,
+      mark: { type: 'line', point: { size: 50, filled: true } },
+      encoding: {
+        x: {
+          field: 'ackDelayMs',
+          type: 'quantitative',
+          axis: { title: 'ack delay, ms', values: [...new Set(rows.map((r) => r.ackDelayMs))].sort((a, b) => a - b), format: 'd' },
+        },
+        y: { field: 'datagramsPerMessage', type: 'quantitative', scale: { zero: false }, axis: { title: 'datagrams per algorithm message', format: '~g' } },
+        color: { field: 'setting', type: 'nominal', sort: settings, scale: { scheme: 'tableau10' }, legend: LEGEND },
+        shape: { field: 'setting', type: 'nominal', sort: settings, legend: LEGEND },
+      },
+    },
+    // Loss multiplies the datagrams: each panel gets the y range of its own lines.
+    resolve: { scale: { y: 'independent' } },
   };
 }

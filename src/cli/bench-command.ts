@@ -17,7 +17,7 @@ export const benchCommand = {
     y
       // The parts table in the epilog: yargs strips the indentation of usage lines, not of the epilog's.
       .usage(
-        'Measure what the README\'s Performance section reports, from scratch.\n\n' +
+        'Measure what docs/performance.md reports, from scratch.\n\n' +
           'hs-ring bench --out results          everything (minutes); results.json and SVG plots\n' +
           'hs-ring bench --quick --json         a small version of each part (seconds)\n' +
           'hs-ring bench --only messages,latency',

@@ -6,6 +6,7 @@ import type { Member } from '../config/ring-file.js';
 import { InterruptedError, InvalidConfigError } from '../errors.js';
 import { checkPeerHost, checkPort } from '../config/address.js';
 import { loadKeyFile } from '../config/key.js';
+import { HostResolver } from '../config/resolve.js';
 import { checkOutputFile } from '../config/output-path.js';
 import { launchOnFreePorts } from '../cluster/free-ports.js';
 import { launchRing } from '../cluster/launch.js';
@@ -38,7 +39,7 @@ export const launchCommand = {
         .option('n', { alias: 'nodes', type: 'number', requiresArg: true, describe: 'Ring size (default 8, or the length of --ids)' })
         .option('ids', { type: 'string', requiresArg: true, describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
         .option('seed', { type: 'number', requiresArg: true, describe: 'Seed for the random ids (default: random, printed)' })
-        .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'Address every node binds' })
+        .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'Address every node binds (IP address, or a host name resolved once at start)' })
         .option('base-port', { type: 'number', requiresArg: true, default: 0, describe: 'Ports base..base+n-1 (0: any free ports)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object with the summary and every node result' })
         .option('trace', { type: 'string', requiresArg: true, describe: 'Write one merged trace of core transitions (JSON lines) to this file' })
@@ -75,7 +76,8 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   const { ids, seed } = chooseIds(argv);
   const processes = chooseProcesses(argv.processes, ids.length, source);
   const kill = argv.kill === undefined ? undefined : parseKill(argv.kill, ids, processes);
-  const host = checkPeerHost(argv.host, '--host');
+  // A name (localhost, say) is resolved once here: the children are given the literal.
+  const host = checkPeerHost(await new HostResolver().resolve(argv.host, '--host'), '--host');
   if (argv.trace !== undefined) {
     checkOutputFile(argv.trace, '--trace');
     // Processes hosting several nodes name their files with {id}; one in the user's name would be replaced too.
@@ -92,12 +94,22 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   if (faults) log(`  ${describeFaults(faults)}`);
   if (argv['key-file'] !== undefined) log('  frames authenticated with the cluster key');
   const { mergeTraces, traceFileFor } = await import('./trace-files.js');
+  // Written into the merged trace, so the space-time diagram shows the crash.
+  const crashes: { id: number; atMs: number }[] = [];
   const launch = (ports: readonly number[]) =>
     launchRing({
       members: ids.map((id, i): Member => ({ id, host, port: ports[i]! })),
       node: settings,
       processes,
-      ...(kill ? { kill, onKill: (id: number, atMs: number) => log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`) } : {}),
+      ...(kill
+        ? {
+            kill,
+            onKill: (id: number, atMs: number) => {
+              crashes.push({ id, atMs });
+              log(`  node ${id} killed (SIGKILL) at ${atMs.toFixed(1)} ms`);
+            },
+          }
+        : {}),
       readyTimeoutMs: 20_000,
       ...(argv.json ? {} : { onPhase: (phase: number, id: number, atMs: number) => log(`  phase ${phase} begins (first: node ${id}, ${Math.max(0, atMs).toFixed(1)} ms)`) }),
       ...(argv.trace ? { traceFile: (id: number | string) => traceFileFor(argv.trace as string, id) } : {}),
@@ -107,10 +119,10 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     outcome = base > 0 ? await launch(ids.map((_, i) => base + i)) : await launchOnFreePorts(host, ids.length, launch);
   } catch (err) {
     // Interrupted (Ctrl-C, SIGTERM): what the nodes traced so far is still worth a merged file.
-    if (argv.trace && err instanceof InterruptedError) await mergeTraces(argv.trace, ids);
+    if (argv.trace && err instanceof InterruptedError) await mergeTraces(argv.trace, ids, crashes);
     throw err;
   }
-  if (argv.trace) await mergeTraces(argv.trace, ids);
+  if (argv.trace) await mergeTraces(argv.trace, ids, crashes);
   const summary = summarize(
     ids,
     seed,

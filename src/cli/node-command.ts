@@ -6,6 +6,7 @@ import { checkUnique, parseId } from '../config/ids.js';
 import { InvalidConfigError } from '../errors.js';
 import { checkPlacement, type PlacementPart } from '../config/placement.js';
 import { parseAddress } from '../config/address.js';
+import { checkHostOrName, HostResolver } from '../config/resolve.js';
 import { faultConfigFrom, type FaultArgs, withFaultOptions } from './fault-options.js';
 import { linkConfigFrom, type RuntimeLinkFlags, withLinkOptions } from './link-options.js';
 import type { NodeConfig, NodeSettings } from '../cluster/node-config.js';
@@ -26,6 +27,8 @@ export const nodeCommand = {
             '  hs-ring node --ring ring.json --self 42\n\n' +
             'Ring file: {"members": [{"id": 5, "host": "10.0.0.1", "port": 7000}, ...]} in ring order;\n' +
             'each member\'s right neighbour is the next entry. Ids are integers 0..2^53-1, unique.\n' +
+            'A host is an IP address or a host name (localhost, node-0.ring.example), resolved once at\n' +
+            'start to its first IPv4 address, or its first IPv6 address if it has none.\n' +
             'With --self A,B,... one process hosts several members, each on its own UDP socket.',
         )
         .option('id', { type: 'string', requiresArg: true, describe: 'This node\'s id (integer 0..2^53-1)' })
@@ -55,33 +58,33 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   trace?: string;
 }
 
-/** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`. */
-function placements(argv: NodeArgs): Placement[] {
-  if (argv.ring === undefined || argv.self === undefined || !String(argv.self).includes(',')) return [placement(argv)];
+/** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
+async function placements(argv: NodeArgs): Promise<Placement[]> {
+  if (argv.ring === undefined || argv.self === undefined || !String(argv.self).includes(',')) return [await placement(argv)];
   const ids = String(argv.self)
     .split(',')
     .map((s) => parseId(s, '--self'));
   checkUnique(ids, '--self');
   // The ring file read and placed once, not once per hosted member.
-  const { members } = ringMembers(argv, argv.ring);
+  const { members } = await ringMembers(argv, argv.ring);
   const byId = new Map(placementsOf(members).map((p) => [p.id, p]));
   // placementOf only for an id not in the ring: it raises the usual error naming the ring's ids.
   return ids.map((id) => byId.get(id) ?? placementOf(members, id));
 }
 
 /** The members of ring file `ring` and the `--self` text, once the flags the file replaces are known to be absent. */
-function ringMembers(argv: NodeArgs, ring: string): { members: Member[]; self: string } {
+async function ringMembers(argv: NodeArgs, ring: string): Promise<{ members: Member[]; self: string }> {
   if (argv.self === undefined) throw new InvalidConfigError('--ring needs --self ID to say which member this node is');
   for (const f of ['listen', 'left', 'right', 'id'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} cannot be combined with --ring (the ring file says it)`);
   }
-  return { members: loadRingFile(ring), self: argv.self };
+  return { members: await loadRingFile(ring), self: argv.self };
 }
 
 /** Where this node listens and who its neighbours are, from either form of the command line. */
-function placement(argv: NodeArgs): Placement {
+async function placement(argv: NodeArgs): Promise<Placement> {
   if (argv.ring !== undefined) {
-    const { members, self } = ringMembers(argv, argv.ring);
+    const { members, self } = await ringMembers(argv, argv.ring);
     return placementOf(members, parseId(self, '--self'));
   }
   if (argv.self !== undefined) throw new InvalidConfigError('--self needs --ring FILE (it names a member of the ring file)');
@@ -89,17 +92,18 @@ function placement(argv: NodeArgs): Placement {
   for (const f of ['listen', 'left', 'right'] as const) {
     if (argv[f] === undefined) throw new InvalidConfigError(`missing --${f} HOST:PORT (a node needs its address and both neighbours)`);
   }
-  const at = (part: PlacementPart) => parseAddress(argv[part] as string, `--${part}`);
-  const listen = at('listen');
-  const left = at('left');
-  const right = at('right');
+  // Every address parsed before any is resolved: a malformed one is refused without a lookup.
+  const written = (['listen', 'left', 'right'] as const).map((part) => parseAddress(argv[part] as string, `--${part}`, checkHostOrName));
+  const resolver = new HostResolver();
+  const at = (part: PlacementPart, i: number) => resolver.address(written[i]!, `--${part}`);
+  const [listen, left, right] = await Promise.all([at('listen', 0), at('left', 1), at('right', 2)]);
   return checkPlacement({ id: parseId(argv.id, '--id'), listen, left, right }, (part) => `--${part}`);
 }
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
   try {
     const config: NodeConfig = {
-      placements: placements(argv),
+      placements: await placements(argv),
       ...nodeSettingsFrom(argv),
       ...(argv.trace !== undefined ? { trace: argv.trace } : {}),
     };

@@ -3,6 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { TraceEvent } from '../core/trace.js';
 import { opposite } from '../core/types.js';
 import { outputWriteError } from '../errors.js';
+import { type LifeEvent, readTraceLines } from '../viz/spacetime.js';
 
 /** Per-node trace file used while a launched ring runs; merged into `path` afterwards. */
 export function traceFileFor(path: string, id: number | string): string {
@@ -11,21 +12,18 @@ export function traceFileFor(path: string, id: number | string): string {
 
 /**
  * Merges the per-node traces into one file, preceded by the header `{"ring": [ids in ring
- * order]}` that the trace checker needs.
+ * order]}` that the trace checker needs; a node killed by `--kill` gets a Crash line at the
+ * launcher's time of the kill (its trace may end in a line cut short: left out).
  */
-export async function mergeTraces(path: string, ids: readonly number[]): Promise<void> {
+export async function mergeTraces(path: string, ids: readonly number[], crashes: readonly { id: number; atMs: number }[] = []): Promise<void> {
   const perNode: TraceEvent[][] = [];
   for (const id of ids) {
     const part = traceFileFor(path, id);
     const text = await readFile(part, 'utf8').catch(() => '');
-    perNode.push(
-      text
-        .split('\n')
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as TraceEvent),
-    );
+    perNode.push(text.trim() === '' ? [] : [...readTraceLines(text).events]);
   }
-  const merged = causalMerge(ids, perNode);
+  const life: LifeEvent[] = crashes.map((c) => ({ t: c.atMs, node: c.id, action: 'Crash' }));
+  const merged = withLife(causalMerge(ids, perNode), life);
   try {
     await writeFile(path, [JSON.stringify({ ring: ids }), ...merged.map((e) => JSON.stringify(e))].join('\n') + '\n');
   } catch (err) {
@@ -72,4 +70,20 @@ export function causalMerge(ids: readonly number[], perNode: readonly (readonly 
   // the checker reports them instead of the merge hiding them.
   const rest = perNode.flatMap((events, i) => events.slice(next[i]));
   return [...out, ...rest.sort((a, b) => a.t - b.t)];
+}
+
+/**
+ * `events` with each crash or restart placed after its node's last event before it, so a node's
+ * own lines stay in time order; the checker skips these lines, the viewer draws them.
+ */
+export function withLife(events: readonly TraceEvent[], life: readonly LifeEvent[]): (TraceEvent | LifeEvent)[] {
+  const out: (TraceEvent | LifeEvent)[] = [...events];
+  for (const l of [...life].sort((a, b) => a.t - b.t)) {
+    let at = 0;
+    out.forEach((e, i) => {
+      if (e.node === l.node && e.t <= l.t) at = i + 1;
+    });
+    out.splice(at, 0, l);
+  }
+  return out;
 }

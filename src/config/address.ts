@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 
-/** A UDP endpoint. `host` is a literal IPv4 or IPv6 address. */
+/** A UDP endpoint. `host` is a literal IPv4 or IPv6 address (names are resolved first: resolve.ts). */
 export interface Address {
   readonly host: string;
   readonly port: number;
@@ -11,12 +11,13 @@ export interface Address {
 
 /**
  * Parses "127.0.0.1:7000" or "[::1]:7000"; throws ConfigError naming `what` if malformed. Where
- * it may sit (a wildcard is no neighbour, for one) is placement.ts's business.
+ * it may sit (a wildcard is no neighbour, for one) is placement.ts's business. `host` checks the
+ * host part: a literal by default; resolve.ts's checkHostOrName lets a name through to be resolved.
  */
-export function parseAddress(text: string, what: string): Address {
+export function parseAddress(text: string, what: string, host: (h: string, what: string) => string = checkHost): Address {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:\[\]]+):(\d+)$/.exec(text);
   if (!m) throw new ConfigError(`${what}: "${text}" is not HOST:PORT (use [v6addr]:PORT for IPv6)`);
-  return { host: checkHost(m[1] as string, what), port: checkPort(Number(m[2]), what) };
+  return { host: host(m[1] as string, what), port: checkPort(Number(m[2]), what) };
 }
 
 /**
@@ -77,9 +78,11 @@ export function checkDistinctAddresses<T extends { readonly id: number }>(
   }
 }
 
-/** Validates a host literal; names must be resolved by the caller, so datagram sources compare exactly. */
+/**
+ * Validates a host literal. Names, `localhost` among them, are resolved by the caller first
+ * (resolve.ts), so datagram sources compare exactly.
+ */
 export function checkHost(host: string, what: string): string {
-  if (host === 'localhost') return '127.0.0.1';
   if (isIP(host) === 0) throw new ConfigError(`${what}: "${host}" is not an IPv4 or IPv6 address`);
   return host;
 }

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { type Address, checkDistinctAddresses, checkPeerHost, checkPort } from './address.js';
 import { checkUnique, parseId } from './ids.js';
 import { checkPlacement } from './placement.js';
+import { checkHostOrName, HostResolver } from './resolve.js';
 
 /** Where one node listens and who its neighbours are. */
 export interface Placement {
@@ -20,11 +22,12 @@ export interface Member extends Address {
 /**
  * Reads a ring file: JSON `{"members": [{"id": 5, "host": "10.0.0.1", "port": 7000}, ...]}` listing
  * members in ring order (each member's right neighbour is the next one, the last wraps round).
+ * A host is an IP literal or a host name; names are resolved here, once, by `resolver`.
  */
-export function loadRingFile(path: string): Member[] {
+export async function loadRingFile(path: string, resolver: HostResolver = new HostResolver()): Promise<Member[]> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`ring file ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
@@ -34,11 +37,20 @@ export function loadRingFile(path: string): Member[] {
   } catch (err) {
     throw new ConfigError(`ring file ${path}: not valid JSON (${(err as Error).message})`);
   }
-  return parseRing(data, `ring file ${path}`);
+  const what = `ring file ${path}`;
+  return resolveRing(readMembers(data, what), what, resolver);
 }
 
-/** Validates parsed ring JSON; `what` prefixes every error message. */
+/** Validates parsed ring JSON whose hosts are all IP literals; `what` prefixes every error message. */
 export function parseRing(data: unknown, what: string): Member[] {
+  return checkRing(readMembers(data, what), what);
+}
+
+/**
+ * The members of parsed ring JSON, hosts as written (IP literals or host names): each member's
+ * fields and the ids' uniqueness checked, nothing that needs an address.
+ */
+export function readMembers(data: unknown, what: string): Member[] {
   // The documented shape only: a bare list would leave no room for the ring's other settings.
   if (Array.isArray(data)) throw new ConfigError(`${what}: expected an object {"members": [...]}, got a list; put the list under "members"`);
   const list = (data as { members?: unknown } | null)?.members;
@@ -46,7 +58,7 @@ export function parseRing(data: unknown, what: string): Member[] {
     throw new ConfigError(`${what}: expected {"members": [{"id", "host", "port"}, ...]} with at least one member`);
   }
   const members = list.map((m: unknown, i) => {
-    const at = `${what}: member ${i + 1}`;
+    const at = memberAt(what, i);
     if (typeof m !== 'object' || m === null) throw new ConfigError(`${at} is not an object`);
     const { id, host, port } = m as Record<string, unknown>;
     if (id === undefined || host === undefined || port === undefined) {
@@ -57,18 +69,34 @@ export function parseRing(data: unknown, what: string): Member[] {
     // A number, as documented: "7" in quotes is a mistake somewhere (a template, a script), not an id.
     if (typeof id !== 'number') throw new ConfigError(`${at}: id must be a number, got ${JSON.stringify(id)}`);
     // Every member is some node's neighbour: a wildcard is no address anyone can send to.
-    return { id: parseId(id, at), host: checkPeerHost(host, at), port: checkPort(port, at) };
+    const h = isIP(host) !== 0 ? checkPeerHost(host, at) : checkHostOrName(host, at);
+    return { id: parseId(id, at), host: h, port: checkPort(port, at) };
   });
   checkUnique(
     members.map((m) => m.id),
     what,
   );
+  return members;
+}
+
+/** `members` with every host name resolved to its address, then checked as a ring (checkRing). */
+export async function resolveRing(members: readonly Member[], what: string, resolver: HostResolver): Promise<Member[]> {
+  const resolved = await Promise.all(members.map(async (m, i) => ({ ...m, host: await resolver.resolve(m.host, memberAt(what, i)) })));
+  return checkRing(resolved, what);
+}
+
+/** Checks the addresses of a ring whose hosts are literals: distinct, and every placement sound. */
+function checkRing(members: Member[], what: string): Member[] {
   checkDistinctAddresses(members, (m) => m, what);
   placementsOf(members).forEach((p, i) => {
     const around = neighboursAt(members, i);
     checkPlacement(p, (side) => `${what}: member ${p.id}'s ${side} neighbour ${around[side].id}`);
   });
   return members;
+}
+
+function memberAt(what: string, i: number): string {
+  return `${what}: member ${i + 1}`;
 }
 
 /** Where member `id` sits in `members`, or a ConfigError naming the ring's ids. */

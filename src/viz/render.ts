@@ -1,8 +1,14 @@
 import type * as vega from 'vega';
-import type { SpaceTime } from './spacetime.js';
+import type { NodeMark, SpaceTime } from './spacetime.js';
 
 /** Class of the SVG group holding one line per delivered message (Vega names it after the mark). */
 export const ARROW_MARK = 'arrows';
+/** Class of the SVG group of lifeline stretches (up or down) and of the crash/restart/trace-end symbols. */
+export const LIFELINE_MARK = 'lifelines';
+export const NODE_MARK = 'node-marks';
+
+/** The words beside each mark on a lifeline. */
+const MARK_TEXT = { crash: 'crashed', restart: 'restarted', 'trace-ends': 'trace ends' } as const;
 
 /**
  * The space-time diagram as a Vega spec: ring positions across, time downwards, one rule per
@@ -19,7 +25,10 @@ export function spaceTimeSpec(st: SpaceTime, opts: { title?: string; width?: num
     ...st.ring.map((id, x) => ({ x, id, ghost: false })),
     ...(usesRight ? [{ x: n, id: st.ring[0]!, ghost: true }] : []),
   ];
-  const times = st.arrows.flatMap((a) => [a.sentAt, a.receivedAt]).concat(st.undelivered.map((u) => u.sentAt));
+  const times = st.arrows
+    .flatMap((a) => [a.sentAt, a.receivedAt])
+    .concat(st.undelivered.map((u) => u.sentAt))
+    .concat(st.marks.map((m) => m.at));
   const tMax = Math.max(1e-3, ...times);
   const groups = [...new Set(st.arrows.map((a) => a.group))].sort((a, b) =>
     a === 'announcement' ? 1 : b === 'announcement' ? -1 : Number(a.split(' ')[1]) - Number(b.split(' ')[1]),
@@ -37,6 +46,9 @@ export function spaceTimeSpec(st: SpaceTime, opts: { title?: string; width?: num
     signals: [{ name: 'labels', value: labels }],
     data: [
       { name: 'columns', values: columns },
+      { name: 'ghostColumns', values: columns.filter((c) => c.ghost) },
+      { name: 'spans', values: st.spans },
+      { name: 'life', values: st.marks.map((m) => ({ ...m, text: MARK_TEXT[m.kind] })) },
       { name: 'messages', values: st.arrows },
       { name: 'lost', values: st.undelivered },
       { name: 'decided', values: st.decisions },
@@ -59,16 +71,33 @@ export function spaceTimeSpec(st: SpaceTime, opts: { title?: string; width?: num
     legends: [{ stroke: 'color', title: 'message', symbolType: 'stroke' }],
     marks: [
       {
+        // Ghost columns: the same node again across the seam, dashed and always whole.
         type: 'rule',
-        name: 'lifelines',
-        from: { data: 'columns' },
+        name: 'ghosts',
+        from: { data: 'ghostColumns' },
         encode: {
           update: {
             x: { scale: 'x', field: 'x' },
             y: { value: 0 },
             y2: { signal: 'height' },
             stroke: { value: '#bbb' },
-            strokeDash: { signal: 'datum.ghost ? [4, 4] : [1, 0]' },
+            strokeDash: { value: [4, 4] },
+          },
+        },
+      },
+      {
+        // A node's lifeline: solid grey while it is up, dotted red while it is down (crashed).
+        type: 'rule',
+        name: LIFELINE_MARK,
+        from: { data: 'spans' },
+        encode: {
+          update: {
+            x: { scale: 'x', field: 'x' },
+            y: { scale: 'y', field: 'from' },
+            y2: { signal: "datum.to == null ? height : scale('y', datum.to)" },
+            stroke: { signal: "datum.up ? '#bbb' : '#d62728'" },
+            strokeWidth: { signal: 'datum.up ? 1 : 1.5' },
+            strokeDash: { signal: 'datum.up ? [1, 0] : [2, 3]' },
           },
         },
       },
@@ -124,6 +153,37 @@ export function spaceTimeSpec(st: SpaceTime, opts: { title?: string; width?: num
       },
       {
         type: 'symbol',
+        name: NODE_MARK,
+        from: { data: 'life' },
+        encode: {
+          update: {
+            shape: { signal: "datum.kind === 'crash' ? 'cross' : datum.kind === 'restart' ? 'triangle-down' : 'square'" },
+            angle: { signal: "datum.kind === 'crash' ? 45 : 0" },
+            size: { signal: "datum.kind === 'trace-ends' ? 40 : 160" },
+            x: { scale: 'x', field: 'x' },
+            y: { scale: 'y', field: 'at' },
+            fill: { signal: "datum.kind === 'crash' ? '#d62728' : datum.kind === 'restart' ? '#2ca02c' : '#777'" },
+            tooltip: { signal: "'node ' + datum.id + ' ' + datum.text + ' at ' + format(datum.at, '.3f') + ' ms'" },
+          },
+        },
+      },
+      {
+        type: 'text',
+        name: 'life-labels',
+        from: { data: 'life' },
+        encode: {
+          update: {
+            x: { scale: 'x', field: 'x', offset: 8 },
+            y: { scale: 'y', field: 'at' },
+            baseline: { value: 'middle' },
+            fontSize: { value: 10 },
+            fill: { signal: "datum.kind === 'crash' ? '#d62728' : datum.kind === 'restart' ? '#2ca02c' : '#777'" },
+            text: { field: 'text' },
+          },
+        },
+      },
+      {
+        type: 'symbol',
         name: 'decisions',
         from: { data: 'decided' },
         encode: {
@@ -161,6 +221,7 @@ export async function spaceTimeHtml(st: SpaceTime, title: string): Promise<strin
     `${st.ring.length} nodes; ${st.arrows.length} messages delivered (one arrow each: solid probe, dashed reply, thick announcement; ` +
     `colour = phase), ${st.undelivered.length} sent but never received (crosses)` +
     (leader === undefined ? '' : `; leader ${leader} (red diamond), every other diamond a node learning it`) +
+    lifeCaption(st) +
     (st.orphanReceives ? `; ${st.orphanReceives} receives without a send in the trace` : '');
   return `<!doctype html>
 <html lang="en">
@@ -178,6 +239,19 @@ ${svg}
 </body>
 </html>
 `;
+}
+
+/** The caption's part about crashes, restarts and traces that end early; empty when there are none. */
+function lifeCaption(st: SpaceTime): string {
+  const ids = (kind: NodeMark['kind']) => st.marks.filter((m) => m.kind === kind).map((m) => m.id);
+  const crashed = ids('crash');
+  const restarted = ids('restart');
+  const ended = ids('trace-ends');
+  return (
+    (crashed.length ? `; crashed: node ${crashed.join(', ')} (red X, dotted red lifeline while down)` : '') +
+    (restarted.length ? `; restarted: node ${restarted.join(', ')} (green triangle)` : '') +
+    (ended.length ? `; trace ends before the node knew the leader: node ${ended.join(', ')} (grey square)` : '')
+  );
 }
 
 function escapeHtml(s: string): string {

@@ -1,12 +1,41 @@
 import type { TraceEvent } from '../core/trace.js';
 import { type Direction, type Message, opposite } from '../core/types.js';
 
+/**
+ * What happened to a node itself rather than a step of its core, by the TLA+ action names of the
+ * leadership spec: `{"t": ms, "node": id, "action": "Crash"}`. Launch writes a Crash when `--kill`
+ * fires; Restart is drawn too, for traces of runs that bring a node back.
+ */
+export interface LifeEvent {
+  readonly t: number;
+  readonly node: number;
+  readonly action: LifeAction;
+}
+export const LIFE_ACTIONS = ['Crash', 'Restart'] as const;
+export type LifeAction = (typeof LIFE_ACTIONS)[number];
+
+/** True for a trace line that is a LifeEvent (it has no `sent`: no core step produced it). */
+export function isLifeEvent(line: unknown): line is LifeEvent {
+  const e = line as Partial<LifeEvent> | null;
+  return typeof e === 'object' && e !== null && typeof e.node === 'number' && typeof e.t === 'number' && (LIFE_ACTIONS as readonly unknown[]).includes(e.action);
+}
+
 /** A parsed trace: the ring (ids in ring order) and the core steps, in file order. */
 export interface Trace {
   readonly ring: readonly number[];
   readonly events: readonly TraceEvent[];
+  /** Crashes and restarts, in file order. */
+  readonly life?: readonly LifeEvent[];
   /** The last line was cut off mid-write (a run killed while tracing) and was left out. */
   readonly cutShort?: boolean;
+}
+
+/** The lines of a trace file, with or without the `{"ring": [...]}` header (a node's own trace has none). */
+export interface TraceLines {
+  readonly ring?: readonly number[];
+  readonly events: readonly TraceEvent[];
+  readonly life: readonly LifeEvent[];
+  readonly cutShort: boolean;
 }
 
 /** One delivered algorithm message, drawn from its send to its receive. */
@@ -29,8 +58,35 @@ export interface Unpaired {
   readonly label: string;
 }
 
+/**
+ * Something that happened to a node at one time, drawn on its lifeline: a crash, a restart, or
+ * the end of its trace before it knew the leader with no crash recorded (killed, stalled or cut).
+ */
+export interface NodeMark {
+  readonly x: number;
+  readonly at: number;
+  readonly id: number;
+  readonly kind: 'crash' | 'restart' | 'trace-ends';
+}
+
+/**
+ * A stretch of one node's lifeline: `up` from a start or restart to a crash (or the end of the
+ * picture), down between a crash and a restart. Stretches of other kinds (a leader in office,
+ * an epoch) can be drawn beside these the same way.
+ */
+export interface LifeSpan {
+  readonly x: number;
+  readonly from: number;
+  /** Undefined: to the end of the picture. */
+  readonly to?: number;
+  readonly up: boolean;
+}
+
 export interface SpaceTime {
   readonly ring: readonly number[];
+  /** Each node's lifeline in stretches, in ring order (one stretch for a node that never crashed). */
+  readonly spans: readonly LifeSpan[];
+  readonly marks: readonly NodeMark[];
   readonly arrows: Arrow[];
   readonly undelivered: Unpaired[];
   /** Receives with no matching send before them (a cut or corrupt trace); should be 0. */
@@ -38,35 +94,63 @@ export interface SpaceTime {
   readonly decisions: readonly { x: number; at: number; id: number; isLeader: boolean }[];
 }
 
-/** Reads a trace file's text: `{"ring": [...]}` on the first line, then one TraceEvent per line. */
+/** Reads a trace file's text: `{"ring": [...]}` on the first line, then one TraceEvent (or LifeEvent) per line. */
 export function parseTrace(text: string): Trace {
+  const lines = readTraceLines(text);
+  if (!lines.ring) throw new TraceFormatError('line 1 must be {"ring": [ids in ring order]}');
+  const { ring, events, life, cutShort } = lines;
+  return { ring, events, ...(life.length ? { life } : {}), ...(cutShort ? { cutShort } : {}) };
+}
+
+/**
+ * Reads the lines of a trace: the ring header if line 1 is one, then events. Refuses a file
+ * with nothing in it, or a line that is neither a TraceEvent nor a LifeEvent.
+ */
+export function readTraceLines(text: string): TraceLines {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new TraceFormatError('empty trace: expected {"ring": [...]} on the first line');
+  if (lines.length === 0) throw new TraceFormatError('empty trace: expected {"ring": [...]} or trace events');
   let header: unknown;
   try {
     header = JSON.parse(lines[0]!);
   } catch {
-    throw new TraceFormatError('line 1 is not JSON (expected {"ring": [...]})');
+    if (lines.length === 1 && !text.endsWith('\n')) return { events: [], life: [], cutShort: true };
+    throw new TraceFormatError('line 1 is not JSON (expected {"ring": [...]} or a trace event)');
   }
-  const ring = (header as { ring?: unknown }).ring;
-  if (!Array.isArray(ring) || ring.length === 0 || !ring.every((x) => typeof x === 'number')) {
-    throw new TraceFormatError('line 1 must be {"ring": [ids in ring order]}');
+  let ring: number[] | undefined;
+  let first = 0;
+  if (typeof header === 'object' && header !== null && 'ring' in header) {
+    const r = (header as { ring?: unknown }).ring;
+    if (!Array.isArray(r) || r.length === 0 || !r.every((x) => typeof x === 'number')) {
+      throw new TraceFormatError('line 1 must be {"ring": [ids in ring order]}');
+    }
+    ring = r as number[];
+    first = 1;
   }
   // A process killed while writing leaves a partial last line, and no newline after it: draw
   // what was written rather than refuse the whole trace.
-  let body = lines.slice(1);
+  let body = lines.slice(first);
   const cutShort = !text.endsWith('\n') && body.length > 0 && !parses(body[body.length - 1]!);
   if (cutShort) body = body.slice(0, -1);
-  const events = body.map((l, i) => {
+  const events: TraceEvent[] = [];
+  const life: LifeEvent[] = [];
+  body.forEach((l, i) => {
+    let e: unknown;
     try {
-      const e = JSON.parse(l) as TraceEvent;
-      if (typeof e.node !== 'number' || typeof e.t !== 'number' || !Array.isArray(e.sent)) throw new Error('shape');
-      return e;
+      e = JSON.parse(l);
     } catch {
-      throw new TraceFormatError(`line ${i + 2} is not a trace event (t, node, action, sent, state)`);
+      e = undefined;
     }
+    if (isLifeEvent(e)) life.push(e);
+    else if (isTraceEvent(e)) events.push(e);
+    else if (i === 0 && first === 0) throw new TraceFormatError('line 1 must be {"ring": [ids in ring order]} or a trace event (t, node, action, sent, state)');
+    else throw new TraceFormatError(`line ${i + first + 1} is not a trace event (t, node, action, sent, state)`);
   });
-  return cutShort ? { ring: ring as number[], events, cutShort } : { ring: ring as number[], events };
+  return { ...(ring ? { ring } : {}), events, life, cutShort };
+}
+
+function isTraceEvent(e: unknown): e is TraceEvent {
+  const x = e as Partial<TraceEvent> | null;
+  return typeof x === 'object' && x !== null && typeof x.node === 'number' && typeof x.t === 'number' && Array.isArray(x.sent);
 }
 
 function parses(line: string): boolean {
@@ -122,7 +206,37 @@ export function spaceTime(trace: Trace): SpaceTime {
     }
   }
   const undelivered = [...pending.values()].flat().map((s) => ({ x: s.x1, sentAt: s.at, label: describe(s.message) }));
-  return { ring, arrows, undelivered, orphanReceives, decisions };
+  return { ring, arrows, undelivered, orphanReceives, decisions, ...lifelines(trace, pos) };
+}
+
+/** Every node's lifeline stretches and marks, from the trace's crashes and restarts and where each node's trace ends. */
+function lifelines(trace: Trace, pos: ReadonlyMap<number, number>): { spans: LifeSpan[]; marks: NodeMark[] } {
+  const spans: LifeSpan[] = [];
+  const marks: NodeMark[] = [];
+  const last = new Map<number, TraceEvent>();
+  for (const e of trace.events) last.set(e.node, e);
+  const lifeOf = new Map<number, LifeEvent[]>();
+  for (const l of trace.life ?? []) {
+    if (!pos.has(l.node)) throw new TraceFormatError(`${l.action} of node ${l.node}, which is not in the ring`);
+    lifeOf.set(l.node, [...(lifeOf.get(l.node) ?? []), l]);
+  }
+  trace.ring.forEach((id, x) => {
+    let up = true;
+    let from = 0;
+    for (const l of [...(lifeOf.get(id) ?? [])].sort((a, b) => a.t - b.t)) {
+      // A Crash of a node already down (or a Restart of one up) changes nothing; it is still marked.
+      if (up === (l.action === 'Crash')) {
+        spans.push({ x, from, to: l.t, up });
+        up = !up;
+        from = l.t;
+      }
+      marks.push({ x, at: l.t, id, kind: l.action === 'Crash' ? 'crash' : 'restart' });
+    }
+    spans.push({ x, from, up });
+    const end = last.get(id);
+    if (up && end?.state.status !== 'done') marks.push({ x, at: end?.t ?? 0, id, kind: 'trace-ends' });
+  });
+  return { spans, marks };
 }
 
 function key(receiverPos: number, arrival: Direction, m: Message): string {

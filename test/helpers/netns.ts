@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,13 +116,36 @@ export class NetnsLab {
     return total;
   }
 
+  /** The host name of host i, as the hosts files that `useHostNames` writes spell it. */
+  hostName(i: number): string {
+    return `member-${i}.ring.test`;
+  }
+
   /**
-   * One election: writes a ring file of the hosts' addresses with `ids` in ring order and runs
-   * one `hs-ring node --ring` per namespace. Resolves with every node's result.
+   * Gives every host namespace a hosts file naming all hosts (hostName(i) -> addresses[i]).
+   * `ip netns exec NS` mounts /etc/netns/NS/hosts over /etc/hosts for the command it runs, so the
+   * machine's own /etc/hosts is never touched; destroy() removes these files.
+   */
+  useHostNames(): void {
+    const lines = this.addresses.map((a, i) => `${a} ${this.hostName(i)}`).join('\n') + '\n';
+    for (const h of this.hosts) {
+      mkdirSync(`/etc/netns/${h}`, { recursive: true });
+      writeFileSync(`/etc/netns/${h}/hosts`, `127.0.0.1 localhost\n${lines}`);
+    }
+    this.namesInRing = true;
+  }
+
+  private namesInRing = false;
+
+  /**
+   * One election: writes a ring file of the hosts' addresses (or their names, after
+   * useHostNames) with `ids` in ring order and runs one `hs-ring node --ring` per namespace.
+   * Resolves with every node's result.
    */
   async elect(ids: readonly number[], timeoutMs = 20_000): Promise<NodeResult[]> {
     const ring = join(this.dir, 'ring.json');
-    writeFileSync(ring, JSON.stringify({ members: ids.map((id, i) => ({ id, host: this.addresses[i], port: 7000 })) }));
+    const host = (i: number) => (this.namesInRing ? this.hostName(i) : this.addresses[i]);
+    writeFileSync(ring, JSON.stringify({ members: ids.map((id, i) => ({ id, host: host(i), port: 7000 })) }));
     return Promise.all(
       ids.map(
         (id, i) =>
@@ -149,6 +172,7 @@ export class NetnsLab {
   /** Deletes every namespace (and so every interface and rule) this lab made. Safe to call twice. */
   async destroy(): Promise<void> {
     for (const ns of [...this.hosts, this.bridge]) await sh('ip', ['netns', 'del', ns]).catch(() => undefined);
+    for (const h of this.hosts) rmSync(`/etc/netns/${h}`, { recursive: true, force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

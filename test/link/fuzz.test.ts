@@ -150,7 +150,7 @@ function attackedElection(s: Scenario, keyed: boolean) {
       bytes = inj.kind === 'replay' ? d.bytes : mutate(d.bytes, inj.ms);
     }
     // Unkeyed, a well-formed frame from a neighbour's address is indistinguishable from the
-    // neighbour (README: any host can inject): only non-neighbour sources are in scope.
+    // neighbour (docs/operations.md, Security: any host can inject): only non-neighbour sources are in scope.
     if (!keyed && !isSealed(bytes) && decodeFrame(bytes).ok) from = FROM_NEITHER;
     inject.push({ atMs: i.atMs, delivery: { to, bytes, from } });
   }

@@ -27,5 +27,5 @@ test('replay: a keyed ring ignores a replayed earlier run and elects its own max
 test('replay: without a key the same replay takes over the links (why keyed rings verify sessions)', (t) => {
   const r = replayedRun(undefined);
   const right = r.terminated && r.leaders.every((l) => l === 40);
-  t.false(right, 'an unkeyed ring cannot tell a replayed run from a live one (README: run on a trusted network)');
+  t.false(right, 'an unkeyed ring cannot tell a replayed run from a live one (docs/operations.md: run on a trusted network)');
 });

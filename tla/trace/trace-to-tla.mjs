@@ -6,6 +6,8 @@
  * is the named action of the spec at that node, on that input message, sending exactly those
  * messages and leaving the node in that state.
  *
+ * Lines {"t", "node", "action": "Crash"} (a node killed by launch --kill) are skipped.
+ *
  * Trace header: the first line is {"ring":[id0, id1, ...]}, the ids in ring order: the right
  * neighbour of ids[i] is ids[(i+1) % n]. Ids are any distinct non-negative integers; the converter
  * renames them by rank to 1..n, which keeps every comparison the algorithm makes and keeps TLC
@@ -40,7 +42,10 @@ export function parseTrace(text) {
   const ring = header.ring;
   if (ring.length < 1 || new Set(ring).size !== ring.length || !ring.every((x) => Number.isSafeInteger(x) && x >= 0))
     throw new TraceFormatError('header ring must list distinct non-negative integer ids');
-  return { ring, events: rows.slice(1).map((r) => ({ ...r.value, line: r.line })) };
+  // A Crash line (launch --kill) is no step of this spec: a crashed node simply takes no more
+  // steps, which every behaviour of the spec allows, so the replay goes on without it.
+  const events = rows.slice(1).filter((r) => !(r.value?.action === 'Crash' && r.value.sent === undefined));
+  return { ring, events: events.map((r) => ({ ...r.value, line: r.line })) };
 }
 
 const str = (s) => JSON.stringify(String(s));
