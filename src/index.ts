@@ -13,7 +13,7 @@ export {
   createNode,
 } from './runtime/create-node.js';
 export type { LinkSettings } from './runtime/link-settings.js';
-export type { NodeOutcome, NodeResult } from './runtime/result.js';
+export type { NodeOutcome, NodeResult } from './node/result.js';
 export type { Address } from './config/address.js';
 export type { DropReason } from './link/stats.js';
 export type { TraceEvent } from './core/trace.js';

@@ -7,7 +7,7 @@ import { criticalPathHops } from '../src/bench/latency.js';
 import { messageBound } from '../src/core/bound.js';
 import { busySince, cpuPerDatagram, machineBusyMs } from '../src/bench/machine-cpu.js';
 import { rss } from '../src/bench/memory.js';
-import { lcrMessages } from '../src/bench/messages.js';
+import { lcrExactMessages as lcrMessages } from '../src/core/lcr.js';
 import type { BenchResults } from '../src/bench/run.js';
 import { runCli } from './helpers/cli.js';
 

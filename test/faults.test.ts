@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RingSummary } from '../src/cluster/ring-summary.js';
-import type { NodeResult } from '../src/runtime/result.js';
+import type { NodeResult } from '../src/node/result.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
 import { cliPath, runCli } from './helpers/cli.js';
 

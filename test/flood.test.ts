@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { RingNode } from '../src/runtime/node.js';
-import type { NodeResult } from '../src/runtime/result.js';
+import type { NodeResult } from '../src/node/result.js';
 import type { Address } from '../src/config/address.js';
 import type { DatagramHandler, Transport } from '../src/transport/transport.js';
 import { UdpTransport } from '../src/transport/udp.js';

@@ -8,7 +8,7 @@ import { nodeSettingsFromFlags } from '../src/cli/node-command.js';
 import { checkNodeConfig } from '../src/cluster/node-config.js';
 import { InvalidConfigError } from '../src/errors.js';
 import { DEFAULT_LINK_CONFIG } from '../src/link/config.js';
-import type { NodeResult } from '../src/runtime/result.js';
+import type { NodeResult } from '../src/node/result.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
 
 /** The lean node process launch starts (tests run from dist/test/). */

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { RingNode } from '../src/runtime/node.js';
-import type { NodeResult } from '../src/runtime/result.js';
+import type { NodeResult } from '../src/node/result.js';
 import { formatAddress } from '../src/config/address.js';
 import { MemoryNetwork } from '../src/transport/memory.js';
 import { SeededRandom } from '../src/util/random.js';

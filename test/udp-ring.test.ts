@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { messageBound } from '../src/core/bound.js';
 import type { RingSummary } from '../src/cluster/ring-summary.js';
-import type { NodeResult } from '../src/runtime/result.js';
+import type { NodeResult } from '../src/node/result.js';
 import { reserveUdpPorts } from '../src/transport/ports.js';
 import { cliPath, runCli } from './helpers/cli.js';
 

@@ -1,5 +1,5 @@
 /** The messages part: HS messages against the bound and LCR, over sizes and id orders (simulator). */
-import { messageBound } from '../core/bound.js';
+import { ALGORITHMS } from '../core/algorithms.js';
 import { randomIds } from '../config/ids.js';
 import { ORDERS, type Order, arrange } from '../sim/orders.js';
 import { type Algorithm, simElection } from './sim-run.js';
@@ -37,7 +37,7 @@ export interface MessagesRow {
   readonly order: Order;
   readonly n: number;
   readonly runs: number;
-  /** Runs whose count came from the exact LCR formula instead of the simulator (see lcrMessages). */
+  /** Runs whose count came from the exact LCR formula instead of the simulator (the registry's exactMessages). */
   readonly computed: number;
   readonly mean: number;
   readonly max: number;
@@ -75,24 +75,6 @@ export interface MessagesResult {
   readonly comparison: MessagesComparison[];
 }
 
-/**
- * LCR's exact message count for ids in ring order, independent of the schedule: each id travels
- * rightwards until it meets a larger one (the maximum goes all the way round), plus n
- * announcements. Used to predict run cost and for runs too long to simulate.
- */
-export function lcrMessages(ids: readonly number[]): number {
-  const n = ids.length;
-  // Next larger id to the right (cyclic) by a monotonic stack over two passes.
-  const dist = new Array<number>(n).fill(n);
-  const stack: number[] = [];
-  for (let k = 2 * n - 1; k >= 0; k--) {
-    const i = k % n;
-    while (stack.length > 0 && ids[stack[stack.length - 1]! % n]! <= ids[i]!) stack.pop();
-    if (k < n && stack.length > 0) dist[i] = stack[stack.length - 1]! - k;
-    stack.push(k);
-  }
-  return dist.reduce((s, d) => s + d, 0) + n;
-}
 
 /** Sweeps ring sizes, id orders and seeds for HS and LCR in the simulator. */
 export function runMessagesBench(plan: MessagesPlan, progress: Progress): MessagesResult {
@@ -105,15 +87,16 @@ export function runMessagesBench(plan: MessagesPlan, progress: Progress): Messag
         let computed = 0;
         for (let s = 1; s <= seeds; s++) {
           const ids = arrange(randomIds(n, s), order);
-          if (algorithm === 'lcr' && lcrMessages(ids) > plan.maxSimulatedLcrMessages) {
-            counts.push(lcrMessages(ids));
+          const exact = ALGORITHMS[algorithm].exactMessages?.(ids);
+          if (exact !== undefined && exact > plan.maxSimulatedLcrMessages) {
+            counts.push(exact);
             computed += 1;
             continue;
           }
           const run = simElection(ids, s, { algorithm });
           counts.push(run.summary.messages.total);
-          if (algorithm === 'lcr' && run.summary.messages.total !== lcrMessages(ids)) {
-            throw new Error(`LCR on ${n} (${order}, seed ${s}): simulator counted ${run.summary.messages.total}, formula ${lcrMessages(ids)}`);
+          if (exact !== undefined && run.summary.messages.total !== exact) {
+            throw new Error(`${algorithm} on ${n} (${order}, seed ${s}): simulator counted ${run.summary.messages.total}, formula ${exact}`);
           }
         }
         rows.push(row(algorithm, order, n, counts, computed));
@@ -125,7 +108,7 @@ export function runMessagesBench(plan: MessagesPlan, progress: Progress): Messag
 }
 
 function row(algorithm: Algorithm, order: Order, n: number, counts: number[], computed: number): MessagesRow {
-  const bound = algorithm === 'hs' ? messageBound(n) : (n * (n + 1)) / 2 + n;
+  const bound = ALGORITHMS[algorithm].messageBound(n);
   const nlogn = n * Math.log2(n);
   return {
     algorithm,
@@ -153,10 +136,10 @@ function compare(n: number, rows: MessagesRow[]): MessagesComparison {
   const lcrRandom = lcr.find((r) => r.order === 'random')!;
   return {
     n,
-    bound: messageBound(n),
+    bound: ALGORITHMS.hs.messageBound(n),
     hsMax: hsW.max,
     hsMaxOrder: hsW.order,
-    hsMaxOverBound: round(hsW.max / messageBound(n)),
+    hsMaxOverBound: round(hsW.max / ALGORITHMS.hs.messageBound(n)),
     hsMeanRandom: hsRandom.mean,
     lcrMeanRandom: lcrRandom.mean,
     lcrMeanTheory: round(n * harmonic(n) + n, 1),

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { launchRing } from '../cluster/launch.js';
 import { type NodeSettings, defaultNodeSettings } from '../cluster/node-config.js';
 import type { Member } from '../config/ring-file.js';
-import type { NodeResult } from '../runtime/result.js';
+import type { NodeResult } from '../node/result.js';
 import { reserveUdpPorts } from '../transport/ports.js';
 
 /** One node process of a ring and the memory it held. */

@@ -10,7 +10,7 @@ import { emitLine, lineOf } from '../cluster/protocol.js';
 import type { StdinLines } from '../cluster/stdin-lines.js';
 import { loadKeyFile } from '../config/key.js';
 import { total } from '../link/stats.js';
-import type { NodeResult } from '../runtime/result.js';
+import type { NodeResult } from '../node/result.js';
 import { EXIT } from './exit-codes.js';
 import { describeFaults } from './fault-options.js';
 

@@ -1,4 +1,5 @@
 /** `hs-ring sim`: an election on a simulated ring in virtual time, seeded and replayable. */
+import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -325,7 +326,7 @@ function openTrace(path: string, plan: Plan): { write: (e: TraceEvent) => void; 
     buffer = [];
   };
   // The checker models HS only; an LCR trace says so in its header.
-  buffer.push(JSON.stringify(plan.algorithm === 'hs' ? { ring: plan.ids } : { ring: plan.ids, algorithm: plan.algorithm }) + '\n');
+  buffer.push(JSON.stringify(plan.algorithm === DEFAULT_ALGORITHM ? { ring: plan.ids } : { ring: plan.ids, algorithm: plan.algorithm }) + '\n');
   return {
     write: (e) => {
       buffer.push(JSON.stringify(e) + '\n');

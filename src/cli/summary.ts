@@ -1,4 +1,5 @@
 /** The human-readable report of a ring's outcome, printed by run-ring.sh, launch and sim. */
+import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import type { RingSummary } from '../cluster/ring-summary.js';
 import { total } from '../link/stats.js';
 
@@ -24,7 +25,7 @@ export function formatSummary(s: RingSummary, clock: 'wall' | 'virtual' = 'wall'
   const b = s.algorithmBound;
   lines.push(
     `algorithm messages: ${m.total} (probe ${m.probe}, reply ${m.reply}, announcement ${m.announcement}); ` +
-      `${s.algorithm === 'hs' ? '' : `${s.algorithm.toUpperCase()} `}bound ${b.formula} = ${b.bound}: ` +
+      `${s.algorithm === DEFAULT_ALGORITHM ? '' : `${s.algorithm.toUpperCase()} `}bound ${b.formula} = ${b.bound}: ` +
       `${b.withinBound ? 'within' : 'EXCEEDED'} (${pct(m.total, b.bound)} of it)`,
   );
   // Another algorithm is not held to HS's bound; shown beside it for comparison only.

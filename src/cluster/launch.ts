@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { type Member, placementsOf } from '../config/ring-file.js';
 import { type HsRingErrorCode, InterruptedError, InvalidConfigError, errorFromCode } from '../errors.js';
-import type { NodeResult } from '../runtime/result.js';
+import type { NodeResult } from '../node/result.js';
 import { nodeProcessV8Flags } from '../runtime/v8-flags.js';
 import type { NodeConfig, NodeSettings } from './node-config.js';
 import type { NodeLine } from './protocol.js';

@@ -10,7 +10,7 @@ import { checkOutputFile } from '../config/output-path.js';
 import { InvalidConfigError } from '../errors.js';
 import type { DropReason } from '../link/stats.js';
 import { NodeGroup } from '../runtime/multi.js';
-import type { NodeResult } from '../runtime/result.js';
+import type { NodeResult } from '../node/result.js';
 import { TraceWriter } from '../runtime/trace-writer.js';
 import { warmUp, warmUpRuntime } from '../runtime/warmup.js';
 import type { NodeConfig } from './node-config.js';

@@ -6,7 +6,7 @@
  */
 import { formatAddress } from '../config/address.js';
 import { HsRingError, type HsRingErrorCode } from '../errors.js';
-import type { NodeResult } from '../runtime/result.js';
+import type { NodeResult } from '../node/result.js';
 import type { HostEvent } from './node-host.js';
 
 /**

@@ -4,11 +4,11 @@
  * (cli/summary.ts).
  */
 import { messageBound } from '../core/bound.js';
-import { lcrMessageBound } from '../core/lcr.js';
+import { ALGORITHMS } from '../core/algorithms.js';
 import { MESSAGE_KINDS, type MessageKind } from '../core/types.js';
 import { DROP_REASONS, type DropReason, total } from '../link/stats.js';
 import { describeViolation, judge } from '../node/verdict.js';
-import type { NodeResult } from '../runtime/result.js';
+import type { NodeResult } from '../node/result.js';
 import type { Algorithm } from '../sim/algorithms.js';
 
 /** A whole ring's outcome. */
@@ -82,10 +82,8 @@ export function summarize(
   ) as Record<MessageKind, number>;
   const messagesTotal = total(perKind);
   const bound = messageBound(ids.length);
-  const algorithmBound =
-    algorithm === 'lcr'
-      ? { formula: 'n(n+1)/2+n', bound: lcrMessageBound(ids.length) }
-      : { formula: '8n(1+ceil(log2 n))+n', bound };
+  const entry = ALGORITHMS[algorithm];
+  const algorithmBound = { formula: entry.boundFormula, bound: entry.messageBound(ids.length) };
   // The killed node's decision, as if it had finished: it had, as far as the election goes.
   const decisions = killed ? [...results, { ...killed, outcome: 'ok' as const }] : results;
   const verdict = judge(ids, decisions, messagesTotal, algorithmBound);

@@ -6,7 +6,7 @@
 import { messageBound } from './bound.js';
 import type { CoreFactory } from './election-core.js';
 import { HsNode } from './hs.js';
-import { LcrNode, lcrMessageBound } from './lcr.js';
+import { LcrNode, lcrExactMessages, lcrMessageBound } from './lcr.js';
 
 export interface AlgorithmEntry {
   readonly name: string;
@@ -17,6 +17,8 @@ export interface AlgorithmEntry {
   readonly messageBound: (n: number) => number;
   /** The bound as a formula, for reports. */
   readonly boundFormula: string;
+  /** The exact message count for ids in ring order, where it does not depend on the schedule. */
+  readonly exactMessages?: (idsInRingOrder: readonly number[]) => number;
 }
 
 const hs: AlgorithmEntry = {
@@ -33,6 +35,7 @@ const lcr: AlgorithmEntry = {
   create: (id) => new LcrNode(id),
   messageBound: lcrMessageBound,
   boundFormula: 'n(n+1)/2+n',
+  exactMessages: lcrExactMessages,
 };
 
 /** Every algorithm's name, the default first. */

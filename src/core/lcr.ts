@@ -54,3 +54,21 @@ export function lcrMessageBound(n: number): number {
   return (n * (n + 1)) / 2 + n;
 }
 
+/**
+ * LCR's exact message count for ids in ring order, independent of the schedule: each id travels
+ * rightwards until it meets a larger one (the maximum goes all the way round), plus n
+ * announcements. Used to predict run cost and for runs too long to simulate.
+ */
+export function lcrExactMessages(ids: readonly number[]): number {
+  const n = ids.length;
+  // Next larger id to the right (cyclic) by a monotonic stack over two passes.
+  const dist = new Array<number>(n).fill(n);
+  const stack: number[] = [];
+  for (let k = 2 * n - 1; k >= 0; k--) {
+    const i = k % n;
+    while (stack.length > 0 && ids[stack[stack.length - 1]! % n]! <= ids[i]!) stack.pop();
+    if (k < n && stack.length > 0) dist[i] = stack[stack.length - 1]! - k;
+    stack.push(k);
+  }
+  return dist.reduce((s, d) => s + d, 0) + n;
+}

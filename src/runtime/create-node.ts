@@ -18,7 +18,7 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { DEFAULT_TIMEOUT_MS, type LinkSettings, durationProblem, linkConfigOf, timeoutProblem } from './link-settings.js';
 import { RingNode } from './node.js';
-import type { NodeResult } from './result.js';
+import type { NodeResult } from '../node/result.js';
 
 /** A UDP endpoint as the options take it: "127.0.0.1:7001", "[::1]:7001", or { host, port }. Hosts are IP literals. */
 export type AddressInput = string | Address;

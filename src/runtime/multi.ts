@@ -7,7 +7,7 @@ import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../t
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp.js';
 import { RingNode } from './node.js';
-import type { NodeResult } from './result.js';
+import type { NodeResult } from '../node/result.js';
 
 /** What every node of a group shares. */
 export interface GroupOptions {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { NodeResult } from '../../src/runtime/result.js';
+import type { NodeResult } from '../../src/node/result.js';
 import { cliPath } from './cli.js';
 
 const exec = promisify(execFile);

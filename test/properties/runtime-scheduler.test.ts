@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { RingNode } from '../../src/runtime/node.js';
-import type { NodeResult } from '../../src/runtime/result.js';
+import type { NodeResult } from '../../src/node/result.js';
 import { MemoryNetwork } from '../../src/transport/memory.js';
 import { SeededRandom } from '../../src/util/random.js';
 import { referenceLeader, runs, withShrinkBudget } from './harness.js';
