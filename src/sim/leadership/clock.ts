@@ -25,7 +25,9 @@ export class SimClock {
   /** The real time (at or after `now`) at which the clock reads `local`, or undefined while stopped. */
   realAt(local: number, now: number): number | undefined {
     if (this.stopped) return undefined;
-    return Math.max(now, this.baseReal + (local - this.baseLocal) / this.rate);
+    // A nanosecond late, so that rounding never wakes a member just before its deadline (it
+    // would ask for the same deadline again, at the same instant, forever).
+    return Math.max(now, this.baseReal + (local - this.baseLocal) / this.rate + 1e-6);
   }
 
   get isStopped(): boolean {

@@ -18,6 +18,8 @@ export type LeadershipFault =
   | { readonly at: number; readonly kind: 'pause'; readonly member: number; readonly duration: number; readonly clockStops: boolean }
   /** Members in `side` and the others cannot reach each other for `duration` ms. */
   | { readonly at: number; readonly kind: 'partition'; readonly side: readonly number[]; readonly duration: number }
+  /** The link between members `a` and `b` alone is cut for `duration` ms (a partition that is not transitive). */
+  | { readonly at: number; readonly kind: 'cut'; readonly a: number; readonly b: number; readonly duration: number }
   /** If `member` is in office, its application ends its work and resigns. */
   | { readonly at: number; readonly kind: 'resign'; readonly member: number }
   /** Whoever is in office resigns; a handover is measured from here. */
@@ -29,7 +31,7 @@ export function faultsEnd(faults: readonly LeadershipFault[]): number {
   for (const f of faults) {
     let until = f.at;
     if (f.kind === 'crash' || f.kind === 'crashLeader' || f.kind === 'crashInPersist') until += Number.isFinite(f.downFor) ? f.downFor : 0;
-    if (f.kind === 'pause' || f.kind === 'partition') until += f.duration;
+    if (f.kind === 'pause' || f.kind === 'partition' || f.kind === 'cut') until += f.duration;
     end = Math.max(end, until);
   }
   return end;

@@ -6,13 +6,13 @@
 
 /** The invariants checked, as named in spec/leadership.md and the TLA+ spec. */
 export const LEADERSHIP_INVARIANTS = [
-  /** At most one TakeOffice ever in an epoch (one leader, one term): no clock assumption. */
+  /** At most one TakeOffice ever in an epoch (one leader, one term), so no token is accepted from two terms: no clock assumption. */
   'OneLeaderPerEpoch',
   /** A member never grants an epoch below one it granted; TakeOffice epochs increase in real time. */
   'EpochsIncrease',
   /** At no real instant do two members hold a lease they are in office under (drift within rho). */
   'NoOverlappingLeases',
-  /** The resource never accepts a token below, or a repeat from another term of, the highest it accepted. */
+  /** The resource never accepts a token below the highest it accepted. */
   'FencingMonotone',
   /** The resource accepts every write whose token is at least the highest it accepted (a leader's own writes pass). */
   'LeaderWritesAccepted',
@@ -79,7 +79,7 @@ export class Observer {
     }
     if (token < this.resourceHighest) this.fail('FencingMonotone', at, `token ${token} accepted after ${this.resourceHighest}`);
     else if (token === this.resourceHighest && term !== this.resourceTerm) {
-      this.fail('FencingMonotone', at, `token ${token} accepted from two terms (${this.resourceTerm} and ${term})`);
+      this.fail('OneLeaderPerEpoch', at, `token ${token} accepted from two terms (${this.resourceTerm} and ${term})`);
     }
     if (token >= this.resourceHighest) {
       this.resourceHighest = token;
