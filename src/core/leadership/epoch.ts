@@ -14,9 +14,9 @@ export function rankOfEpoch(epoch: Epoch, n: number): number {
   return epoch % n;
 }
 
-/** The smallest counter above `counter` whose epoch for `rank` exceeds `seen`. */
-export function nextCounter(counter: number, seen: Epoch, n: number): number {
-  return Math.max(counter + 1, Math.floor(seen / n) + 1);
+/** The smallest counter above `counter` whose epoch for `rank` of `n` exceeds `seen`. */
+export function nextCounter(counter: number, seen: Epoch, rank: number, n: number): number {
+  return Math.max(counter + 1, Math.floor((seen - rank) / n) + 1);
 }
 
 /** Majority of the configured members: floor(N / 2) + 1. */

@@ -358,8 +358,11 @@ export class LeadershipMember {
     this.see(epoch);
     if (rankOfEpoch(epoch, this.n) !== this.config.members.indexOf(from)) return;
     if (epoch < this.promised) {
+      // An older leader, still renewing: tell it, but stand for nothing while it does (it may
+      // still hold a majority, and a member that lost its partition's attempt must not depose it).
       out.act('RefuseEpoch');
       out.push({ type: 'send', to: from, message: this.refusal(epoch, 'stale') });
+      this.leaderSeen = { id: from, epoch, at: now };
       return;
     }
     if (epoch === this.promised) {
@@ -472,12 +475,16 @@ export class LeadershipMember {
   private mayStand(now: number): boolean {
     if (now < this.quietUntil || now < this.backoffUntil || this.leaderSeen) return false;
     if (this.grant && this.grant.leader !== this.id && now < this.grant.expiresAt) return false;
+    // A view without a majority cannot win: standing would only raise epochs.
+    let seen = 0;
+    for (const m of this.config.members) if (this.view.alive(m, now)) seen += 1;
+    if (seen < this.quorum()) return false;
     return this.candidate(now) === this.id;
   }
 
   /** Stands for election: a fresh epoch above all it has seen, its own promise and counter persisted before any Request leaves. */
   private requestGrants(now: number, out: Out): void {
-    this.counter = nextCounter(this.counter, Math.max(this.highestSeen, this.promised), this.n);
+    this.counter = nextCounter(this.counter, Math.max(this.highestSeen, this.promised), this.rank, this.n);
     const epoch = epochOf(this.counter, this.rank, this.n);
     this.promised = epoch;
     this.highestSeen = epoch;

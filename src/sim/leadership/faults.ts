@@ -9,7 +9,10 @@ export type LeadershipFault =
   | { readonly at: number; readonly kind: 'crash'; readonly member: number; readonly downFor: number; readonly loseState?: boolean }
   /** Whoever is in office at `at` dies (no-op if nobody is); it restarts after `downFor`. A failover is measured from here. */
   | { readonly at: number; readonly kind: 'crashLeader'; readonly downFor: number }
-  /** The member's next persist (from `at` on) is cut by a crash right after `after`; it restarts after `downFor`. */
+  /**
+   * The member's next persist begun within CRASH_IN_PERSIST_WINDOW ms of `at` is cut by a crash
+   * right after step `after`; it restarts after `downFor`. No persist in the window: no crash.
+   */
   | { readonly at: number; readonly kind: 'crashInPersist'; readonly member: number; readonly after: PersistStep; readonly downFor: number }
   /**
    * The process stops for `duration` ms (SIGSTOP, a GC pause): it takes no inputs, datagrams wait
@@ -25,11 +28,15 @@ export type LeadershipFault =
   /** Whoever is in office resigns; a handover is measured from here. */
   | { readonly at: number; readonly kind: 'resignLeader' };
 
+/** How long a crashInPersist fault waits for a persist to cut, in ms. */
+export const CRASH_IN_PERSIST_WINDOW = 1000;
+
 /** When the last fault is over (a crash that never restarts counts at its start). */
 export function faultsEnd(faults: readonly LeadershipFault[]): number {
   let end = 0;
   for (const f of faults) {
     let until = f.at;
+    if (f.kind === 'crashInPersist') until += CRASH_IN_PERSIST_WINDOW;
     if (f.kind === 'crash' || f.kind === 'crashLeader' || f.kind === 'crashInPersist') until += Number.isFinite(f.downFor) ? f.downFor : 0;
     if (f.kind === 'pause' || f.kind === 'partition' || f.kind === 'cut') until += f.duration;
     end = Math.max(end, until);

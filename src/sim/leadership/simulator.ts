@@ -10,7 +10,7 @@ import { DEFAULT_TIMING, type LeadershipTiming, failoverBound, livenessBound } f
 import { FRESH, type LeadershipCommand, type LeadershipMessage, type LeadershipStep } from '../../core/leadership/types.js';
 import { SeededRandom } from '../../util/random.js';
 import { SimClock } from './clock.js';
-import { type LeadershipFault, faultsEnd, voids } from './faults.js';
+import { CRASH_IN_PERSIST_WINDOW, type LeadershipFault, faultsEnd, voids } from './faults.js';
 import { LEADERSHIP_INVARIANTS, type LeadershipInvariant, Observer, type Violation } from './observer.js';
 import { TimedQueue } from './queue.js';
 import { PERSIST_STEPS, type PersistStep, SimStore } from './store.js';
@@ -114,6 +114,7 @@ type SimEvent =
   | { readonly kind: 'resume'; readonly m: number; readonly pause: number }
   | { readonly kind: 'heal'; readonly partition: number }
   | { readonly kind: 'calm' }
+  | { readonly kind: 'disarm'; readonly m: number; readonly armed: object }
   | { readonly kind: 'write'; readonly token: number; readonly term: number }
   | { readonly kind: 'fault'; readonly fault: LeadershipFault };
 
@@ -293,6 +294,11 @@ class LeadershipSimulator {
       case 'heal':
         this.partitions.delete(ev.partition);
         return;
+      case 'disarm': {
+        const sm = this.members[ev.m]!;
+        if (sm.crashInPersist === ev.armed) sm.crashInPersist = null;
+        return;
+      }
       case 'calm':
         this.network = { ...this.network, loss: 0, duplicate: 0 };
         return;
@@ -320,9 +326,13 @@ class LeadershipSimulator {
         this.failovers.push({ kind: 'crash', at: this.now, leader: leader.id, after: null });
         return this.crash(leader, f.downFor, false);
       }
-      case 'crashInPersist':
-        this.members[f.member]!.crashInPersist = { after: f.after, downFor: f.downFor };
+      case 'crashInPersist': {
+        const sm = this.members[f.member]!;
+        const armed = { after: f.after, downFor: f.downFor };
+        sm.crashInPersist = armed;
+        this.queue.push(this.now + CRASH_IN_PERSIST_WINDOW, { kind: 'disarm', m: sm.m, armed });
         return;
+      }
       case 'pause': {
         const sm = this.members[f.member]!;
         if (!sm.core || sm.pause) return;
