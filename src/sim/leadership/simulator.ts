@@ -58,6 +58,8 @@ export interface LeadershipSimOptions {
   readonly stopOnViolation?: boolean;
   /** Keep a JSON-ready trace of every member step. */
   readonly trace?: boolean;
+  /** Test-only sabotage: carry out a step's persist after its sends, as a runtime that does not wait for the disk. */
+  readonly persistLast?: boolean;
 }
 
 /** One member step in a trace; actions carry the TLA+ names. */
@@ -413,7 +415,10 @@ class LeadershipSimulator {
         epoch: s.epoch,
       });
     }
-    this.carryOut(sm, result.commands, 0);
+    const commands = this.options.persistLast
+      ? [...result.commands.filter((c) => c.type !== 'persist'), ...result.commands.filter((c) => c.type === 'persist')]
+      : result.commands;
+    this.carryOut(sm, commands, 0);
   }
 
   /** Carries out commands from `next` on; a persist suspends the rest until it is durable. */
