@@ -1,0 +1,139 @@
+/**
+ * The member state machine, input by input: the grant rules, persist-before-send, epochs, the
+ * lease and its renewal, step-down, resign, and the candidate choice given from outside.
+ */
+import test from 'ava';
+import { LeadershipMember, type MemberConfig } from '../../src/core/leadership/member.js';
+import { DEFAULT_TIMING, grantPeriod } from '../../src/core/leadership/settings.js';
+import { FRESH, type LeadershipCommand, type LeadershipStep } from '../../src/core/leadership/types.js';
+
+const ids = [10, 20, 30];
+const D = grantPeriod(DEFAULT_TIMING);
+const L = DEFAULT_TIMING.lease;
+
+function member(self: number, extra: Partial<MemberConfig> = {}): LeadershipMember {
+  return new LeadershipMember({ members: ids, self, random: () => 0.5, ...extra });
+}
+
+const sends = (s: LeadershipStep, kind?: string) =>
+  s.commands.filter((c): c is Extract<LeadershipCommand, { type: 'send' }> => c.type === 'send' && (kind === undefined || c.message.kind === kind));
+const kinds = (s: LeadershipStep) => s.commands.map((c) => (c.type === 'send' ? c.message.kind : c.type));
+
+test('GrantEpoch: refused during the quiet period after a start, granted after it, and the promise is persisted before the Grant leaves', (t) => {
+  const m = member(10);
+  m.start(0, FRESH);
+  const early = m.receive(D - 1, 30, { kind: 'Request', epoch: 5 });
+  t.like(sends(early, 'Refuse')[0]?.message, { kind: 'Refuse', reason: 'quiet', epoch: 5 });
+  const step = m.receive(D, 30, { kind: 'Request', epoch: 5 });
+  t.deepEqual(step.actions.includes('GrantEpoch'), true);
+  const k = kinds(step);
+  t.true(k.indexOf('persist') >= 0 && k.indexOf('persist') < k.indexOf('Grant'), k.join(','));
+  t.deepEqual(step.commands.find((c) => c.type === 'persist'), { type: 'persist', state: { promised: 5, counter: 0 } });
+});
+
+test('GrantEpoch: refused while an unexpired grant to another member is held, and for an epoch not above the promise', (t) => {
+  const m = member(10);
+  m.start(0, FRESH);
+  m.receive(D, 30, { kind: 'Request', epoch: 5 });
+  t.like(sends(m.receive(D + 10, 20, { kind: 'Request', epoch: 7 }), 'Refuse')[0]?.message, { reason: 'held', leader: 30, leaderEpoch: 5 });
+  t.like(sends(m.receive(2 * D + 1, 20, { kind: 'Request', epoch: 4 }), 'Refuse')[0]?.message, { reason: 'stale', promised: 5 });
+  t.is(sends(m.receive(2 * D + 2, 20, { kind: 'Request', epoch: 7 }), 'Grant').length, 1);
+});
+
+test('GrantEpoch: a restarted member keeps its persisted promise and refuses lower epochs', (t) => {
+  const m = member(10);
+  m.start(0, { promised: 8, counter: 2 });
+  t.like(sends(m.receive(D + 1, 20, { kind: 'Request', epoch: 7 }), 'Refuse')[0]?.message, { reason: 'stale', promised: 8 });
+});
+
+test('RequestGrants: the epoch is counter*N + rank above every epoch seen, persisted with the counter before any Request leaves', (t) => {
+  const m = member(30); // rank 2, the highest id: the view's pick
+  m.start(0, { promised: 7, counter: 1 });
+  m.receive(D - 1, 10, { kind: 'Heartbeat' });
+  const step = m.tick(D);
+  t.true(step.actions.includes('RequestGrants'));
+  // The smallest counter above 1 whose epoch for rank 2 exceeds 7: 2 (2*3+2 = 8).
+  t.deepEqual(step.commands.find((c) => c.type === 'persist'), { type: 'persist', state: { promised: 8, counter: 2 } });
+  const k = kinds(step);
+  t.true(k.indexOf('persist') < k.indexOf('Request'));
+  t.deepEqual(sends(step, 'Request').map((c) => c.to), [10, 20]);
+});
+
+test('TakeOffice: only with a majority of grants, the lease measured from the send of the request; renewed by a majority, else StepDown before it ends', (t) => {
+  const m = member(30);
+  m.start(0, FRESH);
+  m.receive(D - 1, 20, { kind: 'Heartbeat' });
+  const req = m.tick(D);
+  const epoch = (sends(req, 'Request')[0]!.message as { epoch: number }).epoch;
+  t.is(epoch % 3, 2);
+  const took = m.receive(D + 3, 20, { kind: 'Grant', epoch });
+  t.deepEqual(took.commands.find((c) => c.type === 'takeOffice'), { type: 'takeOffice', epoch, leaseEnd: D + L });
+  t.true(m.inOffice(D + 3));
+  // Renewals every H; a majority ack (itself and 20) extends the lease from the renewal's send.
+  const renew = m.tick(D + 3 + 50);
+  const round = (sends(renew, 'Renew')[0]!.message as { round: number }).round;
+  const ext = m.receive(D + 60, 20, { kind: 'RenewAck', epoch, round });
+  t.deepEqual(ext.commands.find((c) => c.type === 'extendLease'), { type: 'extendLease', epoch, leaseEnd: D + 53 + L });
+  // No more acks: it steps down stepDownMargin before the lease ends.
+  let last: LeadershipStep | undefined;
+  for (let now = D + 100; now < D + 53 + L; now += 10) {
+    last = m.tick(now);
+    if (last.actions.includes('StepDown')) break;
+  }
+  t.like(last?.commands.find((c) => c.type === 'stepDown'), { type: 'stepDown', epoch, reason: 'lease' });
+  t.false(m.inOffice(D + 53 + L - DEFAULT_TIMING.stepDownMargin));
+});
+
+test('Resign: leaves office, releases every grant, and the member sits out the next election', (t) => {
+  const m = member(30);
+  m.start(0, FRESH);
+  m.receive(D - 1, 20, { kind: 'Heartbeat' });
+  const epoch = (sends(m.tick(D), 'Request')[0]!.message as { epoch: number }).epoch;
+  m.receive(D + 1, 20, { kind: 'Grant', epoch });
+  const r = m.resign(D + 10);
+  t.like(r.commands.find((c) => c.type === 'stepDown'), { reason: 'resign' });
+  t.deepEqual(sends(r, 'Release').map((c) => c.message), [
+    { kind: 'Release', epoch, sitOut: true },
+    { kind: 'Release', epoch, sitOut: true },
+  ]);
+  t.false(m.inOffice(D + 10));
+  // It is still the highest id it sees, but stands for nothing while sitting out.
+  m.receive(D + 20, 20, { kind: 'Heartbeat' });
+  t.false(m.tick(D + 100).actions.includes('RequestGrants'));
+  // A member that gets the Release drops the grant at once and, the resigned member sitting
+  // out, stands itself if it is the next pick: the handover waits for no lease.
+  const f = member(20);
+  f.start(0, FRESH);
+  f.receive(D, 30, { kind: 'Request', epoch });
+  const handover = f.receive(D + 12, 30, { kind: 'Release', epoch, sitOut: true });
+  t.deepEqual(handover.actions.slice(0, 2), ['ReleaseGrant', 'RequestGrants']);
+  t.like(f.status().grant, { leader: 20 });
+});
+
+test('A member that hears renewals of a valid leader starts no attempt (a restarted higher id joins as a follower)', (t) => {
+  const m = member(30);
+  m.start(0, { promised: 4, counter: 0 });
+  const step = m.receive(10, 20, { kind: 'Renew', epoch: 4, round: 9 });
+  t.like(step.commands.find((c) => c.type === 'follower'), { leader: 20, epoch: 4 });
+  t.true(sends(step, 'RenewAck').length === 1);
+  m.receive(11, 10, { kind: 'Heartbeat' });
+  for (let now = 20; now < D + 100; now += 40) {
+    m.receive(now, 20, { kind: 'Renew', epoch: 4, round: 10 + now });
+    t.false(m.tick(now + 1).actions.includes('RequestGrants'), `at ${now}`);
+  }
+});
+
+test("candidateChoice 'external': the member stands only while the node layer names it", (t) => {
+  const m = member(10, { candidateChoice: 'external' });
+  m.start(0, FRESH);
+  m.receive(D - 1, 20, { kind: 'Heartbeat' });
+  t.false(m.tick(D).actions.includes('RequestGrants'));
+  t.true(m.nominate(D + 1, 10).actions.includes('RequestGrants'));
+  t.true(m.nominate(D + 2, 30).actions.includes('AbandonAttempt'));
+});
+
+test('configuration errors are named: an id outside the members, duplicate ids, a grant margin of 0', (t) => {
+  t.throws(() => member(99), { message: /99 is not among the members/ });
+  t.throws(() => new LeadershipMember({ members: [1, 1, 2], self: 1, random: () => 0 }), { message: /distinct/ });
+  t.throws(() => member(10, { timing: { ...DEFAULT_TIMING, grantMargin: 0 } }), { message: /grantMargin/ });
+});
