@@ -21,7 +21,7 @@ export const MUTATION_FOLDERS: readonly MutationFolder[] = [
   },
   {
     folder: 'src/link',
-    tests: ['test/link/link-rules.test.ts', 'test/link/exactly-once.test.ts', 'test/link/replay.test.ts'],
+    tests: ['test/link/link-contract.test.ts', 'test/link/link-rules.test.ts', 'test/link/replay.test.ts', 'test/link/exactly-once.test.ts'],
     skip: ['index.ts'],
   },
 ];
