@@ -1,0 +1,74 @@
+/**
+ * A tiny driver over the pure cores with any delivery order: every start and every message gets a
+ * delay taken from `delays`, unbounded, so a property reaches schedules no bounded network delay
+ * produces (a message overtaken by a whole election, a node starting last). Channels are
+ * exactly-once, as the reliable link provides; a message for a node not yet started waits until
+ * it starts, as the link holds it.
+ */
+import type { ElectionCore } from '../../src/core/election-core.js';
+import type { Direction, Message, Step } from '../../src/core/types.js';
+import type { ObservedStep } from './observed-step.js';
+
+interface Pending {
+  readonly at: number;
+  readonly seq: number;
+  readonly to: number;
+  /** Undefined: the node's start. */
+  readonly input?: { readonly from: Direction; readonly message: Message };
+}
+
+export interface DriverRun {
+  readonly steps: ObservedStep[];
+  /** Every node's core reported `done`. */
+  readonly allDone: boolean;
+}
+
+/** Runs the cores of `ids` to quiescence; starts and messages beyond the end of `delays` take delay 1. */
+export function driveCores(ids: readonly number[], make: (id: number) => ElectionCore, delays: readonly number[], maxSteps = 100_000): DriverRun {
+  const n = ids.length;
+  const cores = ids.map((id) => make(id));
+  const started = new Array<boolean>(n).fill(false);
+  const decided = new Array<boolean>(n).fill(false);
+  const done = new Array<boolean>(n).fill(false);
+  const queue: Pending[] = [];
+  const steps: ObservedStep[] = [];
+  let drawn = 0;
+  let seq = 0;
+  const later = (now: number) => now + (drawn < delays.length ? delays[drawn++]! : 1);
+
+  for (let i = 0; i < n; i++) queue.push({ at: later(0), seq: seq++, to: i });
+
+  const record = (now: number, position: number, step: Step, received?: { from: Direction; message: Message }) => {
+    const decidedBefore = decided[position]!;
+    const sent: { direction: Direction; message: Message }[] = [];
+    for (const c of step.commands) {
+      if (c.type === 'send') {
+        sent.push({ direction: c.direction, message: c.message });
+        const to = c.direction === 'right' ? (position + 1) % n : (position + n - 1) % n;
+        queue.push({ at: later(now), seq: seq++, to, input: { from: c.direction === 'right' ? 'left' : 'right', message: c.message } });
+      } else if (c.type === 'decide') decided[position] = true;
+      else if (c.type === 'done') done[position] = true;
+    }
+    steps.push({ position, ...(received ? { received } : {}), sent, decidedBefore, decidedAfter: decided[position]! });
+  };
+
+  for (let count = 0; count < maxSteps && queue.length > 0; count++) {
+    let first = 0;
+    for (let k = 1; k < queue.length; k++) {
+      const a = queue[k]!;
+      const b = queue[first]!;
+      if (a.at < b.at || (a.at === b.at && a.seq < b.seq)) first = k;
+    }
+    const e = queue.splice(first, 1)[0]!;
+    if (e.input === undefined) {
+      started[e.to] = true;
+      record(e.at, e.to, cores[e.to]!.start());
+    } else if (!started[e.to]) {
+      // Held until the node starts: its start is still queued, so this comes back after it.
+      queue.push({ ...e, seq: seq++, at: Math.max(e.at, ...queue.filter((q) => q.to === e.to && q.input === undefined).map((q) => q.at)) });
+    } else {
+      record(e.at, e.to, cores[e.to]!.receive(e.input.from, e.input.message), e.input);
+    }
+  }
+  return { steps, allDone: done.every(Boolean) };
+}

@@ -1,0 +1,124 @@
+/**
+ * `npm run mutation`: Stryker over each folder of MUTATION_FOLDERS with that folder's focused
+ * tests, then the score per folder with the listed equivalents left out (score.ts).
+ *
+ *   npm run mutation                       every folder
+ *   npm run mutation -- src/core           one folder
+ *   npm run mutation -- --files src/core/hs.ts   only these files (a quick subset)
+ *   npm run mutation -- --concurrency 1    Stryker's parallel test processes (default 2)
+ *   npm run mutation -- --score-only       rescore the last reports (after editing equivalent.json)
+ *
+ * Reports go to dist/mutation/<folder>.json and .html, the sandboxes to dist/mutation/tmp (both
+ * under dist/, which git ignores). Exit code 1 if a folder scores below THRESHOLD.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { LogLevel } from '@stryker-mutator/api/core';
+import { Stryker } from '@stryker-mutator/core';
+import { type MutationFolder, MUTATION_FOLDERS } from './folders.js';
+import { type FolderScore, readEquivalents, readReport, scoreFolder } from './score.js';
+
+/** The score every folder must reach, equivalents excluded. */
+export const THRESHOLD = 90;
+const OUT = 'dist/mutation';
+const EQUIVALENTS = 'test/mutation/equivalent.json';
+/**
+ * A mutant may take the slower of this and 1.5 times the unmutated run, plus this: long enough
+ * on a busy shared machine, short enough that a mutant making a node relay forever costs seconds.
+ */
+const TIMEOUT_MS = 10_000;
+
+/** A tool in this checkout's node_modules, by absolute path: the sandbox has no node_modules of its own to run from. */
+function tool(path: string): string {
+  return resolve('node_modules', path);
+}
+
+function reportName(folder: string): string {
+  return folder.replace(/^src\//, '').replace(/\//g, '-');
+}
+
+function parseArgs(argv: readonly string[]): { folders: MutationFolder[]; files: string[]; concurrency: number; scoreOnly: boolean } {
+  const folders: MutationFolder[] = [];
+  const files: string[] = [];
+  let concurrency = 2;
+  let scoreOnly = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--concurrency') concurrency = Number(argv[++i]);
+    else if (a === '--files') while (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) files.push(argv[++i]!);
+    else if (a === '--score-only') scoreOnly = true;
+    else {
+      const f = MUTATION_FOLDERS.find((m) => m.folder === a.replace(/\/$/, ''));
+      if (!f) throw new Error(`unknown folder ${a}; known: ${MUTATION_FOLDERS.map((m) => m.folder).join(', ')}`);
+      folders.push(f);
+    }
+  }
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new Error('--concurrency must be a positive integer');
+  for (const file of files) {
+    const owner = MUTATION_FOLDERS.find((m) => file.startsWith(`${m.folder}/`));
+    if (!owner) throw new Error(`${file} is in none of ${MUTATION_FOLDERS.map((m) => m.folder).join(', ')}`);
+    if (!folders.includes(owner)) folders.push(owner);
+  }
+  return { folders: folders.length > 0 ? folders : [...MUTATION_FOLDERS], files, concurrency, scoreOnly };
+}
+
+async function mutate(f: MutationFolder, files: readonly string[], concurrency: number): Promise<void> {
+  const own = files.filter((file) => file.startsWith(`${f.folder}/`));
+  const mutate = own.length > 0 ? own : [`${f.folder}/**/*.ts`, ...(f.skip ?? []).map((s) => `!${f.folder}/${s}`)];
+  const name = reportName(f.folder);
+  const started = Date.now();
+  await new Stryker({
+    mutate,
+    testRunner: 'command',
+    // ava directly (no npx): a mutant costs its tests' time only. --fail-fast: one failure kills it.
+    commandRunner: { command: `node ${tool('ava/entrypoints/cli.mjs')} --fail-fast --timeout=60s ${f.tests.join(' ')}` },
+    // Once per run: the sandbox holds every mutant behind a switch, which the command's environment sets.
+    buildCommand: `node ${tool('typescript/bin/tsc')} -p tsconfig.json`,
+    coverageAnalysis: 'off',
+    concurrency,
+    timeoutMS: TIMEOUT_MS,
+    timeoutFactor: 1.5,
+    tempDirName: `${OUT}/tmp`,
+    cleanTempDir: 'always',
+    ignorePatterns: ['dist', 'results', 'tla/states', 'docs', 'examples'],
+    reporters: ['json', 'html', 'progress'],
+    jsonReporter: { fileName: `${OUT}/${name}.json` },
+    htmlReporter: { fileName: `${OUT}/${name}.html` },
+    fileLogLevel: 'off' as LogLevel,
+    logLevel: 'info' as LogLevel,
+    plugins: [],
+  }).runMutationTest();
+  console.log(`${f.folder}: Stryker took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+}
+
+function print(folder: string, s: FolderScore): void {
+  console.log(
+    `${folder}: ${s.score} % (${s.detected} detected, ${s.missed} survived, ${s.equivalent} equivalent listed, ${s.invalid} invalid, ${s.total} mutants; Stryker's raw score ${s.rawScore} %)`,
+  );
+  for (const v of s.survivors.filter((x) => x.equivalent === undefined)) {
+    console.log(`  SURVIVED ${v.file}:${v.line} ${v.mutator}: ${v.code}  ->  ${v.replacement.replace(/\s+/g, ' ')}`);
+  }
+  for (const e of s.unmatched) console.log(`  listed as equivalent but no such survivor (stale entry?): ${e.file} ${e.mutator} ${e.line}`);
+}
+
+async function main(): Promise<number> {
+  const { folders, files, concurrency, scoreOnly } = parseArgs(process.argv.slice(2));
+  mkdirSync(OUT, { recursive: true });
+  if (!scoreOnly) for (const f of folders) await mutate(f, files, concurrency);
+  const equivalents = readEquivalents(EQUIVALENTS);
+  let below = false;
+  for (const f of folders) {
+    const s = scoreFolder(readReport(`${OUT}/${reportName(f.folder)}.json`), f.folder, equivalents);
+    print(f.folder, s);
+    if (files.length === 0 && s.score < THRESHOLD) below = true;
+  }
+  return below ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`mutation: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,111 @@
+/**
+ * The mutation score per folder from Stryker's JSON report, minus the mutants listed as
+ * equivalent in test/mutation/equivalent.json (each with its reason). Killed and timed-out
+ * mutants count as detected; survivors and uncovered ones as missed; mutants that do not compile
+ * or crash on load are no test of the tests and count for neither, as in Stryker's own score.
+ */
+import { readFileSync } from 'node:fs';
+
+/** One equivalent mutant: where it is, what it changes, and why no test can tell it apart. */
+export interface Equivalent {
+  /** Path from the repository root, e.g. src/core/hs.ts. */
+  readonly file: string;
+  /** Stryker's mutator name, e.g. EqualityOperator. */
+  readonly mutator: string;
+  /** The mutated code as Stryker prints it. */
+  readonly replacement: string;
+  /** The trimmed source line the mutant starts on: stable when other lines move. */
+  readonly line: string;
+  readonly reason: string;
+}
+
+interface ReportMutant {
+  readonly id: string;
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly status: string;
+  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+}
+
+interface Report {
+  readonly files: Record<string, { readonly source: string; readonly mutants: readonly ReportMutant[] }>;
+}
+
+export interface Survivor {
+  readonly file: string;
+  readonly line: number;
+  readonly mutator: string;
+  readonly replacement: string;
+  readonly code: string;
+  readonly status: string;
+  /** The reason it is equivalent, if equivalent.json lists it. */
+  readonly equivalent?: string;
+}
+
+export interface FolderScore {
+  readonly detected: number;
+  readonly missed: number;
+  readonly equivalent: number;
+  readonly invalid: number;
+  readonly total: number;
+  /** detected / (detected + missed), in percent; equivalents are in neither. */
+  readonly score: number;
+  /** Stryker's own score, counting equivalents as missed. */
+  readonly rawScore: number;
+  readonly survivors: Survivor[];
+  /** Entries of equivalent.json for this folder that match no surviving mutant (stale). */
+  readonly unmatched: Equivalent[];
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const MISSED = new Set(['Survived', 'NoCoverage']);
+
+export function readEquivalents(path: string): Equivalent[] {
+  return JSON.parse(readFileSync(path, 'utf8')) as Equivalent[];
+}
+
+/** Scores the report's files under `folder` (e.g. src/core). */
+export function scoreFolder(report: Report, folder: string, equivalents: readonly Equivalent[]): FolderScore {
+  let detected = 0;
+  let missed = 0;
+  let equivalent = 0;
+  let invalid = 0;
+  let total = 0;
+  const survivors: Survivor[] = [];
+  const used = new Set<Equivalent>();
+  for (const [file, { source, mutants }] of Object.entries(report.files)) {
+    const path = file.replace(/\\/g, '/');
+    if (!path.startsWith(`${folder}/`)) continue;
+    const lines = source.split('\n');
+    for (const m of mutants) {
+      total += 1;
+      if (DETECTED.has(m.status)) detected += 1;
+      else if (MISSED.has(m.status)) {
+        const code = (lines[m.location.start.line - 1] ?? '').trim();
+        const replacement = m.replacement ?? '';
+        const match = equivalents.find((e) => e.file === path && e.mutator === m.mutatorName && e.replacement === replacement && e.line === code);
+        if (match) {
+          used.add(match);
+          equivalent += 1;
+        } else missed += 1;
+        survivors.push({ file: path, line: m.location.start.line, mutator: m.mutatorName, replacement, code, status: m.status, ...(match ? { equivalent: match.reason } : {}) });
+      } else invalid += 1;
+    }
+  }
+  const percent = (a: number, b: number) => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);
+  return {
+    detected,
+    missed,
+    equivalent,
+    invalid,
+    total,
+    score: percent(detected, detected + missed),
+    rawScore: percent(detected, detected + missed + equivalent),
+    survivors,
+    unmatched: equivalents.filter((e) => e.file.startsWith(`${folder}/`) && !used.has(e)),
+  };
+}
+
+export function readReport(path: string): Report {
+  return JSON.parse(readFileSync(path, 'utf8')) as Report;
+}
