@@ -73,7 +73,7 @@ test('HS: once a node knows the leader, late probes and replies for others are d
 
 test('HS: the state snapshot names every spec variable', (t) => {
   const n = new HsNode(5);
-  t.deepEqual(n.state(), { id: 5, status: 'idle', phase: 0, leader: undefined }, 'its own state shape: no HS reply flags');
+  t.deepEqual(n.state(), { id: 5, status: 'idle', phase: 0, repliedLeft: false, repliedRight: false, leader: undefined });
   n.start();
   n.receive('left', reply(5, 0));
   t.deepEqual(n.state(), { id: 5, status: 'active', phase: 0, repliedLeft: true, repliedRight: false, leader: undefined });
