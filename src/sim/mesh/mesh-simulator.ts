@@ -68,6 +68,8 @@ export interface MeshSimResult {
   /** Messages sent before the first settlement: what the first election cost. */
   readonly toFirstSettlement: { readonly election: number; readonly heartbeat: number } | null;
   readonly liveIds: readonly number[];
+  /** Live nodes acting as leader when the run ended. */
+  readonly finalLeaders: readonly number[];
   /** Time of the last scheduled fault (0 if none). */
   readonly lastFaultAt: number;
   readonly events: number;
@@ -223,6 +225,7 @@ export function simulateMesh<M extends { readonly kind: string }, S, T extends s
     messages: { byKind, election, heartbeat, lost, duplicated },
     toFirstSettlement: toFirst,
     liveIds: o.ids.filter((id) => nodes.get(id)!.core !== null),
+    finalLeaders: o.ids.filter((id) => nodes.get(id)!.core?.isLeader() === true),
     lastFaultAt,
     events,
     endedAt: now,
