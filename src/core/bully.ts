@@ -9,7 +9,7 @@
  * Its guarantees rest on the failure detector the timeouts make: accurate only when every
  * message arrives within `delayBound` (no loss, no partition). See spec/elections.md.
  */
-import { type MeshAlgorithm, type MeshCommand, type MeshCore, type MeshCoreConfig, type MeshStep, checkMembers, sendTo } from './mesh-core.js';
+import { type MeshAlgorithm, type MeshCommand, type MeshCore, type MeshCoreConfig, type MeshStep, MeshCoreUsageError, checkMembers, sendTo } from './mesh-core.js';
 
 export type BullyMessage =
   | { readonly kind: 'election' }
@@ -69,6 +69,7 @@ export class BullyNode implements MeshCore<BullyMessage, BullyState, BullyTimer>
   private heardAt = 0;
   private readonly higher: readonly number[];
   private readonly others: readonly number[];
+  private readonly peers: ReadonlySet<number>;
   private readonly timeouts: ReturnType<typeof bullyTimeouts>;
   private out: MeshCommand<BullyMessage, BullyTimer>[] = [];
 
@@ -79,6 +80,7 @@ export class BullyNode implements MeshCore<BullyMessage, BullyState, BullyTimer>
   ) {
     checkMembers(id, config.members);
     this.others = config.members.filter((m) => m !== id);
+    this.peers = new Set(this.others);
     this.higher = this.others.filter((m) => m > id);
     this.timeouts = bullyTimeouts(settings);
   }
@@ -102,12 +104,13 @@ export class BullyNode implements MeshCore<BullyMessage, BullyState, BullyTimer>
 
   /** A node calls an election as soon as it starts (or restarts). */
   start(now: number): MeshStep<BullyMessage, BullyTimer> {
-    if (this.status !== 'idle') throw new Error('start() called twice');
+    if (this.status !== 'idle') throw new MeshCoreUsageError('start() called twice');
     return this.run('Start', () => this.callElection(now));
   }
 
   receive(from: number, message: BullyMessage, now: number): MeshStep<BullyMessage, BullyTimer> {
-    if (this.status === 'idle') throw new Error('receive() before start()');
+    if (this.status === 'idle') throw new MeshCoreUsageError('receive() before start()');
+    if (from === this.id || !this.peers.has(from)) return { action: 'DropForeign', commands: [] };
     switch (message.kind) {
       case 'election':
         return this.run('ReceiveElection', () => this.onElection(from, now));
@@ -120,7 +123,7 @@ export class BullyNode implements MeshCore<BullyMessage, BullyState, BullyTimer>
   }
 
   fire(timer: BullyTimer, now: number): MeshStep<BullyMessage, BullyTimer> {
-    if (this.status === 'idle') throw new Error('fire() before start()');
+    if (this.status === 'idle') throw new MeshCoreUsageError('fire() before start()');
     switch (timer) {
       case 'answer':
         // No higher node answered within the round trip: none is alive (if the detector is accurate).

@@ -9,7 +9,7 @@
  * stable storage, and a majority per leader). Liveness needs partial synchrony; the randomized
  * election timeout, drawn from the caller's seeded `random`, breaks split votes.
  */
-import { type MeshAlgorithm, type MeshCommand, type MeshCore, type MeshCoreConfig, type MeshStep, checkMembers, sendTo } from './mesh-core.js';
+import { type MeshAlgorithm, type MeshCommand, type MeshCore, type MeshCoreConfig, type MeshStep, MeshCoreUsageError, checkMembers, sendTo } from './mesh-core.js';
 
 /** `term` is the sender's term, except in PreVote traffic, where it is the term the candidate would take. */
 export type RaftMessage =
@@ -65,6 +65,7 @@ export class RaftElectionNode implements MeshCore<RaftMessage, RaftState, RaftTi
   /** Followers heard from since the last quorum check (etcd's RecentActive). */
   private readonly recentActive = new Set<number>();
   private readonly others: readonly number[];
+  private readonly peers: ReadonlySet<number>;
   private readonly quorum: number;
   private readonly random: () => number;
   private out: MeshCommand<RaftMessage, RaftTimer>[] = [];
@@ -76,6 +77,7 @@ export class RaftElectionNode implements MeshCore<RaftMessage, RaftState, RaftTi
   ) {
     checkMembers(id, config.members);
     this.others = config.members.filter((m) => m !== id);
+    this.peers = new Set(this.others);
     this.quorum = Math.floor(config.members.length / 2) + 1;
     this.random = config.random;
     const restored = config.restored as RaftDurable | undefined;
@@ -104,13 +106,13 @@ export class RaftElectionNode implements MeshCore<RaftMessage, RaftState, RaftTi
 
   /** Starts as a follower of its stored term (a restart keeps term and vote) and arms the election timer. */
   start(now: number): MeshStep<RaftMessage, RaftTimer> {
-    if (this.started) throw new Error('start() called twice');
+    if (this.started) throw new MeshCoreUsageError('start() called twice');
     this.started = true;
     return this.run('Start', () => this.becomeFollower(this.term, null, now));
   }
 
   fire(timer: RaftTimer, now: number): MeshStep<RaftMessage, RaftTimer> {
-    if (!this.started) throw new Error('fire() before start()');
+    if (!this.started) throw new MeshCoreUsageError('fire() before start()');
     switch (timer) {
       case 'election':
         return this.run('Timeout', () => {
@@ -137,8 +139,8 @@ export class RaftElectionNode implements MeshCore<RaftMessage, RaftState, RaftTi
   }
 
   receive(from: number, m: RaftMessage, now: number): MeshStep<RaftMessage, RaftTimer> {
-    if (!this.started) throw new Error('receive() before start()');
-    if (from === this.id || !this.others.includes(from)) return { action: 'DropForeign', commands: [] };
+    if (!this.started) throw new MeshCoreUsageError('receive() before start()');
+    if (from === this.id || !this.peers.has(from)) return { action: 'DropForeign', commands: [] };
     return this.run(actionFor(m), () => this.step(from, m, now));
   }
 

@@ -126,3 +126,15 @@ test('Raft: CheckQuorum steps a leader down when no majority answered in an elec
   t.false(n.isLeader());
   t.is(n.state().term, 1);
 });
+
+test('both cores drop a message from a non-member or from themselves, and refuse inputs before start with a named error', (t) => {
+  const b = new BullyNode(3, { members, random: zero });
+  t.throws(() => b.receive(5, { kind: 'answer' }, 0), { name: 'MeshCoreUsageError' });
+  b.start(0);
+  t.deepEqual(b.receive(42, { kind: 'election' }, 1), { action: 'DropForeign', commands: [] });
+  const r = raftNode(1);
+  t.deepEqual(r.receive(42, vote(9), 1), { action: 'DropForeign', commands: [] });
+  t.deepEqual(r.receive(1, vote(9), 1), { action: 'DropForeign', commands: [] });
+  t.is(r.state().term, 0);
+  t.throws(() => new BullyNode(6, { members, random: zero }), { name: 'MeshCoreUsageError' });
+});
