@@ -7,3 +7,7 @@ export * from './announcing-node.js';
 export * from './election-core.js';
 export * from './lcr.js';
 export * from './algorithms.js';
+export * from './mesh-core.js';
+export * from './bully.js';
+export * from './raft-election.js';
+export * as leadership from './leadership/index.js';
