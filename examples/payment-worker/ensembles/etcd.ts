@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Ensemble } from './ensemble.js';
-import { freePorts, hasBinary, MissingPackageError, startServer, stopGroup, tempDir, waitForPort } from './process.js';
+import { freePorts, hasBinary, MissingPackageError, startServer, stopGroup, tempDir, waitUntil } from './process.js';
 
 export const etcdBinary = '/usr/bin/etcd';
 
@@ -56,7 +56,11 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<Ensemble> {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(children.map((c, i) => waitForPort(ports[i * 2]!, opts.startTimeoutMs ?? 60_000, c.log)));
+    // Healthy only once the cluster has a leader and the member can serve a quorum read.
+    await Promise.all(children.map((c, i) => waitUntil(async () => {
+      const r = await fetch(`${clientUrl(i)}/health`, { signal: AbortSignal.timeout(1000) }).then((x) => x.text()).catch(() => '');
+      return /"health":\s*"true"/.test(r);
+    }, opts.startTimeoutMs ?? 60_000, `etcd member e${i + 1}`, c.log)));
   } catch (err) {
     await stop(true);
     throw err;

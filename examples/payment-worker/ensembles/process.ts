@@ -110,12 +110,18 @@ export async function waitForPort(port: number, timeoutMs: number, log: string):
 
 /** `signal` (SIGTERM unless told) to the process group, SIGKILL after `graceMs` if still there. */
 export async function stopGroup(child: ChildProcess, graceMs = 5000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  if (child.pid === undefined || gone()) return;
   try { process.kill(-child.pid, signal); } catch { return; }
-  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
-  await exited;
-  clearTimeout(timer);
+  // Poll rather than await 'exit': the child is unref'd, so its exit alone would not keep us running.
+  const killAt = Date.now() + graceMs;
+  while (!gone()) {
+    if (Date.now() > killAt) {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { return; }
+      if (Date.now() > killAt + 5000) return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** True when `path` exists and is executable by someone. */
@@ -125,5 +131,26 @@ export function hasBinary(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Sends `command` to 127.0.0.1:`port` and returns everything the server writes back before closing (ZooKeeper's four-letter words). */
+export function askPort(port: number, command: string, timeoutMs = 1000): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    const s = connect({ host: '127.0.0.1', port }, () => s.write(command));
+    s.setTimeout(timeoutMs, () => s.destroy());
+    s.on('data', (d) => { out += d.toString(); });
+    s.on('close', () => resolve(out));
+    s.on('error', () => resolve(''));
+  });
+}
+
+/** Polls `ready` every 100 ms until it is true; rejects after `timeoutMs`. */
+export async function waitUntil(ready: () => Promise<boolean>, timeoutMs: number, what: string, log: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new EnsembleStartError(`${what} not ready after ${timeoutMs} ms`, log);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,13 +1,13 @@
 /**
  * A throwaway 3-member ZooKeeper ensemble (Debian's zookeeperd 3.8) on loopback ports in a temp
- * dir: every port bound to 127.0.0.1, the admin server (default 8080 on all addresses) disabled,
+ * dir, ready once every member leads or follows: every port bound to 127.0.0.1, the admin server (default 8080 on all addresses) disabled,
  * four-letter words limited to ruok/srvr. Nothing here depends on a server already running.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Ensemble } from './ensemble.js';
-import { freePorts, hasBinary, MissingPackageError, startServer, stopGroup, tempDir, waitForPort } from './process.js';
+import { askPort, freePorts, hasBinary, MissingPackageError, startServer, stopGroup, tempDir, waitUntil } from './process.js';
 
 export const zookeeperJar = '/usr/share/java/zookeeper.jar';
 
@@ -66,7 +66,9 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<Ensem
     if (!keep) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(children.map((c, i) => waitForPort(client(i), opts.startTimeoutMs ?? 60_000, c.log)));
+    // Serving only once the quorum has elected: each member then says it leads or follows.
+    await Promise.all(children.map((c, i) => waitUntil(async () => /Mode: (leader|follower)/.test(await askPort(client(i), 'srvr')),
+      opts.startTimeoutMs ?? 60_000, `zookeeper member ${i + 1}`, c.log)));
   } catch (err) {
     await stop(true);
     throw err;
