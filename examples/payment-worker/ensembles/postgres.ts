@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ensemble } from './ensemble.js';
-import { EnsembleStartError, freePorts, MissingPackageError, runToEnd, startServer, stopGroup, tempDir, userIds, waitForPort } from './process.js';
+import { EnsembleStartError, freePorts, MissingPackageError, runToEnd, startServer, stopGroup, tempDir, userIds, waitUntil } from './process.js';
 
 /** The newest installed server's bin dir (/usr/lib/postgresql/<major>/bin), or undefined. */
 export function postgresBinDir(): string | undefined {
@@ -40,7 +40,9 @@ export async function startPostgres(opts: { startTimeoutMs?: number } = {}): Pro
     if (!keep) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPort(port!, opts.startTimeoutMs ?? 60_000, log);
+    // The port opens before the server accepts queries ("the database system is starting up").
+    await waitUntil(() => runToEnd(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)], { log, env }).then(() => true, () => false),
+      opts.startTimeoutMs ?? 60_000, 'postgres', log);
   } catch (err) {
     await stop(true);
     throw err;
