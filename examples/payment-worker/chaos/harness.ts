@@ -59,6 +59,8 @@ export interface ChaosReport {
   pauseMs: Percentiles;
   /** Terms of office reported by replicas. */
   terms: number;
+  /** Why terms ended without a kill: signal (lease ran out or connection lost), stale, conflict, stopped. */
+  stepdowns: Record<string, number>;
   durationMs: number;
   /** Payments per second over the run. */
   throughput: number;
@@ -105,22 +107,23 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     const note = (line: string) => writeSync(events, `${((performance.now() - t00) / 1000).toFixed(3)} ${line}\n`);
     const replicas: Replica[] = Array.from({ length: opts.replicas }, (_, i) => ({ name: `r${i + 1}`, child: undefined, leadingToken: undefined, stopped: false }));
     let terms = 0;
+    const stepdowns: Record<string, number> = {};
     let pausesDone = 0;
     let pausing = false;
     const pauseDurations: number[] = [];
     const live = new Set<ChildProcess>();
     const restarts = new Set<NodeJS.Timeout>();
 
+    let finished = false;
     const onPausing = async (r: Replica, child: ChildProcess, token: bigint) => {
       r.stopped = true;
       const t0 = performance.now();
       // Keep it stopped past its lease and until a newer leader has raised the fence.
       const cap = t0 + 10 * opts.leaseMs + 10_000;
-      for (;;) {
+      while (!finished && performance.now() < cap) {
         await sleep(100);
-        const waited = performance.now() - t0;
-        const highest = (await store!.progress()).highest;
-        if ((highest > token && waited > opts.leaseMs + 300) || performance.now() > cap) break;
+        const highest = await store!.progress().then((p) => p.highest, () => token);
+        if (highest > token && performance.now() - t0 > opts.leaseMs + 300) break;
       }
       pauseDurations.push(performance.now() - t0);
       child.kill('SIGCONT');
@@ -140,6 +143,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
       child.on('message', (m: { type: string; token?: string; why?: string; applied?: number }) => {
         note(`${r.name} ${m.type} ${m.token ?? ''} ${m.why ?? ''} ${m.applied ?? ''}`);
         if (m.type === 'leader') { r.leadingToken = BigInt(m.token!); terms++; }
+        if (m.type === 'stepdown') stepdowns[m.why!] = (stepdowns[m.why!] ?? 0) + 1;
         if (m.type === 'stepdown' && r.leadingToken === BigInt(m.token!)) r.leadingToken = undefined;
         if (m.type === 'pausing') void onPausing(r, child, BigInt(m.token!));
       });
@@ -203,6 +207,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
       }
     }
     const durationMs = performance.now() - t0;
+    finished = true;
     await cleanups.pop()!(); // replicas first, then the ledger is final
     const a = audit(await store.dump());
     const why = failures(a, pausesDone);
@@ -210,7 +215,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     if (opts.pauses > 0 && pausesDone === 0) why.push('no leader was paused: the run ended before the first pause');
     return {
       options: opts, passed: why.length === 0, failures: why, audit: a, kills, pauses: pausesDone,
-      pauseMs: percentiles(pauseDurations), terms, durationMs: Math.round(durationMs),
+      pauseMs: percentiles(pauseDurations), terms, stepdowns, durationMs: Math.round(durationMs),
       throughput: Math.round((a.appliedExactlyOnce / durationMs) * 1000),
       ...(opts.keep ? { dir } : {}),
     };

@@ -61,7 +61,7 @@ function print(r: ChaosReport): void {
     `  balances add up                ${a.balancesAddUp ? 'yes' : `NO (${a.accountsOff} accounts off, ${a.moneyCreated} cents created)`}`,
     `  stale-token writes refused     ${a.staleWritesRefused} (applied: ${a.staleWritesApplied}); duplicates refused ${a.duplicateWritesRefused}`,
     `  no replica processing (ms)     p50 ${a.gapMs.p50}  p99 ${a.gapMs.p99}  max ${a.gapMs.max}  over ${a.leaderChanges} leader changes`,
-    `  chaos                          ${r.kills} leaders killed, ${r.pauses} paused (pause p50 ${r.pauseMs.p50} ms, max ${r.pauseMs.max} ms), ${r.terms} terms`,
+    `  chaos                          ${r.kills} leaders killed, ${r.pauses} paused (pause p50 ${r.pauseMs.p50} ms, max ${r.pauseMs.max} ms), ${r.terms} terms (ended: ${Object.entries(r.stepdowns).map(([k, v]) => `${k} ${v}`).join(', ') || 'all killed'})`,
     `  run                            ${(r.durationMs / 1000).toFixed(1)} s, ${r.throughput} payments/s`,
     ...r.failures.map((f) => `  FAIL: ${f}`),
     ...(r.dir ? [`  kept: ${r.dir}`] : []),
