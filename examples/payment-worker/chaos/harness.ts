@@ -39,13 +39,15 @@ export interface ChaosOptions {
   /** Test-only: replicas built without the token check. The run must then fail. */
   unfenced: boolean;
   maxSeconds: number;
+  /** No more kills or pauses after this many seconds; the queue then drains (the short test's bound on a loaded machine). */
+  chaosSeconds: number;
   keep: boolean;
 }
 
 export const defaults: ChaosOptions = {
   coordinator: 'zookeeper', store: 'sqlite', replicas: 5, payments: 2000, accounts: 20, killEveryMs: 2000,
   restartAfterMs: 1000, pauses: 3, pauseEvery: 4, firstPauseTick: 2, leaseMs: 1000, workMs: 5, seed: 1, unfenced: false,
-  maxSeconds: 600, keep: false,
+  maxSeconds: 600, chaosSeconds: Number.POSITIVE_INFINITY, keep: false,
 };
 
 export interface ChaosReport {
@@ -187,7 +189,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
         const l = leader();
         progress(`t=${((now - t0) / 1000).toFixed(0)}s applied ${p.applied}/${p.total} leader ${l ? `${l.name} (token ${l.leadingToken})` : 'none'} kills ${kills} pauses ${pausesDone}`);
       }
-      if (now < nextTick || done) continue;
+      if (now < nextTick || done || now - t0 > opts.chaosSeconds * 1000) continue;
       nextTick += opts.killEveryMs;
       tick++;
       if (pausing) continue;

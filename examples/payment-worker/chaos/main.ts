@@ -28,6 +28,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('lease', { type: 'number', default: defaults.leaseMs, describe: 'ms: ZooKeeper session timeout / etcd lease TTL (rounded up to s)' })
   .option('work', { type: 'number', default: defaults.workMs, describe: 'ms of work per payment besides the database' })
   .option('seed', { type: 'number', default: defaults.seed, describe: 'workload seed' })
+  .option('chaos-seconds', { type: 'number', describe: 'stop killing and pausing after this long, then let the queue drain (default: never)' })
   .option('max-seconds', { type: 'number', default: defaults.maxSeconds, describe: 'give up (and fail) after this long' })
   .option('unfenced', { type: 'boolean', default: false, describe: 'TEST ONLY: replicas without the token check; the run must fail' })
   .option('keep', { type: 'boolean', default: false, describe: 'keep the temp dir (ledger, logs)' })
@@ -41,7 +42,7 @@ const argv = await yargs(hideBin(process.argv))
   })
   .strict()
   .fail((msg, err) => {
-    console.error(`chaos: ${err?.message ?? msg}`);
+    console.error(`chaos: ${(err?.message ?? msg).replace(/\s*\n\s*/g, " ")}`);
     process.exit(2);
   })
   .parse();
@@ -50,7 +51,7 @@ const opts: ChaosOptions = {
   coordinator: argv.coordinator as CoordinatorKind, store: argv.store, replicas: argv.replicas, payments: argv.payments,
   accounts: argv.accounts, killEveryMs: argv['kill-every'], restartAfterMs: argv['restart-after'], pauses: argv.pauses,
   pauseEvery: Math.max(1, argv['pause-every']), firstPauseTick: Math.max(1, argv['first-pause']), leaseMs: argv.lease, workMs: argv.work, seed: argv.seed,
-  unfenced: argv.unfenced, maxSeconds: argv['max-seconds'], keep: argv.keep,
+  unfenced: argv.unfenced, maxSeconds: argv['max-seconds'], chaosSeconds: argv['chaos-seconds'] ?? defaults.chaosSeconds, keep: argv.keep,
 };
 
 function print(r: ChaosReport): void {
