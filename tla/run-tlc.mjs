@@ -81,7 +81,9 @@ export async function findJar(log = () => {}, { download = true } = {}) {
     return { jar: cachedJar, source: `download (${TLA_TOOLS_URL}, cached in ${cachedJar})` };
   } catch (error) {
     const cause = error?.cause?.code ?? error?.cause?.message ?? '';
-    reasons.push(`download of ${TLA_TOOLS_URL} failed: ${error.message}${cause ? ` (${cause})` : ''}`);
+    // Where only the npm registry and Debian are reachable this always fails: say what to do instead.
+    reasons.push(`download of ${TLA_TOOLS_URL} failed: ${error.message}${cause ? ` (${cause})` : ''}; `
+      + 'TLC is in no package registry: copy a tla2tools.jar onto this machine and set TLA2TOOLS_JAR to its path');
   }
   return { jar: undefined, reasons };
 }
