@@ -1,3 +1,4 @@
+/** The bench: its exact counts and models, /proc sampling, and a quick run of the command. */
 import test from 'ava';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+/** The command line: bad input refused in one line with its exit code, and each command's output. */
 import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+/** Real processes under injected faults (loss, duplication, delay, reordering) and crashes: the right leader, or a stall that names why. */
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+/** Rings flooded with garbage, mutated, forged and replayed frames during the election still elect the maximum. */
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { RingNode } from '../src/runtime/node.js';

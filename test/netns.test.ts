@@ -1,3 +1,4 @@
+/** Loss on a real network path: rings across network namespaces with nftables dropping datagrams. */
 import test from 'ava';
 import { randomIds } from '../src/config/ids.js';
 import { NetnsLab, netnsUnavailable } from './helpers/netns.js';

@@ -1,3 +1,4 @@
+/** The node process launch starts: its config checked in one line, its events and result on stdout. */
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,3 +1,4 @@
+/** Merging per-node traces into one causal order, whatever the nodes' clocks. */
 import test from 'ava';
 import { causalMerge } from '../src/cli/trace-files.js';
 import type { TraceEvent } from '../src/core/trace.js';

@@ -1,3 +1,4 @@
+/** The space-time diagram: every arrow joins a send to its receive, and bad traces are refused clearly. */
 import test, { type ExecutionContext } from 'ava';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

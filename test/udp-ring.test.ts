@@ -1,3 +1,4 @@
+/** Real UDP rings of processes on loopback: the maximum is elected whatever the ids and sizes. */
 import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+/** Node ids: parsing and checking them from flags and files, uniqueness, and random ids for launch. */
 import { isValidId } from '../core/types.js';
 import { ConfigError } from '../errors.js';
 import { SeededRandom } from '../util/random.js';

@@ -1,3 +1,4 @@
+/** Where a node sits (its address and both neighbours'): the checks every way of starting a node shares. */
 import { ConfigError } from '../errors.js';
 import { checkPeerHost, familyProblem, formatAddress, sameAddress } from './address.js';
 import type { Direction } from '../core/types.js';

@@ -1,3 +1,4 @@
+/** Ring files: loading, validating and resolving the members, and each member's placement in ring order. */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';

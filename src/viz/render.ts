@@ -1,3 +1,4 @@
+/** Renders a space-time diagram as a Vega-Lite chart, to SVG or to a self-contained HTML page. */
 import type * as vega from 'vega';
 import type { NodeMark, SpaceTime } from './spacetime.js';
 

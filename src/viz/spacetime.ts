@@ -1,3 +1,4 @@
+/** Turns an election trace into the lifelines, arrows and marks of a space-time diagram. */
 import type { TraceEvent } from '../core/trace.js';
 import { type Direction, type Message, opposite } from '../core/types.js';
 

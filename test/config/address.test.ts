@@ -1,3 +1,4 @@
+/** Addresses: parsing HOST:PORT and telling two spellings of one endpoint apart. */
 import test from 'ava';
 import { checkDistinctAddresses } from '../../src/config/address.js';
 import { ConfigError } from '../../src/errors.js';

@@ -1,3 +1,4 @@
+/** Ring files: their shape, their checks, and each member's neighbours in ring order. */
 import test from 'ava';
 import { type Member, parseRing, placementOf, placementsOf } from '../../src/config/ring-file.js';
 import { ConfigError } from '../../src/errors.js';

@@ -1,3 +1,4 @@
+/** The election cores' contracts, rule by rule: what a correct core must do with each message, and usage errors. */
 import test from 'ava';
 import { CoreUsageError, HsNode, ceilLog2, messageBound, opposite, traceEvent, type Message } from '../../src/core/index.js';
 import { LcrNode, lcrMessageBound } from '../../src/core/lcr.js';

@@ -1,3 +1,4 @@
+/** The HS core, one spec action at a time (Start, RelayProbe, BounceProbe, ...). */
 import test from 'ava';
 import { HsNode, type Command, type Message } from '../../src/core/index.js';
 

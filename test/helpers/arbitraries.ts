@@ -1,3 +1,4 @@
+/** fast-check generators for ids, messages and frames, shared by the property and codec tests. */
 import fc from 'fast-check';
 import { MAX_ID, type Message } from '../../src/core/types.js';
 import { type Frame, MAX_SACKS } from '../../src/wire/index.js';

@@ -1,3 +1,4 @@
+/** Runs the built hs-ring command line in a child process and collects its output and exit code. */
 import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

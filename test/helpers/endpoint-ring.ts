@@ -1,3 +1,4 @@
+/** A ring of node layers over simulated datagrams, with injected deliveries, for link-level tests. */
 import type { PeerSet } from '../../src/link/links.js';
 import { ElectionNode, type Output } from '../../src/node/election-node.js';
 import { FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';

@@ -1,3 +1,4 @@
+/** Creates and deletes network namespaces with lossy nftables rules for the netns tests. */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+/** A ring whose every datagram's fate (lost, delayed, duplicated) a test scripts, for deterministic link tests. */
 import type { TraceEvent } from '../../src/core/trace.js';
 import { ElectionNode, type Output } from '../../src/node/election-node.js';
 import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';

@@ -1,3 +1,4 @@
+/** A clock the test advances by hand, so timer-driven code runs without waiting. */
 import type { Clock } from '../../src/runtime/clock.js';
 
 interface Timer {

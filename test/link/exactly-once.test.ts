@@ -1,3 +1,4 @@
+/** NoDuplicateDelivery and NoInvention: the link hands each message to the core once, under loss and duplication. */
 import test from 'ava';
 import fc from 'fast-check';
 import type { TraceEvent } from '../../src/core/trace.js';

@@ -1,3 +1,4 @@
+/** NoCrashOnInput: random, mutated, forged and replayed datagrams never make a node throw, and the maximum still wins. */
 import test from 'ava';
 import fc from 'fast-check';
 import { decodeFrame, encodeFrame, openFrame, sealFrame, isSealed, type Frame } from '../../src/wire/index.js';

@@ -1,3 +1,4 @@
+/** Replay of an earlier run's frames: a keyed ring ignores it; an unkeyed one shows why keys matter. */
 import test from 'ava';
 import { runEndpointRing } from '../helpers/endpoint-ring.js';
 

@@ -1,3 +1,4 @@
+/** The property suite can fail: a deliberately broken core is caught with a shrunk counterexample. */
 import test from 'ava';
 import fc from 'fast-check';
 import type { ElectionCore } from '../../src/core/election-core.js';

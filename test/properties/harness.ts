@@ -1,3 +1,4 @@
+/** The property harness: run counts (normal or deep), the outcome of a simulated case and how a failure is reported with its seed. */
 import fc from 'fast-check';
 import { messageBound } from '../../src/core/bound.js';
 import type { CoreFactory } from '../../src/core/election-core.js';

@@ -1,3 +1,4 @@
+/** Termination and MessageBound under loss, duplication and reordering, checked on simulated runs. */
 import test from 'ava';
 import fc from 'fast-check';
 import { simCaseArbitrary } from './cases.js';

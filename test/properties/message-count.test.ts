@@ -1,3 +1,4 @@
+/** MessageCount: HS and LCR send exactly the counts an independent reference computes for each arrangement of ids. */
 import test from 'ava';
 import fc from 'fast-check';
 import type { CoreFactory } from '../../src/core/election-core.js';

@@ -1,3 +1,4 @@
+/** The real runtime (RingNode over an in-memory network) under fast-check's scheduler: the safety properties hold in every order. */
 import test from 'ava';
 import fc from 'fast-check';
 import { RingNode } from '../../src/runtime/node.js';

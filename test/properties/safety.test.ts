@@ -1,3 +1,4 @@
+/** AtMostOneLeader, LeaderIsMax and Agreement, checked at every step of simulated runs under faults. */
 import test from 'ava';
 import { assertProperty, runs, simProperty } from './harness.js';
 

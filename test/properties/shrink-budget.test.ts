@@ -1,3 +1,4 @@
+/** The property harness stops after its shrink budget and still reports the failure with its seed. */
 import test from 'ava';
 import fc from 'fast-check';
 import { withShrinkBudget } from './harness.js';

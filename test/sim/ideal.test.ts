@@ -1,3 +1,4 @@
+/** The simulator over ideal channels: every property on random rings, and counts that do not depend on the schedule. */
 import test from 'ava';
 import fc from 'fast-check';
 import { summarize } from '../../src/cluster/ring-summary.js';

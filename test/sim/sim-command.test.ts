@@ -1,3 +1,4 @@
+/** hs-ring sim: its report, --json, --trace and replay of a failing property's case. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/** The simulator: determinism per seed, verdicts, traces, time limits and its event queue. */
 import test from 'ava';
 import fc from 'fast-check';
 import type { TraceEvent } from '../../src/core/trace.js';

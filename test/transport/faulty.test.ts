@@ -1,3 +1,4 @@
+/** The fault-injecting transport: loss, duplication, delay and reordering at the rates asked, repeatable per seed. */
 import test from 'ava';
 import { MemoryNetwork } from '../../src/transport/memory.js';
 import { parseDelayRange } from '../../src/config/delay.js';

@@ -1,3 +1,4 @@
+/** The UDP transport: no datagram lost while the receiver is busy, and names resolved only where needed. */
 import test from 'ava';
 import { UdpTransport } from '../../src/transport/udp.js';
 import { PortInUseError } from '../../src/errors.js';

@@ -1,3 +1,4 @@
+/** Authenticated frames: sealing, opening, the session echo, and every tampering refused with a reason. */
 import test from 'ava';
 import { ElectionNode } from '../../src/node/election-node.js';
 import { FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';

@@ -1,3 +1,4 @@
+/** The frame codec: every frame decodes to itself, and every malformed one is rejected with a reason, never a throw. */
 import test from 'ava';
 import fc from 'fast-check';
 import type { Message } from '../../src/core/types.js';
