@@ -12,7 +12,7 @@ import { SeededRandom } from '../../util/random.js';
 import { SimClock } from './clock.js';
 import { CRASH_IN_PERSIST_WINDOW, type LeadershipFault, faultsEnd, voids } from './faults.js';
 import { LEADERSHIP_INVARIANTS, type LeadershipInvariant, Observer, type Violation } from './observer.js';
-import { TimedQueue } from './queue.js';
+import { TimedQueue } from '../timed-queue.js';
 import { PERSIST_STEPS, type PersistStep, SimStore } from './store.js';
 
 /** The network while faults last; once they stop there is no loss or duplication. */

@@ -11,7 +11,7 @@
 import type { MeshAlgorithm, MeshCommand, MeshCore } from '../../core/mesh-core.js';
 import { SeededRandom } from '../../util/random.js';
 import { MeshObserver, type NodeView, type Settlement, type Violation } from './mesh-observer.js';
-import { MeshQueue } from './mesh-queue.js';
+import { TimedQueue } from '../timed-queue.js';
 
 /** The network before `stableAfter`. Delays are whole ms drawn uniformly from [minDelay, maxDelay]. */
 export interface MeshNetwork {
@@ -94,7 +94,7 @@ interface SimNode<M, S, T extends string> {
 export function simulateMesh<M extends { readonly kind: string }, S, T extends string>(o: MeshSimOptions<M, S, T>): MeshSimResult {
   if (new Set(o.ids).size !== o.ids.length || o.ids.length === 0) throw new RangeError('ids must be distinct and non-empty');
   const net = new SeededRandom(o.seed);
-  const queue = new MeshQueue<Event<M, T>>();
+  const queue = new TimedQueue<Event<M, T>>();
   const observer = new MeshObserver();
   const nodes = new Map<number, SimNode<M, S, T>>();
   const heartbeatKinds = new Set<string>(o.algorithm.heartbeatKinds);
@@ -194,7 +194,7 @@ export function simulateMesh<M extends { readonly kind: string }, S, T extends s
     if (!next || next.at > o.until || events >= maxEvents) break;
     now = next.at;
     events += 1;
-    const e = next.event;
+    const e = next.item;
     if (e.type === 'start') {
       const node = nodes.get(e.id)!;
       if (node.incarnation === 0 && !node.core) boot(now, node);

@@ -1,4 +1,4 @@
-/** A binary min-heap of timed events; ties go in insertion order so every run is reproducible. */
+/** A binary min-heap of timed events for the leadership and mesh simulators; ties go in insertion order, so every run of a seed is the same run. */
 export class TimedQueue<T> {
   private readonly heap: { at: number; seq: number; item: T }[] = [];
   private seq = 0;
