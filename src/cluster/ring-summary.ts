@@ -6,7 +6,7 @@
 import { messageBound } from '../core/bound.js';
 import { ALGORITHMS } from '../core/algorithms.js';
 import { MESSAGE_KINDS, type MessageKind } from '../core/types.js';
-import { DROP_REASONS, type DropReason, total } from '../link/stats.js';
+import { DROP_REASONS, type DropReason, type LinkCounts, total } from '../link/stats.js';
 import { describeViolation, judge } from '../node/verdict.js';
 import type { NodeResult } from '../node/result.js';
 import type { Algorithm } from '../sim/algorithms.js';
@@ -40,16 +40,8 @@ export interface RingSummary {
   readonly algorithmBound: { readonly formula: string; readonly bound: number; readonly withinBound: boolean };
   /** Why the outcome is 'wrong', one entry per violated property (named as in the spec); empty otherwise. */
   readonly violations: readonly string[];
-  readonly datagrams: {
-    sent: number;
-    received: number;
-    retransmissions: number;
-    pureAcks: number;
-    duplicates: number;
-    abandoned: number;
-    perMessage: number;
-    dropped: Record<DropReason, number>;
-  };
+  /** Every node's link counts summed, and datagrams sent per algorithm message. */
+  readonly datagrams: LinkCounts & { perMessage: number };
   /** How many nodes started each phase (index = phase). */
   readonly phases: readonly number[];
   /** From start to the last node's decision, ms. */
