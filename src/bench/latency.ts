@@ -8,7 +8,7 @@ import { type NodeSettings, defaultNodeSettings } from '../cluster/node-config.j
 import { summarize } from '../cluster/ring-summary.js';
 import { ceilLog2 } from '../core/bound.js';
 import { randomIds } from '../config/ids.js';
-import { reserveUdpPorts } from '../transport/ports.js';
+import { launchOnFreePorts } from '../cluster/free-ports.js';
 import { type BareElection, runBareElection } from './bare-election.js';
 import { busySince, cpuPerDatagram, machineBusyMs } from './machine-cpu.js';
 import type { Progress } from './progress.js';
@@ -165,19 +165,20 @@ export async function runLatencyBench(plan: LatencyPlan, progress: Progress): Pr
       // Alternating which goes first, so that neither always meets the machine right after the other.
       if (rep % 2 === 1) await runBare();
       const host = '127.0.0.1';
-      const ports = await reserveUdpPorts(host, n);
       let outcome;
       let busyAtStart: number | null = null;
       let busy: number | null = null;
       try {
-        outcome = await launchRing({
-          members: ids.map((id, i) => ({ id, host, port: ports[i]! })),
-          node: plan.nodeSettings ?? defaultNodeSettings(),
-          // Generous: on a saturated machine starting 64 Node.js processes takes tens of seconds.
-          readyTimeoutMs: 120_000 + 1000 * n,
-          onStart: () => (busyAtStart = machineBusyMs()),
-          onAllDecided: () => (busy = busySince(busyAtStart)),
-        });
+        outcome = await launchOnFreePorts(host, n, (ports) =>
+          launchRing({
+            members: ids.map((id, i) => ({ id, host, port: ports[i]! })),
+            node: plan.nodeSettings ?? defaultNodeSettings(),
+            // Generous: on a saturated machine starting 64 Node.js processes takes tens of seconds.
+            readyTimeoutMs: 120_000 + 1000 * n,
+            onStart: () => (busyAtStart = machineBusyMs()),
+            onAllDecided: () => (busy = busySince(busyAtStart)),
+          }),
+        );
       } catch (err) {
         // A start-up failure is reported as a failed run, not as the end of the whole bench.
         progress(`latency: n = ${n}, run ${rep + 1}: ${(err as Error).message}`);

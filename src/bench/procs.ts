@@ -7,7 +7,7 @@ import { launchRing } from '../cluster/launch.js';
 import { type NodeSettings, defaultNodeSettings } from '../cluster/node-config.js';
 import type { Member } from '../config/ring-file.js';
 import type { NodeResult } from '../node/result.js';
-import { reserveUdpPorts } from '../transport/ports.js';
+import { launchOnFreePorts } from '../cluster/free-ports.js';
 
 /** One node process of a ring and the memory it held. */
 export interface ProcessSample {
@@ -40,20 +40,23 @@ export async function spawnRing(
   opts: { host?: string; node?: NodeSettings; readyTimeoutMs?: number } = {},
 ): Promise<SpawnedRun> {
   const host = opts.host ?? '127.0.0.1';
-  const ports = await reserveUdpPorts(host, ids.length);
-  const members: Member[] = ids.map((id, i) => ({ id, host, port: ports[i]! }));
   const memory = new Map<number, { ready: number | null; decided: number | null; peak: number | null }>();
   const at = (index: number) => memory.get(index) ?? memory.set(index, { ready: null, decided: null, peak: null }).get(index)!;
-  const run = await launchRing({
-    members,
-    processes,
-    node: opts.node ?? defaultNodeSettings(),
-    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000 + 50 * ids.length,
-    onProcessReady: (index, pid) => void (at(index).ready = readStatus(pid, 'VmRSS')),
-    onProcessDecided: (index, pid) => {
-      at(index).decided = readStatus(pid, 'VmRSS');
-      at(index).peak = readStatus(pid, 'VmHWM');
-    },
+  // A port the OS offered can be taken before the node binds it: chosen again, as launch does.
+  const run = await launchOnFreePorts(host, ids.length, (ports) => {
+    memory.clear();
+    const members: Member[] = ids.map((id, i) => ({ id, host, port: ports[i]! }));
+    return launchRing({
+      members,
+      processes,
+      node: opts.node ?? defaultNodeSettings(),
+      readyTimeoutMs: opts.readyTimeoutMs ?? 30_000 + 50 * ids.length,
+      onProcessReady: (index, pid) => void (at(index).ready = readStatus(pid, 'VmRSS')),
+      onProcessDecided: (index, pid) => {
+        at(index).decided = readStatus(pid, 'VmRSS');
+        at(index).peak = readStatus(pid, 'VmHWM');
+      },
+    });
   });
   return {
     results: run.results,
