@@ -46,17 +46,19 @@
 (*                 give: L at its send, counting down from then;           *)
 (*   leaseLeft[i]  what is left of i's lease: in office while > 0.         *)
 (*                                                                         *)
-(* Liveness. Stabilize is the moment faults stop (GST): it needs a        *)
-(* majority up; after it nobody crashes or restarts, nothing is lost,     *)
+(* Liveness. Stabilize is the moment faults stop (GST): it needs a         *)
+(* majority up; after it nobody crashes or restarts, nothing is lost,      *)
 (* every message between running members arrives and every pending step is *)
-(* taken before the next tick (Timely), a leader renews every tick, and    *)
-(* only the highest live member (the pick of a view that holds every live *)
-(* member) stands. Attempts before GST are bounded by MaxCounter and time *)
-(* by MaxTime, so the model is finite. After GST the pick may use one     *)
-(* counter more, above them all; where the code abandons an attempt that  *)
-(* ran out of time and stands again with a higher epoch, the model (to    *)
-(* keep epochs finite) lets such a candidate send its Request again as a  *)
-(* new round, its lease measured from the new send. Time is unbounded.    *)
+(* taken before the next tick (Timely), no copy of a message its sender no *)
+(* longer sends arrives (duplication is finite), a leader renews every     *)
+(* tick, and only the highest live member (the pick of a view that holds   *)
+(* every live member) stands. Attempts before GST are bounded by           *)
+(* MaxCounter and time by MaxTime, so the model is finite. After GST the   *)
+(* pick may use one counter more, above them all; where the code abandons  *)
+(* an attempt that ran out of time and stands again with a higher epoch,   *)
+(* the model (to keep epochs finite) lets such a candidate send its        *)
+(* Request again as a new round, its lease measured from the new send.     *)
+(* Time is unbounded.                                                      *)
 (*                                                                         *)
 (* Constants:                                                              *)
 (*   N            members (ranks 0..N-1)                                   *)
@@ -133,8 +135,18 @@ FreeToGrant(j, c) ==
 \* The pick of a view holding every live member: the highest live id.
 Preferred == CHOOSE i \in Member : up[i] /\ \A j \in Member : up[j] => j <= i
 
+\* c still sends its current message: a Request while it stands, a Renew
+\* while it leads. After GST a copy arrives before the next tick, so no
+\* copy of a message its sender no longer sends (or of a crashed sender's)
+\* is delivered then: the network duplicates finitely.
+Sending(c) ==
+  /\ up[c]
+  /\ out[c].kind = "Request" => role[c] = "candidate"
+  /\ out[c].kind = "Renew" => role[c] = "leader"
+
 \* A Renew of an epoch above i's attempt or term is deliverable: i leaves it.
-Deposed(i) == \E c \in Member : out[c].kind = "Renew" /\ out[c].epoch > epoch[i]
+Deposed(i) ==
+  \E c \in Member : out[c].kind = "Renew" /\ out[c].epoch > epoch[i] /\ (gst => Sending(c))
 
 Init ==
   /\ up = [i \in Member |-> TRUE]
@@ -251,10 +263,11 @@ StepDown(i) ==
 \* A candidate gives up (before GST at any time: attempt timeout, stale
 \* refusals, its view naming another); its own grant goes and Release(e)
 \* tells the members to drop theirs. After GST: a candidate that is not
-\* the pick, or that hears a Renew of a higher epoch.
+\* the pick, that hears a Renew of a higher epoch, or whose epoch a member
+\* refused as stale (it stands again above that promise).
 Abandon(i) ==
   /\ up[i] /\ role[i] = "candidate"
-  /\ gst => i # Preferred \/ Deposed(i)
+  /\ gst => i # Preferred \/ Deposed(i) \/ seen[i] > epoch[i]
   /\ Leave(i) /\ DropAnswers(i)
   /\ holder' = [holder EXCEPT ![i] = IF @ = i THEN None ELSE @]
   /\ grantLeft' = [grantLeft EXCEPT ![i] = IF holder[i] = i THEN 0 ELSE @]
@@ -289,7 +302,24 @@ ReceiveAnswer(i, j) ==
 CanGrant(j, e, c) == ~InQuiet(j) /\ e > promised[j] /\ FreeToGrant(j, c)
 
 \* The repeat of a Request j granted and still holds: the same grant again.
-Repeat(j, e, c) == e = promised[j] /\ holder[j] = c /\ grantLeft[j] > 0
+\* After GST, a new round of the epoch j promised (SendRequest) is granted
+\* anew under the grant rules, as the code's next, higher epoch would be.
+Repeat(j, e, c) ==
+  /\ e = promised[j]
+  /\ IF gst THEN ~InQuiet(j) /\ FreeToGrant(j, c)
+            ELSE holder[j] = c /\ grantLeft[j] > 0
+
+\* A delivery of c's current message to j that would change something
+\* (after GST, the only deliveries there are).
+Due(j, c) ==
+  /\ j # c /\ up[j] /\ Sending(c)
+  /\ \/ out[c].kind = "Request" /\ j \notin answers[c] \cup pend[c]
+        /\ (CanGrant(j, out[c].epoch, c) \/ Repeat(j, out[c].epoch, c))
+     \/ out[c].kind = "Renew" /\ j \notin answers[c] \cup pend[c]
+        /\ (out[c].epoch = promised[j] \/ CanGrant(j, out[c].epoch, c))
+     \/ out[c].kind \in {"Request", "Renew"}
+        /\ out[c].epoch < promised[j] /\ seen[c] < promised[j]
+     \/ out[c].kind = "Release" /\ holder[j] = c /\ promised[j] = out[c].epoch
 
 \* j's answer is on its way to c if c is running and still waiting for it;
 \* j's own answers in flight are dropped if j leaves its role.
@@ -314,11 +344,13 @@ Promise(j, c, e) ==
 GrantEpoch(j, c) ==
   LET e == out[c].epoch IN
   /\ j # c /\ up[j] /\ out[c].kind = "Request"
+  /\ gst => Due(j, c)
   /\ IF CanGrant(j, e, c)
        THEN Promise(j, c, e)
        ELSE /\ Repeat(j, e, c)
-            /\ UNCHANGED <<promised, granted, holder, grantLeft, role, epoch,
-                           answers, roundLeft, leaseLeft>>
+            /\ holder' = [holder EXCEPT ![j] = c]
+            /\ grantLeft' = IF gst THEN [grantLeft EXCEPT ![j] = GrantTicks] ELSE grantLeft
+            /\ UNCHANGED <<promised, granted, role, epoch, answers, roundLeft, leaseLeft>>
   /\ Answer(c, j, CanGrant(j, e, c) /\ role[j] # "follower")
   /\ UNCHANGED <<up, counter, out, seen, inc, crashes, elapsed, gst, terms>>
 
@@ -327,6 +359,7 @@ GrantEpoch(j, c) ==
 \* as a lost answer).
 RefuseEpoch(j, c) ==
   /\ j # c /\ up[j] /\ up[c] /\ out[c].kind \in {"Request", "Renew"}
+  /\ gst => Due(j, c)
   /\ out[c].epoch < promised[j] /\ seen[c] < promised[j]
   /\ seen' = [seen EXCEPT ![c] = promised[j]]
   /\ UNCHANGED <<up, promised, counter, holder, grantLeft, role, epoch, answers,
@@ -339,6 +372,7 @@ RefuseEpoch(j, c) ==
 AckRenew(j, c) ==
   LET e == out[c].epoch IN
   /\ j # c /\ up[j] /\ out[c].kind = "Renew"
+  /\ gst => Due(j, c)
   /\ IF e = promised[j]
        THEN /\ holder' = [holder EXCEPT ![j] = c]
             /\ grantLeft' = [grantLeft EXCEPT ![j] = GrantTicks]
@@ -350,6 +384,7 @@ AckRenew(j, c) ==
 \* Release(e) from the holder of the grant: drop it (the promise stays).
 ReleaseGrant(j, c) ==
   /\ j # c /\ up[j] /\ out[c].kind = "Release"
+  /\ gst => Due(j, c)
   /\ holder[j] = c /\ promised[j] = out[c].epoch
   /\ holder' = [holder EXCEPT ![j] = None]
   /\ grantLeft' = [grantLeft EXCEPT ![j] = 0]
@@ -398,17 +433,6 @@ Stabilize ==
   /\ UNCHANGED <<up, promised, counter, holder, grantLeft, role, epoch, answers,
                  roundLeft, leaseLeft, out, pend, seen, inc, crashes, elapsed,
                  terms, granted>>
-
-\* A delivery of c's current message to j that would change something.
-Due(j, c) ==
-  /\ j # c /\ up[j] /\ up[c]
-  /\ \/ out[c].kind = "Request" /\ j \notin answers[c] \cup pend[c]
-        /\ (CanGrant(j, out[c].epoch, c) \/ Repeat(j, out[c].epoch, c))
-     \/ out[c].kind = "Renew" /\ j \notin answers[c] \cup pend[c]
-        /\ (out[c].epoch = promised[j] \/ CanGrant(j, out[c].epoch, c))
-     \/ out[c].kind \in {"Request", "Renew"}
-        /\ out[c].epoch < promised[j] /\ seen[c] < promised[j]
-     \/ out[c].kind = "Release" /\ holder[j] = c /\ promised[j] = out[c].epoch
 
 \* After GST, a tick waits for every message between running members to
 \* arrive and every pending step to be taken; a leader in office has sent
