@@ -14,7 +14,7 @@ import { Link, type LinkContext } from '../link/link.js';
 import { type PeerSet, receiveDatagram } from '../link/links.js';
 import { type LinkOutput, type TimerKey, linkTimerKeys } from '../link/output.js';
 import type { LinkCounts } from '../link/stats.js';
-import type { PayloadCodec } from '../wire/frame.js';
+import { NO_RING_DIGEST, type PayloadCodec } from '../wire/frame.js';
 import { RING_LANES, RING_PEERS, sideOf } from './ring.js';
 import { type NodeStats, emptyStats } from './stats.js';
 
@@ -59,6 +59,13 @@ export interface ElectionNodeOptions {
    * replayed from an earlier run can never be taken for the neighbour. The session must be non-zero.
    */
   readonly key?: Uint8Array;
+  /**
+   * Digest of the ring configuration (config/ring-digest.ts), NO_RING_DIGEST (0) without a ring
+   * file. Frames of a non-zero digest other than ours are dropped as `ring-mismatch`.
+   */
+  readonly ringDigest?: number;
+  /** Leadership epoch written into every frame; 0, the default, in a plain election. */
+  readonly epoch?: number;
 }
 
 /** Where a node is in its life. */
@@ -84,6 +91,8 @@ export class ElectionNode implements LinkContext<Message> {
   readonly config: LinkConfig;
   readonly session: number;
   readonly key: Uint8Array | undefined;
+  readonly ringDigest: number;
+  readonly epoch: number;
   readonly random: () => number;
   readonly codec: PayloadCodec<Message> = MESSAGE_CODEC;
   private readonly traceSteps: boolean;
@@ -112,6 +121,8 @@ export class ElectionNode implements LinkContext<Message> {
     this.core = (options.core ?? ALGORITHMS[DEFAULT_ALGORITHM].create)(options.id);
     this.session = options.session;
     this.key = options.key;
+    this.ringDigest = options.ringDigest ?? NO_RING_DIGEST;
+    this.epoch = options.epoch ?? 0;
     this.random = options.random;
     this.left = new Link(this, 0, RING_PEERS[0]!);
     this.right = new Link(this, 1, RING_PEERS[1]!);

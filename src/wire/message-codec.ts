@@ -6,10 +6,9 @@
 import type { Message } from '../core/types.js';
 import { isValidId } from '../core/types.js';
 import type { PayloadCodec } from './frame.js';
-import { checkU32, readU32, writeU32 } from './bytes.js';
+import { checkU32, readU32, readU53, writeU32, writeU53 } from './bytes.js';
 
 const KIND_CODE = { probe: 1, reply: 2, announcement: 3 } as const;
-const TWO_32 = 2 ** 32;
 /** Phases beyond this cannot occur: ids fit in 53 bits and ring sizes in 32. */
 const MAX_PHASE = 32;
 
@@ -64,14 +63,11 @@ export const MESSAGE_CODEC: PayloadCodec<Message> = {
 
 function writeId(buf: Uint8Array, at: number, id: number): void {
   if (!isValidId(id)) throw new RangeError(`id ${id} is not an integer in 0..2^53-1`);
-  writeU32(buf, at, Math.floor(id / TWO_32));
-  writeU32(buf, at + 4, id % TWO_32);
+  writeU53(buf, at, id);
 }
 
 function readId(bytes: Uint8Array, at: number): number | undefined {
-  const high = readU32(bytes, at);
-  if (high >= 2 ** 21) return undefined;
-  return high * TWO_32 + readU32(bytes, at + 4);
+  return readU53(bytes, at);
 }
 
 function checkPhase(p: number): number {

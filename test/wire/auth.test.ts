@@ -1,13 +1,15 @@
 import test from 'ava';
 import { ElectionNode } from '../../src/node/election-node.js';
 import { FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';
-import { decodeFrame, encodeFrame, isSealed, openFrame, sealFrame, type Frame } from '../../src/wire/index.js';
+import { decodeFrame, encodeFrame, isSealed, openFrame, sealFrame, type FrameInput } from '../../src/wire/index.js';
 
 const KEY = new TextEncoder().encode('0123456789abcdef-cluster');
 const WRONG = new TextEncoder().encode('0123456789abcdef-another');
-const frame: Frame = {
+const frame: FrameInput = {
   lane: 1,
   session: 77,
+  epoch: 6,
+  ring: 0xabcd,
   ack: { cumulative: 2, selective: [4] },
   data: { seq: 3, payload: { kind: 'announcement', leader: 9 } },
 };
@@ -34,6 +36,15 @@ test('auth: a wrong key, a missing MAC and every single-bit change are refused w
     b[bit >> 3] = b[bit >> 3]! ^ (1 << (bit & 7));
     const r = openFrame(b, KEY);
     t.false(r.ok, `bit ${bit}`);
+  }
+});
+
+test('auth: a keyed node refuses a frame of another version as version, short or long', (t) => {
+  const sealed = sealFrame(encodeFrame(frame), 1234, KEY);
+  for (const length of [3, 14, sealed.length]) {
+    const b = sealed.slice(0, length);
+    b[2] = 1;
+    t.like(openFrame(b, KEY), { ok: false, reason: 'version' }, `${length} bytes`);
   }
 });
 
