@@ -98,6 +98,8 @@ interface Checked {
   readonly timeoutMs: number;
   readonly key?: Uint8Array;
   readonly trace: boolean;
+  /** Digest of `ring`; absent when placed by listen/left/right. */
+  readonly ringDigest?: number;
 }
 
 /**
@@ -115,7 +117,7 @@ export function checkNodeOptions(options: NodeOptions): Checked {
   if (typeof options !== 'object' || options === null) throw new InvalidConfigError('createNode: options must be an object');
   const { id } = options;
   if (typeof id !== 'number' || !isValidId(id)) throw new InvalidConfigError(`id: ${JSON.stringify(id) ?? String(id)} is not an integer id in 0..2^53-1`);
-  let place: { listen: Address; left: Address; right: Address };
+  let place: { listen: Address; left: Address; right: Address; ringDigest?: number };
   if (options.ring !== undefined) {
     for (const f of ['listen', 'left', 'right'] as const) {
       if (options[f] !== undefined) throw new InvalidConfigError(`${f}: give either the ring or listen/left/right, not both`);
@@ -222,6 +224,7 @@ class Node extends EventEmitter<NodeEvents> implements HsRingNode {
       clock: this.clock,
       trace: c.trace,
       ...(c.key ? { key: c.key } : {}),
+      ...(c.ringDigest !== undefined ? { ringDigest: c.ringDigest } : {}),
     });
     this.ring.on('phase', (phase, atMs) => this.emit('phase', { phase, atMs }));
     this.ring.on('decide', (leader, isLeader, atMs) => {

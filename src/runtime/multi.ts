@@ -100,6 +100,7 @@ function member(p: Placement, udp: UdpTransport, options: GroupOptions): GroupMe
     left: p.left,
     right: p.right,
     timeoutMs: options.timeoutMs,
+    ...(p.ringDigest !== undefined ? { ringDigest: p.ringDigest } : {}),
     ...(options.link ? { link: options.link } : {}),
     ...(options.key ? { key: options.key } : {}),
     ...(options.trace ? { trace: true } : {}),

@@ -29,6 +29,8 @@ export interface RingNodeOptions {
   readonly core?: CoreFactory;
   /** Cluster key: authenticate every frame and verify neighbours' sessions (see ElectionNodeOptions.key). */
   readonly key?: Uint8Array;
+  /** Digest of the ring file this node was placed from; without one, frames are not checked (see ElectionNodeOptions.ringDigest). */
+  readonly ringDigest?: number;
 }
 
 /** Typed events of a running node. */
@@ -65,6 +67,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       ...(options.core ? { core: options.core } : {}),
       ...(options.link ? { config: options.link } : {}),
       ...(options.key ? { key: options.key } : {}),
+      ...(options.ringDigest !== undefined ? { ringDigest: options.ringDigest } : {}),
     });
   }
 
