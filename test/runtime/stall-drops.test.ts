@@ -5,7 +5,7 @@
  * "unreachable": the stall report names the drop reason.
  */
 import test from 'ava';
-import { encodeFrame } from '../../src/wire/index.js';
+import { encodeNodeFrame } from '../helpers/node-frames.js';
 import { RingNode } from '../../src/runtime/node.js';
 import { MemoryNetwork } from '../../src/transport/memory.js';
 
@@ -28,8 +28,8 @@ async function stalledWith(frames: (send: (bytes: Uint8Array, from: 'right' | 's
 test('stall report: a restarted neighbour, whose frames are dropped as stale, is named by that reason', async (t) => {
   const r = await stalledWith((send) => {
     // The right neighbour's first incarnation (session 77) is learnt; then it restarts as 78.
-    send(encodeFrame({ lane: 0, session: 77, ack: noAck }).slice(), 'right');
-    for (let i = 0; i < 3; i++) send(encodeFrame({ lane: 0, session: 78, ack: noAck, data: { seq: i, payload: { kind: 'probe', origin: 9, phase: 0, hops: 1 } } }).slice(), 'right');
+    send(encodeNodeFrame({ lane: 0, session: 77, ack: noAck }).slice(), 'right');
+    for (let i = 0; i < 3; i++) send(encodeNodeFrame({ lane: 0, session: 78, ack: noAck, data: { seq: i, payload: { kind: 'probe', origin: 9, phase: 0, hops: 1 } } }).slice(), 'right');
   });
   t.is(r.outcome, 'stalled');
   t.is(r.datagrams.dropped.stale, 3);
@@ -37,7 +37,7 @@ test('stall report: a restarted neighbour, whose frames are dropped as stale, is
 });
 
 test('stall report: frames claiming a neighbour\'s link from another address are named as unknown-sender', async (t) => {
-  const r = await stalledWith((send) => send(encodeFrame({ lane: 0, session: 77, ack: noAck }).slice(), 'stranger'));
+  const r = await stalledWith((send) => send(encodeNodeFrame({ lane: 0, session: 77, ack: noAck }).slice(), 'stranger'));
   t.is(r.outcome, 'stalled');
   t.regex(r.stall!.reason, /1 frames dropped as unknown-sender/);
 });
@@ -45,7 +45,7 @@ test('stall report: frames claiming a neighbour\'s link from another address are
 test('stall report: frames of a neighbour started from another ring file are named as ring-mismatch', async (t) => {
   const probe = { kind: 'probe', origin: 9, phase: 0, hops: 1 } as const;
   const r = await stalledWith((send) => {
-    for (let i = 0; i < 2; i++) send(encodeFrame({ lane: 0, session: 77, ring: 0x2222, ack: noAck, data: { seq: i, payload: probe } }).slice(), 'right');
+    for (let i = 0; i < 2; i++) send(encodeNodeFrame({ lane: 0, session: 77, ring: 0x2222, ack: noAck, data: { seq: i, payload: probe } }).slice(), 'right');
   }, 0x1111);
   t.is(r.outcome, 'stalled');
   t.is(r.datagrams.dropped['ring-mismatch'], 2);
@@ -57,7 +57,7 @@ test('ring digest 0 (started from flags, no ring file) is checked by no one, eit
   const probe = { kind: 'probe', origin: 9, phase: 0, hops: 1 } as const;
   // A node with a ring file hears a node started from flags, and a node from flags hears one with a ring file.
   for (const [ours, theirs] of [[0x1111, 0], [undefined, 0x2222]] as const) {
-    const r = await stalledWith((send) => send(encodeFrame({ lane: 0, session: 77, ring: theirs, ack: noAck, data: { seq: 0, payload: probe } }).slice(), 'right'), ours);
+    const r = await stalledWith((send) => send(encodeNodeFrame({ lane: 0, session: 77, ring: theirs, ack: noAck, data: { seq: 0, payload: probe } }).slice(), 'right'), ours);
     t.is(r.datagrams.dropped['ring-mismatch'], 0);
     t.is(r.messages.received.probe, 1, `ours ${ours}, theirs ${theirs}`);
   }

@@ -2,6 +2,7 @@ import test from 'ava';
 import { ElectionNode } from '../../src/node/election-node.js';
 import { FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';
 import { decodeFrame, encodeFrame, isSealed, openFrame, sealFrame, type FrameInput } from '../../src/wire/index.js';
+import { encodeNodeFrame } from '../helpers/node-frames.js';
 
 const KEY = new TextEncoder().encode('0123456789abcdef-cluster');
 const WRONG = new TextEncoder().encode('0123456789abcdef-another');
@@ -56,7 +57,7 @@ function endpoint(key?: Uint8Array): ElectionNode {
 const fromRight = FROM_RIGHT;
 
 test('auth: a keyless node drops MAC\'d frames and a keyed node drops plain and wrong-key frames, each counted', (t) => {
-  const plain = encodeFrame({ ...frame, lane: 0 });
+  const plain = encodeNodeFrame({ ...frame, lane: 0 });
   const keyless = endpoint();
   keyless.onDatagram(1, sealFrame(plain, 5, KEY), fromRight);
   t.is(keyless.stats.datagrams.dropped['unexpected-mac'], 1);
@@ -70,7 +71,7 @@ test('auth: a keyless node drops MAC\'d frames and a keyed node drops plain and 
 
 test('auth: a keyed node holds a frame until its sender echoes our session, then delivers it', (t) => {
   const keyed = endpoint(KEY);
-  const data = encodeFrame({ ...frame, lane: 0 });
+  const data = encodeNodeFrame({ ...frame, lane: 0 });
   // Echo 0: the sender does not know our session yet. Held, and answered with an echo of 77.
   const out = keyed.onDatagram(1, sealFrame(data, 0, KEY), fromRight);
   t.is(keyed.stats.algorithm.received.announcement, 0);
