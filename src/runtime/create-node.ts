@@ -53,8 +53,11 @@ export interface NodeOptions {
   readonly trace?: boolean;
 }
 
-/** What a node is doing: created (socket bound), running, decided (lingering), then done, stalled or closed. */
-export type NodeState = 'created' | 'running' | 'decided' | 'done' | 'stalled' | 'closed';
+/**
+ * What a node is doing: created (socket bound), running, decided (lingering), then done, stalled,
+ * failed (start() rejected: another node has this id) or closed.
+ */
+export type NodeState = 'created' | 'running' | 'decided' | 'done' | 'stalled' | 'failed' | 'closed';
 
 /** The events of a node, each with one object argument. */
 export interface NodeEvents {
@@ -82,7 +85,10 @@ export interface HsRingNode extends EventEmitter<NodeEvents> {
   /** The leader this node has decided on, or null before it knows. */
   readonly leader: number | null;
   readonly state: NodeState;
-  /** Starts the election (once; later calls return the same promise) and resolves with this node's result. */
+  /**
+   * Starts the election (once; later calls return the same promise) and resolves with this node's
+   * result; rejects with DuplicateIdError if another node of the ring has this node's id.
+   */
   start(): Promise<NodeResult>;
   /** Releases the socket and every timer; a run still going rejects its start() with NodeClosedError. */
   close(): Promise<void>;
@@ -255,7 +261,12 @@ class Node extends EventEmitter<NodeEvents> implements HsRingNode {
         this.current = result.outcome === 'ok' ? 'done' : 'stalled';
         this.emit(result.outcome === 'ok' ? 'done' : 'stalled', result);
         resolve(result);
-      }, reject);
+      }, (err: unknown) => {
+        if (this.current === 'closed') return;
+        this.abort = undefined;
+        this.current = 'failed';
+        reject(err);
+      });
     });
     return this.run;
   }
