@@ -14,7 +14,8 @@ export type HsRingErrorCode =
   | 'NodeStartFailed'
   | 'Interrupted'
   | 'NodeClosed'
-  | 'MissingDependency';
+  | 'MissingDependency'
+  | 'DuplicateId';
 
 /** Base of every error hs-ring raises deliberately; anything else is a bug. */
 export abstract class HsRingError extends Error {
@@ -73,6 +74,23 @@ export class NodeClosedError extends HsRingError {
 }
 
 /**
+ * Another node of the ring has this node's id: a message of the id arrived stamped with another
+ * incarnation (spec/protocol.md §7). A configuration error, found only once the election runs;
+ * the node stops without deciding. Also raised for a node restarted while the ring still carried
+ * its earlier run's messages.
+ */
+export class DuplicateIdError extends HsRingError {
+  override readonly name = 'DuplicateIdError';
+  readonly code = 'DuplicateId';
+  constructor(
+    readonly id: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * The name modules written before the library's error classes use; it is InvalidConfigError.
  * @deprecated import InvalidConfigError.
  */
@@ -90,6 +108,8 @@ export function errorFromCode(code: HsRingErrorCode | undefined, message: string
       return new OutputUnwritableError(message);
     case 'InvalidConfig':
       return new InvalidConfigError(message);
+    case 'DuplicateId':
+      return new DuplicateIdError(Number(/^id (\d+)/.exec(message)?.[1] ?? Number.NaN), message);
     default:
       return new NodeStartError(message);
   }

@@ -21,6 +21,7 @@ export { MIN_KEY_BYTES } from './config/key.js';
 export { VERDICT_PROPERTIES, type Decision, type Verdict, type VerdictProperty, type Violation, describeViolation, judge } from './node/verdict.js';
 export {
   AddressUnavailableError,
+  DuplicateIdError,
   HsRingError,
   type HsRingErrorCode,
   InterruptedError,

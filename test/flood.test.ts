@@ -8,6 +8,7 @@ import type { DatagramHandler, Transport } from '../src/transport/transport.js';
 import { UdpTransport } from '../src/transport/udp.js';
 import { SeededRandom } from '../src/util/random.js';
 import { encodeFrame, sealFrame } from '../src/wire/index.js';
+import { encodeNodeFrame } from './helpers/node-frames.js';
 
 const KEY = new TextEncoder().encode('flood-test-cluster-key');
 const WRONG_KEY = new TextEncoder().encode('not-the-cluster-key-at-all');
@@ -111,7 +112,7 @@ async function flood(target: Ring, until: Promise<unknown>, forge: boolean, repl
         count += 2;
         continue;
       }
-      const forged = encodeFrame({
+      const forged = encodeNodeFrame({
         lane: rng.below(2),
         session: rng.below(2 ** 32),
         ack: { cumulative: rng.below(50), selective: [] },

@@ -111,8 +111,16 @@ function placementFrom(value: unknown, what: string): Placement {
     listen: checkAddress(p.listen, `${what}.listen`),
     left: checkAddress(p.left, `${what}.left`),
     right: checkAddress(p.right, `${what}.right`),
+    ...(p.ringDigest === undefined ? {} : { ringDigest: checkDigest(p.ringDigest, `${what}.ringDigest`) }),
   };
   return checkPlacement(placed, (part) => `${what}.${part}`);
+}
+
+function checkDigest(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    throw new InvalidConfigError(`${what}: must be an integer in 0..2^32-1, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function checkAddress(value: unknown, what: string): Address {

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { type Address, checkDistinctAddresses, checkPeerHost, checkPort } from './address.js';
 import { checkUnique, parseId } from './ids.js';
+import { ringDigest } from './ring-digest.js';
 import { checkPlacement } from './placement.js';
 import { checkHostOrName, HostResolver } from './resolve.js';
 
@@ -13,6 +14,8 @@ export interface Placement {
   readonly listen: Address;
   readonly left: Address;
   readonly right: Address;
+  /** Digest of the ring file it was placed from (ring-digest.ts); absent for a node placed by flags. */
+  readonly ringDigest?: number;
 }
 
 /** A ring member: its id and the UDP address it listens on. */
@@ -114,7 +117,7 @@ function neighboursOf(members: readonly Member[], id: number): Neighbours {
 
 /** Where member `id` listens and its neighbours' addresses (plain addresses, without the ids). */
 export function placementOf(members: readonly Member[], id: number): Placement {
-  return placed(neighboursOf(members, id));
+  return placed(neighboursOf(members, id), ringDigest(members));
 }
 
 /**
@@ -122,7 +125,8 @@ export function placementOf(members: readonly Member[], id: number): Placement {
  * placing each member by id would search the ring once per member (quadratic in n).
  */
 export function placementsOf(members: readonly Member[]): Placement[] {
-  return members.map((_, i) => placed(neighboursAt(members, i)));
+  const digest = ringDigest(members);
+  return members.map((_, i) => placed(neighboursAt(members, i), digest));
 }
 
 /** A member and the members on either side of it in ring order. */
@@ -137,7 +141,7 @@ function neighboursAt(members: readonly Member[], i: number): Neighbours {
   return { self: members[i]!, left: members[(i - 1 + n) % n]!, right: members[(i + 1) % n]! };
 }
 
-function placed({ self, left, right }: Neighbours): Placement {
+function placed({ self, left, right }: Neighbours, digest: number): Placement {
   const at = (m: Member): Address => ({ host: m.host, port: m.port });
-  return { id: self.id, listen: at(self), left: at(left), right: at(right) };
+  return { id: self.id, listen: at(self), left: at(left), right: at(right), ringDigest: digest };
 }

@@ -19,6 +19,10 @@ export interface LinkContext<P> {
   readonly config: LinkConfig;
   /** This process's incarnation, written into every frame. */
   readonly session: number;
+  /** The leadership epoch written into every frame; 0 in a plain election. */
+  readonly epoch: number;
+  /** Digest of this node's ring configuration, written into every frame and checked on arrival (links.ts). */
+  readonly ringDigest: number;
   readonly key: Uint8Array | undefined;
   readonly codec: PayloadCodec<P>;
   /** Uniform in [0, 1); used only for retransmission jitter. */
@@ -174,7 +178,10 @@ export class Link<P> implements AckState, SessionState<P> {
     const ctx = this.ctx;
     const ack = this.receiver.ack();
     const lane = this.spec.sendLane;
-    const frame: Frame<P> = data ? { lane, session: ctx.session, ack, data } : { lane, session: ctx.session, ack };
+    const session = ctx.session;
+    const epoch = ctx.epoch;
+    const ring = ctx.ringDigest;
+    const frame: Frame<P> = data ? { lane, session, epoch, ring, ack, data } : { lane, session, epoch, ring, ack };
     if (ackSent(this)) ctx.emit({ type: 'cancelTimer', key: ackTimer(this.peer) });
     if (!data) ctx.counts.pureAcks += 1;
     ctx.counts.sent += 1;

@@ -4,6 +4,7 @@
  */
 import { decodeFrame } from '../wire/codec.js';
 import { isSealed, openFrame } from '../wire/auth.js';
+import { NO_RING_DIGEST } from '../wire/frame.js';
 import { type Link, type LinkContext, type PeerSpec, noteDrop } from './link.js';
 import type { DropReason } from './stats.js';
 
@@ -45,6 +46,11 @@ export function receiveDatagram<P>(
   const decoded = decodeFrame(bytes, ctx.codec);
   if (!decoded.ok) return drop(ctx, decoded.reason, decoded.detail);
   const frame = decoded.frame;
+  // Before the lane and address checks: a member of another ring is best named as such.
+  const ring = ctx.ringDigest;
+  if (ring !== NO_RING_DIGEST && frame.ring !== NO_RING_DIGEST && frame.ring !== ring) {
+    return drop(ctx, 'ring-mismatch', `ring digest ${hex(frame.ring)}, ours is ${hex(ring)}: the sender was started from another ring file`);
+  }
   const peer = lanes[frame.lane]!;
   if (peer < 0) return drop(ctx, 'unknown-sender', `frame on lane ${frame.lane}, which no peer sends on`);
   const link = links[peer]!;
@@ -55,4 +61,8 @@ export function receiveDatagram<P>(
 function drop(ctx: Pick<LinkContext<unknown>, 'counts' | 'emit'>, reason: DropReason, detail: string): false {
   noteDrop(ctx, reason, detail);
   return false;
+}
+
+function hex(digest: number): string {
+  return digest.toString(16).padStart(8, '0');
 }

@@ -15,6 +15,8 @@ export const DROP_REASONS = [
   'bad-mac',
   /** Keyed ring: a frame held until its sender's session is proven fresh, then given up (too many held). */
   'unverified',
+  /** The frame's ring digest is not ours: the sender was started from another ring file. */
+  'ring-mismatch',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

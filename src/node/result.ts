@@ -106,6 +106,7 @@ export function nodeResult(input: ResultInput): NodeResult {
  * were refused. Reasons in the order a reader should check them.
  */
 const DROP_HINTS: readonly (readonly [DropReason, string])[] = [
+  ['ring-mismatch', 'a neighbour was started from another ring file: give every member the same one'],
   ['stale', 'a neighbour restarted: its frames carry a session other than the one first heard'],
   ['unknown-sender', 'frames for a neighbour\'s link came from another address: do the nodes\' ring files or flags differ?'],
   ['version', 'a neighbour speaks another wire format version'],

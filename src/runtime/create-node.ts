@@ -53,8 +53,11 @@ export interface NodeOptions {
   readonly trace?: boolean;
 }
 
-/** What a node is doing: created (socket bound), running, decided (lingering), then done, stalled or closed. */
-export type NodeState = 'created' | 'running' | 'decided' | 'done' | 'stalled' | 'closed';
+/**
+ * What a node is doing: created (socket bound), running, decided (lingering), then done, stalled,
+ * failed (start() rejected: another node has this id) or closed.
+ */
+export type NodeState = 'created' | 'running' | 'decided' | 'done' | 'stalled' | 'failed' | 'closed';
 
 /** The events of a node, each with one object argument. */
 export interface NodeEvents {
@@ -82,7 +85,10 @@ export interface HsRingNode extends EventEmitter<NodeEvents> {
   /** The leader this node has decided on, or null before it knows. */
   readonly leader: number | null;
   readonly state: NodeState;
-  /** Starts the election (once; later calls return the same promise) and resolves with this node's result. */
+  /**
+   * Starts the election (once; later calls return the same promise) and resolves with this node's
+   * result; rejects with DuplicateIdError if another node of the ring has this node's id.
+   */
   start(): Promise<NodeResult>;
   /** Releases the socket and every timer; a run still going rejects its start() with NodeClosedError. */
   close(): Promise<void>;
@@ -98,6 +104,8 @@ interface Checked {
   readonly timeoutMs: number;
   readonly key?: Uint8Array;
   readonly trace: boolean;
+  /** Digest of `ring`; absent when placed by listen/left/right. */
+  readonly ringDigest?: number;
 }
 
 /**
@@ -115,7 +123,7 @@ export function checkNodeOptions(options: NodeOptions): Checked {
   if (typeof options !== 'object' || options === null) throw new InvalidConfigError('createNode: options must be an object');
   const { id } = options;
   if (typeof id !== 'number' || !isValidId(id)) throw new InvalidConfigError(`id: ${JSON.stringify(id) ?? String(id)} is not an integer id in 0..2^53-1`);
-  let place: { listen: Address; left: Address; right: Address };
+  let place: { listen: Address; left: Address; right: Address; ringDigest?: number };
   if (options.ring !== undefined) {
     for (const f of ['listen', 'left', 'right'] as const) {
       if (options[f] !== undefined) throw new InvalidConfigError(`${f}: give either the ring or listen/left/right, not both`);
@@ -222,6 +230,7 @@ class Node extends EventEmitter<NodeEvents> implements HsRingNode {
       clock: this.clock,
       trace: c.trace,
       ...(c.key ? { key: c.key } : {}),
+      ...(c.ringDigest !== undefined ? { ringDigest: c.ringDigest } : {}),
     });
     this.ring.on('phase', (phase, atMs) => this.emit('phase', { phase, atMs }));
     this.ring.on('decide', (leader, isLeader, atMs) => {
@@ -252,7 +261,12 @@ class Node extends EventEmitter<NodeEvents> implements HsRingNode {
         this.current = result.outcome === 'ok' ? 'done' : 'stalled';
         this.emit(result.outcome === 'ok' ? 'done' : 'stalled', result);
         resolve(result);
-      }, reject);
+      }, (err: unknown) => {
+        if (this.current === 'closed') return;
+        this.abort = undefined;
+        this.current = 'failed';
+        reject(err);
+      });
     });
     return this.run;
   }

@@ -66,9 +66,12 @@ export class NodeGroup {
   async run(): Promise<NodeResult[]> {
     const results = await Promise.all(
       this.members.map(async (m) => {
-        const r = await m.node.run();
-        await m.transport.close();
-        return r;
+        // Closed on a rejection too (DuplicateIdError): an open socket would keep the process alive.
+        try {
+          return await m.node.run();
+        } finally {
+          await m.transport.close();
+        }
       }),
     );
     return results;
@@ -100,6 +103,7 @@ function member(p: Placement, udp: UdpTransport, options: GroupOptions): GroupMe
     left: p.left,
     right: p.right,
     timeoutMs: options.timeoutMs,
+    ...(p.ringDigest !== undefined ? { ringDigest: p.ringDigest } : {}),
     ...(options.link ? { link: options.link } : {}),
     ...(options.key ? { key: options.key } : {}),
     ...(options.trace ? { trace: true } : {}),

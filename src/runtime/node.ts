@@ -12,6 +12,7 @@ import { type Address, formatAddress, sameAddress } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
 import { type NodeResult, nodeResult } from '../node/result.js';
+import { DuplicateIdError } from '../errors.js';
 
 export interface RingNodeOptions {
   readonly id: number;
@@ -29,6 +30,8 @@ export interface RingNodeOptions {
   readonly core?: CoreFactory;
   /** Cluster key: authenticate every frame and verify neighbours' sessions (see ElectionNodeOptions.key). */
   readonly key?: Uint8Array;
+  /** Digest of the ring file this node was placed from; without one, frames are not checked (see ElectionNodeOptions.ringDigest). */
+  readonly ringDigest?: number;
 }
 
 /** Typed events of a running node. */
@@ -51,6 +54,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
   private startedAt = 0;
   private lastPhase = 0;
   private finish: ((r: NodeResult) => void) | undefined;
+  private fail: ((err: Error) => void) | undefined;
   private deadline: unknown;
 
   constructor(private readonly options: RingNodeOptions) {
@@ -65,13 +69,18 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
       ...(options.core ? { core: options.core } : {}),
       ...(options.link ? { config: options.link } : {}),
       ...(options.key ? { key: options.key } : {}),
+      ...(options.ringDigest !== undefined ? { ringDigest: options.ringDigest } : {}),
     });
   }
 
-  /** Starts the election and resolves with this node's result. */
+  /**
+   * Starts the election and resolves with this node's result; rejects with DuplicateIdError if
+   * another node turns out to have this node's id.
+   */
   run(): Promise<NodeResult> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.finish = resolve;
+      this.fail = reject;
       this.startedAt = this.clock.now();
       this.deadline = this.clock.setTimer(() => this.stop('stalled'), this.options.timeoutMs);
       this.apply(this.node.start(this.elapsed()));
@@ -128,18 +137,24 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
         case 'exit':
           this.stop('ok');
           break;
+        case 'duplicate-id':
+          this.stop(new DuplicateIdError(o.id, o.detail));
+          break;
       }
     }
   }
 
-  private stop(outcome: 'ok' | 'stalled'): void {
+  private stop(outcome: 'ok' | 'stalled' | DuplicateIdError): void {
     const finish = this.finish;
-    if (!finish) return;
+    const fail = this.fail;
+    if (!finish || !fail) return;
     this.finish = undefined;
+    this.fail = undefined;
     for (const t of this.timers.values()) this.clock.clearTimer(t);
     this.timers.clear();
     this.clock.clearTimer(this.deadline);
-    finish(this.result(outcome));
+    if (outcome instanceof DuplicateIdError) fail(outcome);
+    else finish(this.result(outcome));
   }
 
   private result(outcome: 'ok' | 'stalled'): NodeResult {

@@ -1,6 +1,6 @@
 /** The optional authentication of frames on keyed rings: HMAC seal and open, with the session echo. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { HEADER_BYTES, MAGIC, MAX_FRAME_BYTES, VERSION } from './frame.js';
+import { HEADER_BYTES, MAGIC, MAX_FRAME_BYTES, VERSION, VERSION_END } from './frame.js';
 
 // An authenticated frame is a plain frame (see codec.ts) with AUTH_FLAG set in its type byte,
 // followed by a u32 echo and a 32-byte HMAC-SHA256, under the cluster key, of every byte before
@@ -48,10 +48,12 @@ export function isSealed(bytes: Uint8Array): boolean {
  * the body is parsed, so a forged frame never reaches the decoder's field checks.
  */
 export function openFrame(bytes: Uint8Array, key: Uint8Array): OpenResult {
-  if (bytes.length < HEADER_BYTES) return fail('malformed', `${bytes.length} bytes is shorter than a header`);
   if (bytes.length > MAX_FRAME_BYTES) return fail('malformed', `${bytes.length} bytes is longer than any frame`);
+  // As the plain decoder: another version is refused as `version` whatever its length.
+  if (bytes.length < VERSION_END) return fail('malformed', `${bytes.length} bytes is shorter than a header`);
   if (((bytes[0]! << 8) | bytes[1]!) !== MAGIC) return fail('magic', 'not an hs-ring frame');
   if (bytes[2] !== VERSION) return fail('version', `version ${bytes[2]}, expected ${VERSION}`);
+  if (bytes.length < HEADER_BYTES) return fail('malformed', `${bytes.length} bytes is shorter than a header`);
   if ((bytes[TYPE_BYTE]! & AUTH_FLAG) === 0) return fail('no-mac', 'frame without a MAC, but this ring is keyed');
   if (bytes.length < HEADER_BYTES + AUTH_TRAILER_BYTES) return fail('malformed', 'too short for the MAC trailer');
   const end = bytes.length - MAC_BYTES;

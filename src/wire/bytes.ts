@@ -20,3 +20,24 @@ export function checkU32(v: number, what: string): number {
   if (!Number.isInteger(v) || v < 0 || v > MAX_U32) throw new RangeError(`${what} ${v} does not fit 32 bits`);
   return v;
 }
+
+const TWO_32 = 2 ** 32;
+
+/** Big-endian u64 holding an integer below 2^53 (ids, epochs); `v` is already checked to fit. */
+export function writeU53(buf: Uint8Array, at: number, v: number): void {
+  writeU32(buf, at, Math.floor(v / TWO_32));
+  writeU32(buf, at + 4, v % TWO_32);
+}
+
+/** Big-endian u64, or undefined if it is 2^53 or more (not exact in a JavaScript number). */
+export function readU53(bytes: Uint8Array, at: number): number | undefined {
+  const high = readU32(bytes, at);
+  if (high >= 2 ** 21) return undefined;
+  return high * TWO_32 + readU32(bytes, at + 4);
+}
+
+/** `v` if it is an integer in 0..2^53-1; a RangeError naming `what` otherwise. */
+export function checkU53(v: number, what: string): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${what} ${v} is not an integer in 0..2^53-1`);
+  return v;
+}

@@ -2,6 +2,7 @@
 import test from 'ava';
 import { type Member, parseRing, placementOf, placementsOf } from '../../src/config/ring-file.js';
 import { ConfigError } from '../../src/errors.js';
+import { ringDigest } from '../../src/config/ring-digest.js';
 
 const ring: Member[] = parseRing(
   {
@@ -25,13 +26,14 @@ test('placementsOf: places every member in ring order, as placementOf places eac
     listen: { host: '127.0.0.1', port: 7000 },
     left: { host: '127.0.0.1', port: 7003 },
     right: { host: '127.0.0.1', port: 7001 },
+    ringDigest: ringDigest(ring),
   });
 });
 
 test('placementsOf: a ring of one is its own neighbour on both sides', (t) => {
   const alone = ring.slice(0, 1);
   const at = { host: '127.0.0.1', port: 7000 };
-  t.deepEqual(placementsOf(alone), [{ id: 5, listen: at, left: at, right: at }]);
+  t.deepEqual(placementsOf(alone), [{ id: 5, listen: at, left: at, right: at, ringDigest: ringDigest(alone) }]);
   t.deepEqual(placementsOf(alone), [placementOf(alone, 5)]);
 });
 

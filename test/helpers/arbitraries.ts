@@ -21,8 +21,10 @@ export function frameArbitrary(maxSacks = MAX_SACKS): fc.Arbitrary<Frame> {
     .record({
       lane: fc.integer({ min: 0, max: 255 }),
       session: u32,
+      epoch: fc.maxSafeNat(),
+      ring: u32,
       ack: fc.record({ cumulative: u32, selective: fc.array(u32, { maxLength: maxSacks }) }),
       data: fc.option(fc.record({ seq: u32, payload: message }), { nil: undefined }),
     })
-    .map((f) => (f.data === undefined ? { lane: f.lane, session: f.session, ack: f.ack } : f));
+    .map((f) => (f.data === undefined ? { lane: f.lane, session: f.session, epoch: f.epoch, ring: f.ring, ack: f.ack } : f));
 }

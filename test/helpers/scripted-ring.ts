@@ -4,6 +4,7 @@ import { ElectionNode, type Output } from '../../src/node/election-node.js';
 import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';
 import { SeededRandom } from '../../src/util/random.js';
 import { decodeFrame } from '../../src/wire/index.js';
+import { decodeNodeFrame } from './node-frames.js';
 
 /**
  * Decides what happens to the k-th datagram put on the wire: a number of copies, each taking 1 ms
@@ -42,7 +43,7 @@ export function runScripted(ids: readonly number[], fate: Fate, limitMs = 60_000
   const highestSeq = new Map<string, number>();
   let overtaken = 0;
   const noteArrival = (to: number, from: string, bytes: Uint8Array) => {
-    const d = decodeFrame(bytes);
+    const d = decodeNodeFrame(bytes);
     if (!d.ok || !d.frame.data) return;
     const link = `${to}:${from}`;
     const highest = highestSeq.get(link) ?? -1;

@@ -5,6 +5,7 @@ import { decodeFrame, encodeFrame, openFrame, sealFrame, isSealed, type Frame } 
 import { type Delivery, runEndpointRing } from '../helpers/endpoint-ring.js';
 import { frameArbitrary, message, u32 } from '../helpers/arbitraries.js';
 import { FROM_NEITHER, fromSides } from '../../src/node/ring.js';
+import { decodeNodeFrame, encodeNodeFrame } from '../helpers/node-frames.js';
 
 // P11 NoCrashOnInput (spec/properties.md), extended to the link: no datagram makes the decoder or an ElectionNode throw,
 // and no datagram that is not a valid frame from a configured neighbour changes the outcome.
@@ -143,7 +144,7 @@ function attackedElection(s: Scenario, keyed: boolean) {
     const inj = i.injection;
     if (inj.kind === 'garbage') bytes = inj.bytes;
     else if (inj.kind === 'forged') {
-      const plain = encodeFrame(inj.frame);
+      const plain = encodeNodeFrame(inj.frame);
       bytes = inj.key === 'other' ? sealFrame(plain, inj.frame.session, OTHER_KEY) : plain;
     } else {
       const d = old[inj.pick % Math.max(1, old.length)];
@@ -152,7 +153,7 @@ function attackedElection(s: Scenario, keyed: boolean) {
     }
     // Unkeyed, a well-formed frame from a neighbour's address is indistinguishable from the
     // neighbour (docs/operations.md, Security: any host can inject): only non-neighbour sources are in scope.
-    if (!keyed && !isSealed(bytes) && decodeFrame(bytes).ok) from = FROM_NEITHER;
+    if (!keyed && !isSealed(bytes) && decodeNodeFrame(bytes).ok) from = FROM_NEITHER;
     inject.push({ atMs: i.atMs, delivery: { to, bytes, from } });
   }
   return runEndpointRing({ ids: s.ids, seed: s.seed ^ 0x5bd1e995, loss: s.loss, inject, ...(key ? { key } : {}) });

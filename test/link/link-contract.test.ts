@@ -163,7 +163,7 @@ test('stats: every counter starts at zero, per kind and per drop reason; total s
     abandoned: 0,
     dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])),
   });
-  t.deepEqual([...DROP_REASONS], ['malformed', 'magic', 'version', 'unknown-sender', 'stale', 'no-mac', 'unexpected-mac', 'bad-mac', 'unverified']);
+  t.deepEqual([...DROP_REASONS], ['malformed', 'magic', 'version', 'unknown-sender', 'stale', 'no-mac', 'unexpected-mac', 'bad-mac', 'unverified', 'ring-mismatch']);
   s.algorithm.sent.probe += 1;
   t.is(emptyStats().algorithm.sent.probe, 0, 'each call builds fresh records');
   t.is(total({ probe: 3, reply: 2, announcement: 1 }), 6);

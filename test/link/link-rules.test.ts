@@ -11,8 +11,8 @@ import { ElectionNode, LINGER_TIMER, type Output } from '../../src/node/election
 import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, LEFT_PEER, RIGHT_PEER, peerOn } from '../../src/node/ring.js';
 import { LinkReceiver } from '../../src/link/receiver.js';
 import { LinkSender } from '../../src/link/sender.js';
-import { decodeFrame, encodeFrame } from '../../src/wire/index.js';
-import type { Frame } from '../../src/wire/frame.js';
+import { decodeNodeFrame, encodeNodeFrame } from '../helpers/node-frames.js';
+import type { FrameInput } from '../../src/wire/frame.js';
 
 const NO_JITTER: LinkConfig = { ...DEFAULT_LINK_CONFIG, jitter: 0 };
 const announcement: Message = { kind: 'announcement', leader: 9 };
@@ -89,12 +89,12 @@ test('link receiver: a message received out of order is delivered once, however 
 });
 
 const transmits = (outs: Output[], side: 'left' | 'right') =>
-  outs.flatMap((o) => (o.type === 'transmit' && o.peer === peerOn(side) ? [decodeFrame(o.bytes)] : [])).map((d) => (d.ok ? d.frame : undefined));
+  outs.flatMap((o) => (o.type === 'transmit' && o.peer === peerOn(side) ? [decodeNodeFrame(o.bytes)] : [])).map((d) => (d.ok ? d.frame : undefined));
 
 /** A data frame from the left neighbour (it left through that neighbour's right side). */
 function fromLeft(seq: number, message: Message, session = 77): Uint8Array {
-  const frame: Frame = { lane: 1, session, ack: noAck, data: { seq, payload: message } };
-  return encodeFrame(frame).slice();
+  const frame: FrameInput = { lane: 1, session, ack: noAck, data: { seq, payload: message } };
+  return encodeNodeFrame(frame).slice();
 }
 
 test('node: an ack waits up to the ack delay for data to ride on, and a duplicate is answered at once', (t) => {
@@ -122,8 +122,8 @@ test('node: an owed ack rides on the next data frame that way, and its timer is 
   // Node 5's own phase 0 reply comes back from the left: it relays nothing, but a reply from the
   // right completes the phase and sends phase 1 probes both ways, the left one carrying the ack.
   e.onDatagram(2, fromLeft(1, { kind: 'reply', origin: 5, phase: 0 }), FROM_LEFT);
-  const right: Frame = { lane: 0, session: 88, ack: noAck, data: { seq: 0, payload: { kind: 'reply', origin: 5, phase: 0 } } };
-  const outs = e.onDatagram(3, encodeFrame(right).slice(), FROM_RIGHT);
+  const right: FrameInput = { lane: 0, session: 88, ack: noAck, data: { seq: 0, payload: { kind: 'reply', origin: 5, phase: 0 } } };
+  const outs = e.onDatagram(3, encodeNodeFrame(right).slice(), FROM_RIGHT);
   const left = transmits(outs, 'left');
   t.is(left.length, 1);
   t.like(left[0], { ack: { cumulative: 2 }, data: { payload: { kind: 'probe', phase: 1 } } });
@@ -136,15 +136,15 @@ test('node: when the last message on a side is acknowledged its retransmission t
   // Phase 0 probes go both ways, each with its retransmission timer.
   t.true(started.some((o) => o.type === 'setTimer' && o.key === retransmitTimer(LEFT_PEER) && o.delayMs === 100));
   // The left neighbour acknowledges our probe (seq 0) with a pure ack.
-  const ack: Frame = { lane: 1, session: 77, ack: { cumulative: 1, selective: [] } };
-  const outs = e.onDatagram(10, encodeFrame(ack).slice(), FROM_LEFT);
+  const ack: FrameInput = { lane: 1, session: 77, ack: { cumulative: 1, selective: [] } };
+  const outs = e.onDatagram(10, encodeNodeFrame(ack).slice(), FROM_LEFT);
   t.deepEqual(
     outs.filter((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && (o.key === retransmitTimer(LEFT_PEER) || o.key === retransmitTimer(RIGHT_PEER))),
     [{ type: 'cancelTimer', key: retransmitTimer(LEFT_PEER) }],
     'the left timer cancelled once; the right one, still needed, untouched',
   );
   // Nothing in flight on the left any more: a later input leaves that timer alone.
-  const again = e.onDatagram(11, encodeFrame(ack).slice(), FROM_LEFT);
+  const again = e.onDatagram(11, encodeNodeFrame(ack).slice(), FROM_LEFT);
   t.false(again.some((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && o.key === retransmitTimer(LEFT_PEER)));
 });
 
@@ -235,8 +235,8 @@ function finishedNodeRetrying(maxRetries: number, answerAfter: (retry: number) =
     if (session !== undefined) {
       now += 1;
       // seq 0 (the probe, abandoned on deciding) acknowledged; seq 1, the announcement, not.
-      const answer: Frame = { lane: 0, session, ack: { cumulative: 1, selective: [] } };
-      take(e.onDatagram(now, encodeFrame(answer).slice(), FROM_RIGHT));
+      const answer: FrameInput = { lane: 0, session, ack: { cumulative: 1, selective: [] } };
+      take(e.onDatagram(now, encodeNodeFrame(answer).slice(), FROM_RIGHT));
     }
   }
   return { e, finishedWith, retries, unconfirmedAt, stillRetrying: timers.has(retransmitTimer(RIGHT_PEER)) };
@@ -279,8 +279,8 @@ test('node: a finished node gives up its announcement after 128 unanswered retri
 test('node: a frame on a lane no peer sends on is dropped as unknown-sender, even from a neighbour\'s address', (t) => {
   const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
   e.start(0);
-  const frame: Frame = { lane: 7, session: 77, ack: noAck, data: { seq: 0, payload: announcement } };
-  const outs = e.onDatagram(1, encodeFrame(frame).slice(), FROM_BOTH);
+  const frame: FrameInput = { lane: 7, session: 77, ack: noAck, data: { seq: 0, payload: announcement } };
+  const outs = e.onDatagram(1, encodeNodeFrame(frame).slice(), FROM_BOTH);
   t.true(outs.some((o) => o.type === 'drop' && o.reason === 'unknown-sender'));
   t.is(e.stats.datagrams.dropped['unknown-sender'], 1);
   t.is(e.stats.algorithm.received.announcement, 0);

@@ -2,13 +2,16 @@
 import test from 'ava';
 import { ElectionNode } from '../../src/node/election-node.js';
 import { FROM_RIGHT, RIGHT_PEER } from '../../src/node/ring.js';
-import { decodeFrame, encodeFrame, isSealed, openFrame, sealFrame, type Frame } from '../../src/wire/index.js';
+import { decodeFrame, encodeFrame, isSealed, openFrame, sealFrame, type FrameInput } from '../../src/wire/index.js';
+import { encodeNodeFrame } from '../helpers/node-frames.js';
 
 const KEY = new TextEncoder().encode('0123456789abcdef-cluster');
 const WRONG = new TextEncoder().encode('0123456789abcdef-another');
-const frame: Frame = {
+const frame: FrameInput = {
   lane: 1,
   session: 77,
+  epoch: 6,
+  ring: 0xabcd,
   ack: { cumulative: 2, selective: [4] },
   data: { seq: 3, payload: { kind: 'announcement', leader: 9 } },
 };
@@ -38,6 +41,15 @@ test('auth: a wrong key, a missing MAC and every single-bit change are refused w
   }
 });
 
+test('auth: a keyed node refuses a frame of another version as version, short or long', (t) => {
+  const sealed = sealFrame(encodeFrame(frame), 1234, KEY);
+  for (const length of [3, 14, sealed.length]) {
+    const b = sealed.slice(0, length);
+    b[2] = 1;
+    t.like(openFrame(b, KEY), { ok: false, reason: 'version' }, `${length} bytes`);
+  }
+});
+
 function endpoint(key?: Uint8Array): ElectionNode {
   const e = new ElectionNode({ id: 1, session: 5, random: () => 0.5, ...(key ? { key } : {}) });
   e.start(0);
@@ -46,7 +58,7 @@ function endpoint(key?: Uint8Array): ElectionNode {
 const fromRight = FROM_RIGHT;
 
 test('auth: a keyless node drops MAC\'d frames and a keyed node drops plain and wrong-key frames, each counted', (t) => {
-  const plain = encodeFrame({ ...frame, lane: 0 });
+  const plain = encodeNodeFrame({ ...frame, lane: 0 });
   const keyless = endpoint();
   keyless.onDatagram(1, sealFrame(plain, 5, KEY), fromRight);
   t.is(keyless.stats.datagrams.dropped['unexpected-mac'], 1);
@@ -60,7 +72,7 @@ test('auth: a keyless node drops MAC\'d frames and a keyed node drops plain and 
 
 test('auth: a keyed node holds a frame until its sender echoes our session, then delivers it', (t) => {
   const keyed = endpoint(KEY);
-  const data = encodeFrame({ ...frame, lane: 0 });
+  const data = encodeNodeFrame({ ...frame, lane: 0 });
   // Echo 0: the sender does not know our session yet. Held, and answered with an echo of 77.
   const out = keyed.onDatagram(1, sealFrame(data, 0, KEY), fromRight);
   t.is(keyed.stats.algorithm.received.announcement, 0);

@@ -2,7 +2,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { Message } from '../../src/core/types.js';
-import { decodeFrame, encodeFrame } from '../../src/wire/index.js';
+import { HEADER_BYTES, NO_RING_DIGEST, VERSION, decodeFrame, encodeFrame } from '../../src/wire/index.js';
 import { frameArbitrary } from '../helpers/arbitraries.js';
 
 const frame = frameArbitrary();
@@ -21,6 +21,8 @@ test('codec: every frame decodes to itself', (t) => {
 const valid = encodeFrame({
   lane: 1,
   session: 7,
+  epoch: 2 ** 40 + 3,
+  ring: 0xdead_beef,
   ack: { cumulative: 3, selective: [5] },
   data: { seq: 4, payload: { kind: 'probe', origin: 42, phase: 1, hops: 2 } },
 });
@@ -40,16 +42,18 @@ test('codec: wrong magic, wrong version, trailing bytes and bad fields are rejec
     return decodeFrame(b);
   };
   t.like(mutate(0, 0), { ok: false, reason: 'magic' });
-  t.like(mutate(2, 2), { ok: false, reason: 'version' });
+  t.like(mutate(2, 1), { ok: false, reason: 'version' });
   t.like(mutate(3, 9), { ok: false, reason: 'malformed' });
   // Any lane decodes: which lanes a node's links listen on is the link layer's business (a lane no
   // link uses is dropped there as unknown-sender).
   t.like(mutate(4, 2), { ok: true, frame: { lane: 2 } });
   t.like(decodeFrame(new Uint8Array([...valid, 0])), { ok: false, reason: 'malformed' });
-  // Message kind byte follows the header (14), one sack (4) and the seq (4).
-  t.like(mutate(22, 0), { ok: false, reason: 'malformed' });
+  // Message kind byte follows the header (26), one sack (4) and the seq (4).
+  t.like(mutate(34, 0), { ok: false, reason: 'malformed' });
   // An origin id above 2^53-1: high word 0xff.
-  t.like(mutate(23, 0xff), { ok: false, reason: 'malformed' });
+  t.like(mutate(35, 0xff), { ok: false, reason: 'malformed' });
+  // An epoch above 2^53-1 (its high word starts at byte 10).
+  t.like(mutate(10, 0xff), { ok: false, reason: 'malformed' });
   t.like(decodeFrame(new Uint8Array(5000)), { ok: false, reason: 'malformed' });
 });
 
@@ -82,13 +86,41 @@ test('codec: ids stop at 2^53 - 1, phases at 32', (t) => {
     encodeFrame({ lane: 1, session: 1, ack: { cumulative: 0, selective: [] }, data: { seq: 0, payload: message } }).slice();
   const top = frame({ kind: 'announcement', leader: 2 ** 53 - 1 });
   t.true(decodeFrame(top).ok);
-  // Header 14 bytes, seq 4, kind 1: the u64 id starts at byte 19; its high word 2^21 is 2^53.
+  // Header 26 bytes, seq 4, kind 1: the u64 id starts at byte 31; its high word 2^21 is 2^53.
   const over = top.slice();
-  over.set([0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0], 19);
+  over.set([0x00, 0x20, 0x00, 0x00, 0, 0, 0, 0], 31);
   t.like(decodeFrame(over), { ok: false, reason: 'malformed' });
   const probe = frame({ kind: 'probe', origin: 9, phase: 32, hops: 1 });
   t.true(decodeFrame(probe).ok, 'phase 32 is the largest');
   const phase33 = probe.slice();
-  phase33[27] = 33;
+  phase33[39] = 33;
   t.like(decodeFrame(phase33), { ok: false, reason: 'malformed' });
+});
+
+test('codec: every header field is at its offset in the spec, big-endian', (t) => {
+  const bytes = encodeFrame({ lane: 1, session: 0x0102_0304, epoch: 0x0005_0607_0809_0a0b, ring: 0x0c0d_0e0f, ack: { cumulative: 0x1011_1213, selective: [0x1415_1617] } });
+  t.is(HEADER_BYTES, 26);
+  t.deepEqual(
+    [...bytes],
+    [0x48, 0x53, VERSION, 1, 1, 1, 1, 2, 3, 4, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23],
+  );
+  t.like(decodeFrame(bytes), { ok: true, frame: { lane: 1, session: 0x0102_0304, epoch: 0x0005_0607_0809_0a0b, ring: 0x0c0d_0e0f } });
+});
+
+test('codec: an epoch or ring digest left out is 0 (a plain election, no ring file)', (t) => {
+  const r = decodeFrame(encodeFrame({ lane: 0, session: 1, ack: { cumulative: 0, selective: [] } }));
+  t.like(r, { ok: true, frame: { epoch: 0, ring: NO_RING_DIGEST } });
+  t.throws(() => encodeFrame({ lane: 0, session: 1, epoch: 2 ** 53, ack: { cumulative: 0, selective: [] } }), { instanceOf: RangeError });
+  t.throws(() => encodeFrame({ lane: 0, session: 1, ring: 2 ** 32, ack: { cumulative: 0, selective: [] } }), { instanceOf: RangeError });
+});
+
+test('codec: a frame of the previous version (a 14-byte header) is refused as version, whatever its length', (t) => {
+  // Version 1's ack frame: magic, version 1, type, lane, 0 sacks, session, cumulative ack.
+  const v1Ack = new Uint8Array([0x48, 0x53, 1, 1, 0, 0, 0, 0, 0, 7, 0, 0, 0, 3]);
+  t.like(decodeFrame(v1Ack), { ok: false, reason: 'version' });
+  t.like(decodeFrame(v1Ack.slice(0, 3)), { ok: false, reason: 'version' });
+  const next = valid.slice();
+  next[2] = VERSION + 1;
+  t.like(decodeFrame(next), { ok: false, reason: 'version' });
+  t.like(decodeFrame(new Uint8Array([0x48, 0x53])), { ok: false, reason: 'malformed' });
 });
