@@ -2,8 +2,9 @@
  * `npm run mutation`: Stryker over each folder of MUTATION_FOLDERS with that folder's focused
  * tests, then the score per folder with the listed equivalents left out (score.ts).
  *
- *   npm run mutation                       every folder
+ *   npm run mutation                       every folder but the opt-in ones
  *   npm run mutation -- src/core           one folder
+ *   npm run mutation -- src/core/leadership   an opt-in folder (folders.ts)
  *   npm run mutation -- --files src/core/hs.ts   only these files (a quick subset)
  *   npm run mutation -- --concurrency 1    Stryker's parallel test processes (default 2)
  *   npm run mutation -- --score-only       rescore the last reports (after editing equivalent.json)
@@ -55,11 +56,12 @@ function parseArgs(argv: readonly string[]): { folders: MutationFolder[]; files:
   }
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new Error('--concurrency must be a positive integer');
   for (const file of files) {
-    const owner = MUTATION_FOLDERS.find((m) => file.startsWith(`${m.folder}/`));
+    // The deepest folder holding the file (src/core/leadership before src/core).
+    const owner = MUTATION_FOLDERS.filter((m) => file.startsWith(`${m.folder}/`)).sort((a, b) => b.folder.length - a.folder.length)[0];
     if (!owner) throw new Error(`${file} is in none of ${MUTATION_FOLDERS.map((m) => m.folder).join(', ')}`);
     if (!folders.includes(owner)) folders.push(owner);
   }
-  return { folders: folders.length > 0 ? folders : [...MUTATION_FOLDERS], files, concurrency, scoreOnly };
+  return { folders: folders.length > 0 ? folders : MUTATION_FOLDERS.filter((m) => !m.optIn), files, concurrency, scoreOnly };
 }
 
 async function mutate(f: MutationFolder, files: readonly string[], concurrency: number): Promise<void> {
