@@ -5,19 +5,20 @@
  *   npm run mutation                       every folder but the opt-in ones
  *   npm run mutation -- src/core           one folder
  *   npm run mutation -- src/core/leadership   an opt-in folder (folders.ts)
- *   npm run mutation -- --files src/core/hs.ts   only these files (a quick subset)
+ *   npm run mutation -- --files src/core/hs.ts   only these files, or lines (src/node/ring.ts:20-25):
+ *                                          a rerun kept in <folder>.rerun.json and merged into the folder's score
  *   npm run mutation -- --concurrency 1    Stryker's parallel test processes (default 2)
  *   npm run mutation -- --score-only       rescore the last reports (after editing equivalent.json)
  *
  * Reports go to dist/mutation/<folder>.json and .html, the sandboxes to dist/mutation/tmp (both
  * under dist/, which git ignores). Exit code 1 if a folder scores below THRESHOLD.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
 import { type MutationFolder, MUTATION_FOLDERS } from './folders.js';
-import { type FolderScore, readEquivalents, readReport, scoreFolder } from './score.js';
+import { type FolderScore, mergeRerun, readEquivalents, readReport, scoreFolder } from './score.js';
 
 /** The score every folder must reach, equivalents excluded. */
 export const THRESHOLD = 90;
@@ -67,7 +68,9 @@ function parseArgs(argv: readonly string[]): { folders: MutationFolder[]; files:
 async function mutate(f: MutationFolder, files: readonly string[], concurrency: number): Promise<void> {
   const own = files.filter((file) => file.startsWith(`${f.folder}/`));
   const mutate = own.length > 0 ? own : [`${f.folder}/**/*.ts`, ...(f.skip ?? []).map((s) => `!${f.folder}/${s}`)];
-  const name = reportName(f.folder);
+  // A run over some files only (--files) is kept apart and merged into the folder's full report when scoring.
+  const name = own.length > 0 ? `${reportName(f.folder)}.rerun` : reportName(f.folder);
+  if (own.length === 0) rmSync(`${OUT}/${name}.rerun.json`, { force: true });
   const started = Date.now();
   await new Stryker({
     mutate,
@@ -110,9 +113,17 @@ async function main(): Promise<number> {
   const equivalents = readEquivalents(EQUIVALENTS);
   let below = false;
   for (const f of folders) {
-    const s = scoreFolder(readReport(`${OUT}/${reportName(f.folder)}.json`), f.folder, equivalents);
+    const base = `${OUT}/${reportName(f.folder)}`;
+    let report = readReport(`${base}.json`);
+    if (existsSync(`${base}.rerun.json`)) {
+      const merged = mergeRerun(report, readReport(`${base}.rerun.json`));
+      report = merged.report;
+      console.log(`${f.folder}: ${merged.replaced} mutants rescored from the later run over ${base}.rerun.json`);
+      for (const file of merged.stale) console.log(`  ${file} changed since the full run: its later results are not used (rerun the folder)`);
+    }
+    const s = scoreFolder(report, f.folder, equivalents);
     print(f.folder, s);
-    if (files.length === 0 && s.score < THRESHOLD) below = true;
+    if (s.score < THRESHOLD) below = true;
   }
   return below ? 1 : 0;
 }
