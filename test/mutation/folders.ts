@@ -18,7 +18,7 @@ export const MUTATION_FOLDERS: readonly MutationFolder[] = [
   {
     // The ring election: HS, LCR, the announcement round they share, the bound and the registry.
     folder: 'src/core',
-    tests: ['test/core/hs.test.ts', 'test/core/core-contract.test.ts', 'test/properties/message-count.test.ts'],
+    tests: ['test/core/hs.test.ts', 'test/core/core-contract.test.ts', 'test/core/algorithms.test.ts', 'test/properties/message-count.test.ts'],
     skip: [
       // Only types and re-exports.
       'index.ts',
