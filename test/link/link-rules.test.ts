@@ -419,3 +419,13 @@ test('link retransmission: the timer is set for the time left to the earliest de
   e.onDatagram(160, encodeFrame({ lane: 0, session: 88, ack: noAck }).slice(), FROM_RIGHT);
   t.is(e.diagnose(200).right.lastHeardMs, 40);
 });
+
+test('keyed link: a frame without a MAC or under another key is dropped with its reason and never held', (t) => {
+  const e = new ElectionNode({ id: 5, session: 5, random: () => 0.5, key: KEY });
+  e.start(0);
+  t.deepEqual(drops(e.onDatagram(1, fromLeft(0, swallowed(3), 77), FROM_LEFT)).map((d) => d.reason), ['no-mac']);
+  const other = sealFrame(fromLeft(0, swallowed(3), 77), 5, new TextEncoder().encode('another-cluster-key'));
+  t.deepEqual(drops(e.onDatagram(2, other, FROM_LEFT)).map((d) => d.reason), ['bad-mac']);
+  t.is(e.stats.algorithm.received.probe, 0);
+  t.is(e.diagnose(3).left.lastHeardMs, null);
+});

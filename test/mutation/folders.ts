@@ -34,9 +34,7 @@ export const MUTATION_FOLDERS: readonly MutationFolder[] = [
   },
   {
     folder: 'src/link',
-    // The rules one at a time, and whole rings of nodes over a lossy network. The property tests of
-    // exactly-once delivery and replay (test/link) take several times as long per mutant.
-    tests: ['test/link/link-contract.test.ts', 'test/link/link-rules.test.ts', 'test/node/node.test.ts'],
+    tests: ['test/link/link-contract.test.ts', 'test/link/link-rules.test.ts', 'test/link/replay.test.ts', 'test/link/exactly-once.test.ts', 'test/node/node.test.ts'],
     skip: ['index.ts'],
   },
   {

@@ -6,7 +6,7 @@ import test from 'ava';
 import { ALGORITHMS } from '../../src/core/algorithms.js';
 import type { Message } from '../../src/core/types.js';
 import { DEFAULT_LINK_CONFIG } from '../../src/link/config.js';
-import { retransmitTimer } from '../../src/link/output.js';
+import { ackTimer, retransmitTimer } from '../../src/link/output.js';
 import { ElectionNode, LINGER_TIMER, TIMER_KEYS, type Output } from '../../src/node/election-node.js';
 import { FROM_BOTH, FROM_LEFT, FROM_NEITHER, FROM_RIGHT, LEFT_PEER, RIGHT_PEER, RING_LANES, fromSides, peerOn, sideOf } from '../../src/node/ring.js';
 import { emptyStats } from '../../src/node/stats.js';
@@ -42,6 +42,8 @@ test('ring sides: the left neighbour is peer 0 and the right peer 1; a frame sen
   t.is(RING_LANES[0], RIGHT_PEER);
   t.deepEqual([fromSides(true, false), fromSides(false, true), fromSides(true, true), fromSides(false, false)], [FROM_LEFT, FROM_RIGHT, FROM_BOTH, FROM_NEITHER]);
   t.not(FROM_LEFT, FROM_RIGHT);
+  // Timer keys are small integers a driver may index by: 2p and 2p + 1 per link, then the node's.
+  t.deepEqual([retransmitTimer(LEFT_PEER), ackTimer(LEFT_PEER), retransmitTimer(RIGHT_PEER), ackTimer(RIGHT_PEER), LINGER_TIMER], [0, 1, 2, 3, 4]);
   t.is(FROM_NEITHER, 0);
 });
 
@@ -59,6 +61,8 @@ test('node: a bad link config or a keyed node with session 0 is refused at const
   const bad = t.throws(() => new ElectionNode({ id: 1, session: 1, random: () => 0.5, config: { ...DEFAULT_LINK_CONFIG, jitter: 2 } }), { instanceOf: RangeError });
   t.regex(bad!.message, /jitter/);
   t.throws(() => new ElectionNode({ id: 1, session: 0, random: () => 0.5, key: new Uint8Array(32) }), { instanceOf: RangeError, message: /session/ });
+  t.throws(() => new ElectionNode({ id: 1, session: 1, random: () => 0.5, config: { ...DEFAULT_LINK_CONFIG, lingerMs: Number.NaN } }), { instanceOf: RangeError, message: 'lingerMs must be a non-negative number, got NaN' });
+  t.throws(() => new ElectionNode({ id: 1, session: 1, random: () => 0.5, config: { ...DEFAULT_LINK_CONFIG, lingerMs: -1 } }), { instanceOf: RangeError, message: /lingerMs must be a non-negative number/ });
   t.notThrows(() => new ElectionNode({ id: 1, session: 0, random: () => 0.5 }), 'session 0 is fine without a key');
   t.notThrows(() => new ElectionNode({ id: 1, session: 5, random: () => 0.5, key: new Uint8Array(32) }));
 });
@@ -105,6 +109,7 @@ test('node: the leader\'s announcement decides, says so once with the time, and 
   t.deepEqual(sent(outs), [{ side: 'right', message: { kind: 'announcement', leader: 9 } }], 'relayed onwards');
   t.deepEqual(e.stats.algorithm.received, { probe: 0, reply: 0, announcement: 1 });
   t.deepEqual(e.stats.algorithm.sent, { probe: 2, reply: 0, announcement: 1 });
+  t.is(e.stats.datagrams.abandoned, 2, 'both phase 0 probes given up, counted');
   // The left link has only our phase 0 probe, now useless: nothing is left to retry there.
   t.is(e.diagnose(8).left.unacked, 0);
   // The right link keeps the announcement (the neighbour learns the leader from it), not the probe.
@@ -187,3 +192,59 @@ for (const [name, loss] of [['no loss', 0], ['30 % loss', 0.3]] as const) {
     t.true(s.probe! > 0 && s.reply! > 0);
   });
 }
+
+test('node: nothing is acknowledged before anything arrives, and the first data frame on a side that has sent nothing arms its ack timer', (t) => {
+  // LCR sends only rightwards, so its left link has sent no frame when the first probe arrives there.
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5, core: ALGORITHMS.lcr.create });
+  const started = e.start(0);
+  t.false(started.some((o) => (o.type === 'setTimer' || o.type === 'cancelTimer') && (o.key === ackTimer(LEFT_PEER) || o.key === ackTimer(RIGHT_PEER))), 'no ack owed, none armed or cancelled');
+  t.is(e.stats.datagrams.pureAcks, 0);
+  const outs = e.onDatagram(1, fromLeft(0, { kind: 'probe', origin: 3, phase: 0, hops: 1 }), FROM_LEFT);
+  t.true(outs.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER) && o.delayMs === DEFAULT_LINK_CONFIG.ackDelayMs));
+  // The timer fires: one pure ack. The next data frame arms it again, as the flag was cleared when the ack left.
+  t.is(sent(e.onTimer(10, ackTimer(LEFT_PEER))).length, 0);
+  t.is(e.stats.datagrams.pureAcks, 1);
+  const next = e.onDatagram(20, fromLeft(1, { kind: 'probe', origin: 2, phase: 0, hops: 1 }), FROM_LEFT);
+  t.true(next.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER)));
+});
+
+test('node: an ack that rides on a data frame leaves no ack timer to cancel unless one was armed', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
+  const started = e.start(0);
+  t.false(started.some((o) => o.type === 'cancelTimer'), 'the first probes cancel no timer');
+});
+
+test('node: retries of probes before deciding do not count toward giving up the final announcement', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
+  e.start(0);
+  // The right neighbour stays silent through 200 retries of our probe.
+  let now = 0;
+  for (let i = 0; i < 200; i++) {
+    now += 1_000;
+    e.onTimer(now, retransmitTimer(RIGHT_PEER));
+  }
+  t.true(e.stats.datagrams.retransmissions >= 200);
+  // Then the announcement arrives from the left: we decide and retry our relay of it to the right.
+  e.onDatagram(now + 1, fromLeft(0, { kind: 'announcement', leader: 9 }), FROM_LEFT);
+  e.onTimer(now + 1_000, retransmitTimer(RIGHT_PEER));
+  t.deepEqual(e.unconfirmed(), [], 'one unanswered retry of the announcement is not 128');
+  t.is(e.lifecycle(), 'running');
+});
+
+test('node: a lingering node keeps its quiet period running through stale and undecodable datagrams', (t) => {
+  // Ring of one: the node's neighbours are itself (session 1).
+  const e = new ElectionNode({ id: 4, session: 1, random: () => 0.5 });
+  const queue: Uint8Array[] = [];
+  let now = 0;
+  const take = (outs: Output[]) => {
+    for (const o of outs) if (o.type === 'transmit') queue.push(o.bytes.slice());
+  };
+  take(e.start(now));
+  while (queue.length > 0 && e.lifecycle() !== 'lingering') take(e.onDatagram((now += 1), queue.shift()!, FROM_BOTH));
+  t.is(e.lifecycle(), 'lingering');
+  const lingerSet = (outs: Output[]) => outs.some((o) => o.type === 'setTimer' && o.key === LINGER_TIMER);
+  const stale: Frame = { lane: 1, session: 2, ack: noAck };
+  t.false(lingerSet(e.onDatagram(now + 1, encodeFrame(stale).slice(), FROM_BOTH)), 'a frame of another session is not the neighbour');
+  t.false(lingerSet(e.onDatagram(now + 2, new Uint8Array([0, 1, 2]), FROM_BOTH)), 'nor are bytes that are no frame');
+  t.true(lingerSet(e.onDatagram(now + 3, encodeFrame({ lane: 1, session: 1, ack: noAck }).slice(), FROM_BOTH)), 'a frame of the neighbour is');
+});

@@ -53,6 +53,8 @@ test('result: an undecided node reports leader null and decidedMs null; the time
   t.like(nodeResult(input({ time: round })), { decidedMs: 12, elapsedMs: 41 });
   const stalled = nodeResult(input({ outcome: 'stalled', time: round, diagnosis: { left: { unacked: 1, lastHeardMs: 2.6 }, right: quiet } }));
   t.deepEqual(stalled.stall!.unreachable, [{ side: 'left', address: '127.0.0.1:4001', unacked: 1, lastHeardMs: 3 }]);
+  const neverHeard = nodeResult(input({ outcome: 'stalled', time: round, diagnosis: { left: { unacked: 0, lastHeardMs: null }, right: quiet } }));
+  t.is(neverHeard.stall!.unreachable[0]!.lastHeardMs, null, 'never heard stays null, not a time of 0');
 });
 
 test('result: a stall names each side that has messages unacknowledged or was never heard, with its address, and no other', (t) => {
