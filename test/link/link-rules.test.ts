@@ -128,6 +128,9 @@ test('node: an owed ack rides on the next data frame that way, and its timer is 
   t.is(left.length, 1);
   t.like(left[0], { ack: { cumulative: 2 }, data: { payload: { kind: 'probe', phase: 1 } } });
   t.true(outs.some((o) => o.type === 'cancelTimer' && o.key === ackTimer(LEFT_PEER)));
+  // The timer is cancelled, so the next data frame from the left must arm it again.
+  const next = e.onDatagram(4, fromLeft(2, { kind: 'probe', origin: 2, phase: 0, hops: 1 }), FROM_LEFT);
+  t.true(next.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER) && o.delayMs === DEFAULT_LINK_CONFIG.ackDelayMs));
 });
 
 test('node: when the last message on a side is acknowledged its retransmission timer is cancelled, never set to a delay of Infinity', (t) => {
@@ -301,6 +304,10 @@ test('link session: once a neighbour\'s session is heard, frames of another are 
   // The neighbour's own session keeps flowing.
   e.onDatagram(3, fromLeft(1, swallowed(4), 77), FROM_LEFT);
   t.is(e.stats.algorithm.received.probe, 2);
+  // The same on the right link, named as such.
+  const right = (session: number): Uint8Array => encodeFrame({ lane: 0, session, ack: noAck, data: { seq: 0, payload: swallowed(2) } }).slice();
+  e.onDatagram(4, right(88), FROM_RIGHT);
+  t.deepEqual(drops(e.onDatagram(5, right(89), FROM_RIGHT)), [{ reason: 'stale', detail: 'session 89 on the right link, expected 88' }]);
 });
 
 test('link: frames are taken only from the neighbour\'s address and lane, and bytes that are no frame are dropped, each with a detail', (t) => {

@@ -24,7 +24,7 @@ interface ReportMutant {
   readonly mutatorName: string;
   readonly replacement?: string;
   readonly status: string;
-  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+  readonly location: { readonly start: { readonly line: number; readonly column: number }; readonly end: { readonly line: number; readonly column: number } };
 }
 
 interface Report {
@@ -113,7 +113,7 @@ export function readReport(path: string): Report {
 /**
  * The full report with the statuses of a later run over some of its files (`--files`, e.g. the
  * survivors' lines after a test was added) put in place of the earlier ones. A mutant is the same
- * when its file's source is unchanged and it has the same mutator, replacement and position;
+ * when its file's source is unchanged and it has the same mutator, replacement and span;
  * files whose source changed since the full run are left as they were (rerun the folder).
  */
 export function mergeRerun(full: Report, rerun: Report): { report: Report; replaced: number; stale: string[] } {
@@ -127,7 +127,7 @@ export function mergeRerun(full: Report, rerun: Report): { report: Report; repla
       stale.push(file);
       continue;
     }
-    const key = (m: ReportMutant) => `${m.mutatorName}|${m.replacement ?? ''}|${m.location.start.line}:${m.location.start.column}`;
+    const key = (m: ReportMutant) => `${m.mutatorName}|${m.replacement ?? ''}|${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
     const status = new Map(later.mutants.map((m) => [key(m), m.status]));
     const mutants = earlier.mutants.map((m) => {
       const s = status.get(key(m));
