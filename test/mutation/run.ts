@@ -6,14 +6,14 @@
  *   npm run mutation -- src/core           one folder
  *   npm run mutation -- src/core/leadership   an opt-in folder (folders.ts)
  *   npm run mutation -- --files src/core/hs.ts   only these files, or lines (src/node/ring.ts:20-25):
- *                                          a rerun kept in <folder>.rerun.json and merged into the folder's score
+ *                                          a rerun whose results replace those of the same mutants in the folder's report
  *   npm run mutation -- --concurrency 1    Stryker's parallel test processes (default 2)
  *   npm run mutation -- --score-only       rescore the last reports (after editing equivalent.json)
  *
  * Reports go to dist/mutation/<folder>.json and .html, the sandboxes to dist/mutation/tmp (both
  * under dist/, which git ignores). Exit code 1 if a folder scores below THRESHOLD.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
@@ -94,6 +94,19 @@ async function mutate(f: MutationFolder, files: readonly string[], concurrency: 
     plugins: [],
   }).runMutationTest();
   console.log(`${f.folder}: Stryker took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+  // A --files run over a folder already run in full: fold its results into the full report at
+  // once, so that successive reruns add up rather than replace each other.
+  const full = `${OUT}/${reportName(f.folder)}.json`;
+  if (own.length > 0 && existsSync(full)) foldRerun(full, `${OUT}/${name}.json`);
+}
+
+/** Writes the full report with the rerun's statuses in place and removes the rerun's report. */
+function foldRerun(full: string, rerun: string): void {
+  const merged = mergeRerun(readReport(full), readReport(rerun));
+  writeFileSync(full, JSON.stringify(merged.report));
+  rmSync(rerun, { force: true });
+  console.log(`${full}: ${merged.replaced} mutants rescored from the rerun`);
+  for (const file of merged.stale) console.log(`  ${file} changed since the full run: its rerun results are not used (rerun the folder)`);
 }
 
 function print(folder: string, s: FolderScore): void {

@@ -137,5 +137,5 @@ export function mergeRerun(full: Report, rerun: Report): { report: Report; repla
     });
     files[file] = { source: earlier.source, mutants };
   }
-  return { report: { files }, replaced, stale };
+  return { report: { ...full, files }, replaced, stale };
 }
