@@ -13,6 +13,7 @@ import { LinkReceiver } from '../../src/link/receiver.js';
 import { LinkSender } from '../../src/link/sender.js';
 import { decodeNodeFrame, encodeNodeFrame } from '../helpers/node-frames.js';
 import type { FrameInput } from '../../src/wire/frame.js';
+import { openFrame, sealFrame } from '../../src/wire/index.js';
 
 const NO_JITTER: LinkConfig = { ...DEFAULT_LINK_CONFIG, jitter: 0 };
 const announcement: Message = { kind: 'announcement', leader: 9 };
@@ -128,6 +129,9 @@ test('node: an owed ack rides on the next data frame that way, and its timer is 
   t.is(left.length, 1);
   t.like(left[0], { ack: { cumulative: 2 }, data: { payload: { kind: 'probe', phase: 1 } } });
   t.true(outs.some((o) => o.type === 'cancelTimer' && o.key === ackTimer(LEFT_PEER)));
+  // The timer is cancelled, so the next data frame from the left must arm it again.
+  const next = e.onDatagram(4, fromLeft(2, { kind: 'probe', origin: 2, phase: 0, hops: 1 }), FROM_LEFT);
+  t.true(next.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER) && o.delayMs === DEFAULT_LINK_CONFIG.ackDelayMs));
 });
 
 test('node: when the last message on a side is acknowledged its retransmission timer is cancelled, never set to a delay of Infinity', (t) => {
@@ -284,4 +288,152 @@ test('node: a frame on a lane no peer sends on is dropped as unknown-sender, eve
   t.true(outs.some((o) => o.type === 'drop' && o.reason === 'unknown-sender'));
   t.is(e.stats.datagrams.dropped['unknown-sender'], 1);
   t.is(e.stats.algorithm.received.announcement, 0);
+});
+
+const drops = (outs: Output[]) => outs.flatMap((o) => (o.type === 'drop' ? [{ reason: o.reason, detail: o.detail }] : []));
+const swallowed = (origin: number): Message => ({ kind: 'probe', origin, phase: 0, hops: 1 });
+
+test('link session: once a neighbour\'s session is heard, frames of another are dropped as stale, naming the link and both sessions', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
+  e.start(0);
+  e.onDatagram(1, fromLeft(0, swallowed(3), 77), FROM_LEFT);
+  const outs = e.onDatagram(2, fromLeft(1, swallowed(4), 78), FROM_LEFT);
+  t.deepEqual(drops(outs), [{ reason: 'stale', detail: 'session 78 on the left link, expected 77' }]);
+  t.is(e.stats.datagrams.dropped.stale, 1);
+  t.is(e.stats.algorithm.received.probe, 1);
+  t.is(e.diagnose(2).left.lastHeardMs, 1, 'a stale frame is not hearing from the neighbour');
+  // The neighbour's own session keeps flowing.
+  e.onDatagram(3, fromLeft(1, swallowed(4), 77), FROM_LEFT);
+  t.is(e.stats.algorithm.received.probe, 2);
+  // The same on the right link, named as such.
+  const right = (session: number): Uint8Array => encodeNodeFrame({ lane: 0, session, ack: noAck, data: { seq: 0, payload: swallowed(2) } }).slice();
+  e.onDatagram(4, right(88), FROM_RIGHT);
+  t.deepEqual(drops(e.onDatagram(5, right(89), FROM_RIGHT)), [{ reason: 'stale', detail: 'session 89 on the right link, expected 88' }]);
+});
+
+test('link: frames are taken only from the neighbour\'s address and lane, and bytes that are no frame are dropped, each with a detail', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
+  e.start(0);
+  t.deepEqual(drops(e.onDatagram(1, fromLeft(0, swallowed(3)), FROM_RIGHT)), [{ reason: 'unknown-sender', detail: 'frame for the left link from another address' }]);
+  t.deepEqual(drops(e.onDatagram(1, fromLeft(0, swallowed(3)), 0)), [{ reason: 'unknown-sender', detail: 'frame for the left link from another address' }]);
+  const lane7: FrameInput<Message> = { lane: 7, session: 77, ack: noAck, data: { seq: 0, payload: announcement } };
+  t.deepEqual(drops(e.onDatagram(1, encodeNodeFrame(lane7).slice(), FROM_BOTH)), [{ reason: 'unknown-sender', detail: 'frame on lane 7, which no peer sends on' }]);
+  const garbage = e.onDatagram(2, new Uint8Array([1, 2, 3]), FROM_LEFT);
+  t.is(drops(garbage).length, 1);
+  t.is(e.stats.datagrams.dropped.malformed + e.stats.datagrams.dropped.magic, 1);
+  const sealed = sealFrame(fromLeft(0, swallowed(3)), 1, new TextEncoder().encode('a-cluster-key-of-some-length'));
+  t.deepEqual(drops(e.onDatagram(3, sealed, FROM_LEFT)), [{ reason: 'unexpected-mac', detail: 'authenticated frame, but this node has no key' }]);
+  t.is(e.stats.datagrams.received, 5);
+  t.is(e.stats.algorithm.received.probe, 0, 'none of them reached the core');
+  t.is(e.diagnose(3).left.lastHeardMs, null, 'nor counts as hearing from the neighbour');
+  // The right lane from the right address is taken.
+  e.onDatagram(4, fromLeft(0, swallowed(3)), FROM_LEFT);
+  t.is(e.stats.algorithm.received.probe, 1);
+});
+
+const KEY = new TextEncoder().encode('link-rules-cluster-key');
+
+/** A sealed data frame from the left neighbour, echoing `echo` (0: it does not know our session yet). */
+function sealedFromLeft(seq: number, session: number, echo: number): Uint8Array {
+  return sealFrame(fromLeft(seq, swallowed(3), session), echo, KEY);
+}
+
+test('keyed link: frames of an unproven session are held and answered with an echo of the latest one; at most 16, older ones given up as unverified', (t) => {
+  const e = new ElectionNode({ id: 5, session: 5, random: () => 0.5, key: KEY });
+  e.start(0);
+  const echoes: number[] = [];
+  for (let seq = 0; seq < 17; seq++) {
+    const outs = e.onDatagram(1 + seq, sealedFromLeft(seq, 77, 0), FROM_LEFT);
+    for (const o of outs) {
+      if (o.type !== 'transmit' || o.peer !== LEFT_PEER) continue;
+      const opened = openFrame(o.bytes, KEY);
+      echoes.push(opened.ok ? opened.echo : -1);
+    }
+    if (seq === 16) t.deepEqual(drops(outs), [{ reason: 'unverified', detail: 'held frame of unproven session 77 on the left link given up' }]);
+    else t.deepEqual(drops(outs), []);
+  }
+  t.is(echoes.length, 17, 'each held frame answered at once');
+  t.true(echoes.every((x) => x === 77));
+  t.is(e.stats.algorithm.received.probe, 0, 'nothing delivered before the proof');
+  // The neighbour echoes our session: the 16 frames still held are delivered, the first was given up.
+  e.onDatagram(20, sealFrame(encodeNodeFrame({ lane: 1, session: 77, ack: noAck }), 5, KEY), FROM_LEFT);
+  t.is(e.stats.algorithm.received.probe, 16);
+  t.is(e.stats.datagrams.dropped.unverified, 1);
+});
+
+test('keyed link: when a session is proven, frames held from another session are dropped as stale; later frames echo the proven session', (t) => {
+  const e = new ElectionNode({ id: 5, session: 5, random: () => 0.5, key: KEY });
+  e.start(0);
+  e.onDatagram(1, sealedFromLeft(0, 66, 0), FROM_LEFT);
+  const second = e.onDatagram(2, sealedFromLeft(0, 77, 0), FROM_LEFT);
+  const answer = second.find((o) => o.type === 'transmit' && o.peer === LEFT_PEER);
+  t.like(answer && answer.type === 'transmit' ? openFrame(answer.bytes, KEY) : undefined, { ok: true, echo: 77 }, 'the latest session seen is echoed');
+  const proof = e.onDatagram(3, sealedFromLeft(1, 77, 5), FROM_LEFT);
+  t.deepEqual(drops(proof), [{ reason: 'stale', detail: 'held frame of session 66 on the left link, proven session is 77' }]);
+  t.is(e.stats.algorithm.received.probe, 2, 'the held frame of 77 and the proving frame');
+  // An earlier run's frame echoing our session cannot change the proven session.
+  t.deepEqual(drops(e.onDatagram(4, sealedFromLeft(2, 66, 5), FROM_LEFT)), [{ reason: 'stale', detail: 'session 66 on the left link, expected 77' }]);
+  const later = e.onDatagram(5, sealedFromLeft(1, 77, 5), FROM_LEFT);
+  const ack = later.find((o) => o.type === 'transmit' && o.peer === LEFT_PEER);
+  t.like(ack && ack.type === 'transmit' ? openFrame(ack.bytes, KEY) : undefined, { ok: true, echo: 77 });
+  // Before anything is heard, frames echo 0 ("no session known").
+  const fresh = new ElectionNode({ id: 6, session: 9, random: () => 0.5, key: KEY });
+  const first = fresh.start(0).find((o) => o.type === 'transmit');
+  t.like(first && first.type === 'transmit' ? openFrame(first.bytes, KEY) : undefined, { ok: true, echo: 0 });
+});
+
+test('link acks: with no ack delay every data frame is acknowledged at once; a fired ack timer sends a pure ack only if one is still owed', (t) => {
+  const config: LinkConfig = { ...NO_JITTER, ackDelayMs: 0 };
+  const e = new ElectionNode({ id: 5, session: 1, config, random: () => 0.5 });
+  e.start(0);
+  const outs = e.onDatagram(1, fromLeft(0, swallowed(3)), FROM_LEFT);
+  t.deepEqual(transmits(outs, 'left').map((f) => f?.ack), [{ cumulative: 1, selective: [] }]);
+  t.false(outs.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER)));
+
+  const d = new ElectionNode({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
+  d.start(0);
+  d.onDatagram(1, fromLeft(0, swallowed(3)), FROM_LEFT);
+  const pureAcksBefore = d.stats.datagrams.pureAcks;
+  const fired = d.onTimer(1 + NO_JITTER.ackDelayMs, ackTimer(LEFT_PEER));
+  t.deepEqual(transmits(fired, 'left'), [{ lane: 0, session: 1, epoch: 0, ring: 0, ack: { cumulative: 1, selective: [] } }]);
+  t.is(d.stats.datagrams.pureAcks, pureAcksBefore + 1);
+  t.deepEqual(transmits(d.onTimer(30, ackTimer(LEFT_PEER)), 'left'), [], 'nothing owed: no frame');
+  // A second data frame after the timer fired arms it again.
+  const again = d.onDatagram(40, fromLeft(1, swallowed(4)), FROM_LEFT);
+  t.true(again.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER) && o.delayMs === NO_JITTER.ackDelayMs));
+  const third = d.onDatagram(41, fromLeft(2, swallowed(2)), FROM_LEFT);
+  t.false(third.some((o) => o.type === 'setTimer' && o.key === ackTimer(LEFT_PEER)), 'already armed: not set again');
+});
+
+test('link retransmission: the timer is set for the time left to the earliest deadline, and a retry counts as a retransmission, never as a pure ack', (t) => {
+  const e = new ElectionNode({ id: 5, session: 1, config: NO_JITTER, random: () => 0.5 });
+  const started = e.start(0);
+  t.is(e.stats.datagrams.sent, 2);
+  t.is(e.stats.datagrams.pureAcks, 0);
+  t.true(started.some((o) => o.type === 'setTimer' && o.key === retransmitTimer(RIGHT_PEER) && o.delayMs === 100));
+  // Fired early (a driver's timer may): nothing due, and the timer is set again for the 60 ms left.
+  const early = e.onTimer(40, retransmitTimer(RIGHT_PEER));
+  t.deepEqual(transmits(early, 'right'), []);
+  t.true(early.some((o) => o.type === 'setTimer' && o.key === retransmitTimer(RIGHT_PEER) && o.delayMs === 60));
+  // Fired late: the probe goes again and the next try waits the doubled timeout from now.
+  const late = e.onTimer(130, retransmitTimer(RIGHT_PEER));
+  t.deepEqual(transmits(late, 'right').map((f) => f?.data?.seq), [0]);
+  t.true(late.some((o) => o.type === 'setTimer' && o.key === retransmitTimer(RIGHT_PEER) && o.delayMs === 200));
+  t.is(e.stats.datagrams.retransmissions, 1);
+  t.is(e.stats.datagrams.sent, 3);
+  t.is(e.stats.datagrams.pureAcks, 0);
+  t.like(e.diagnose(150).right, { unacked: 1, oldestUnackedMs: 150, lastHeardMs: null });
+  // Heard from the right at 160: 40 ms ago at 200.
+  e.onDatagram(160, encodeNodeFrame({ lane: 0, session: 88, ack: noAck }).slice(), FROM_RIGHT);
+  t.is(e.diagnose(200).right.lastHeardMs, 40);
+});
+
+test('keyed link: a frame without a MAC or under another key is dropped with its reason and never held', (t) => {
+  const e = new ElectionNode({ id: 5, session: 5, random: () => 0.5, key: KEY });
+  e.start(0);
+  t.deepEqual(drops(e.onDatagram(1, fromLeft(0, swallowed(3), 77), FROM_LEFT)).map((d) => d.reason), ['no-mac']);
+  const other = sealFrame(fromLeft(0, swallowed(3), 77), 5, new TextEncoder().encode('another-cluster-key'));
+  t.deepEqual(drops(e.onDatagram(2, other, FROM_LEFT)).map((d) => d.reason), ['bad-mac']);
+  t.is(e.stats.algorithm.received.probe, 0);
+  t.is(e.diagnose(3).left.lastHeardMs, null);
 });

@@ -2,21 +2,23 @@
  * `npm run mutation`: Stryker over each folder of MUTATION_FOLDERS with that folder's focused
  * tests, then the score per folder with the listed equivalents left out (score.ts).
  *
- *   npm run mutation                       every folder
+ *   npm run mutation                       every folder but the opt-in ones
  *   npm run mutation -- src/core           one folder
- *   npm run mutation -- --files src/core/hs.ts   only these files (a quick subset)
+ *   npm run mutation -- src/core/leadership   an opt-in folder (folders.ts)
+ *   npm run mutation -- --files src/core/hs.ts   only these files, or lines (src/node/ring.ts:20-25):
+ *                                          a rerun whose results replace those of the same mutants in the folder's report
  *   npm run mutation -- --concurrency 1    Stryker's parallel test processes (default 2)
  *   npm run mutation -- --score-only       rescore the last reports (after editing equivalent.json)
  *
  * Reports go to dist/mutation/<folder>.json and .html, the sandboxes to dist/mutation/tmp (both
  * under dist/, which git ignores). Exit code 1 if a folder scores below THRESHOLD.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
 import { type MutationFolder, MUTATION_FOLDERS } from './folders.js';
-import { type FolderScore, readEquivalents, readReport, scoreFolder } from './score.js';
+import { type FolderScore, mergeRerun, readEquivalents, readReport, scoreFolder } from './score.js';
 
 /** The score every folder must reach, equivalents excluded. */
 export const THRESHOLD = 90;
@@ -55,17 +57,20 @@ function parseArgs(argv: readonly string[]): { folders: MutationFolder[]; files:
   }
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new Error('--concurrency must be a positive integer');
   for (const file of files) {
-    const owner = MUTATION_FOLDERS.find((m) => file.startsWith(`${m.folder}/`));
+    // The deepest folder holding the file (src/core/leadership before src/core).
+    const owner = MUTATION_FOLDERS.filter((m) => file.startsWith(`${m.folder}/`)).sort((a, b) => b.folder.length - a.folder.length)[0];
     if (!owner) throw new Error(`${file} is in none of ${MUTATION_FOLDERS.map((m) => m.folder).join(', ')}`);
     if (!folders.includes(owner)) folders.push(owner);
   }
-  return { folders: folders.length > 0 ? folders : [...MUTATION_FOLDERS], files, concurrency, scoreOnly };
+  return { folders: folders.length > 0 ? folders : MUTATION_FOLDERS.filter((m) => !m.optIn), files, concurrency, scoreOnly };
 }
 
 async function mutate(f: MutationFolder, files: readonly string[], concurrency: number): Promise<void> {
   const own = files.filter((file) => file.startsWith(`${f.folder}/`));
   const mutate = own.length > 0 ? own : [`${f.folder}/**/*.ts`, ...(f.skip ?? []).map((s) => `!${f.folder}/${s}`)];
-  const name = reportName(f.folder);
+  // A run over some files only (--files) is kept apart and merged into the folder's full report when scoring.
+  const name = own.length > 0 ? `${reportName(f.folder)}.rerun` : reportName(f.folder);
+  if (own.length === 0) rmSync(`${OUT}/${name}.rerun.json`, { force: true });
   const started = Date.now();
   await new Stryker({
     mutate,
@@ -89,6 +94,19 @@ async function mutate(f: MutationFolder, files: readonly string[], concurrency: 
     plugins: [],
   }).runMutationTest();
   console.log(`${f.folder}: Stryker took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+  // A --files run over a folder already run in full: fold its results into the full report at
+  // once, so that successive reruns add up rather than replace each other.
+  const full = `${OUT}/${reportName(f.folder)}.json`;
+  if (own.length > 0 && existsSync(full)) foldRerun(full, `${OUT}/${name}.json`);
+}
+
+/** Writes the full report with the rerun's statuses in place and removes the rerun's report. */
+function foldRerun(full: string, rerun: string): void {
+  const merged = mergeRerun(readReport(full), readReport(rerun));
+  writeFileSync(full, JSON.stringify(merged.report));
+  rmSync(rerun, { force: true });
+  console.log(`${full}: ${merged.replaced} mutants rescored from the rerun`);
+  for (const file of merged.stale) console.log(`  ${file} changed since the full run: its rerun results are not used (rerun the folder)`);
 }
 
 function print(folder: string, s: FolderScore): void {
@@ -108,9 +126,25 @@ async function main(): Promise<number> {
   const equivalents = readEquivalents(EQUIVALENTS);
   let below = false;
   for (const f of folders) {
-    const s = scoreFolder(readReport(`${OUT}/${reportName(f.folder)}.json`), f.folder, equivalents);
+    const base = `${OUT}/${reportName(f.folder)}`;
+    if (!existsSync(`${base}.json`) && existsSync(`${base}.rerun.json`)) {
+      // No full run of the folder yet: score what the --files run covered, and say so.
+      const partial = readReport(`${base}.rerun.json`);
+      console.log(`${f.folder}: no full run; only the files of the last --files run: ${Object.keys(partial.files).join(', ')}`);
+      print(f.folder, scoreFolder(partial, f.folder, equivalents));
+      below = true;
+      continue;
+    }
+    let report = readReport(`${base}.json`);
+    if (existsSync(`${base}.rerun.json`)) {
+      const merged = mergeRerun(report, readReport(`${base}.rerun.json`));
+      report = merged.report;
+      console.log(`${f.folder}: ${merged.replaced} mutants rescored from the later run over ${base}.rerun.json`);
+      for (const file of merged.stale) console.log(`  ${file} changed since the full run: its later results are not used (rerun the folder)`);
+    }
+    const s = scoreFolder(report, f.folder, equivalents);
     print(f.folder, s);
-    if (files.length === 0 && s.score < THRESHOLD) below = true;
+    if (s.score < THRESHOLD) below = true;
   }
   return below ? 1 : 0;
 }

@@ -24,7 +24,7 @@ interface ReportMutant {
   readonly mutatorName: string;
   readonly replacement?: string;
   readonly status: string;
-  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+  readonly location: { readonly start: { readonly line: number; readonly column: number }; readonly end: { readonly line: number; readonly column: number } };
 }
 
 interface Report {
@@ -108,4 +108,34 @@ export function scoreFolder(report: Report, folder: string, equivalents: readonl
 
 export function readReport(path: string): Report {
   return JSON.parse(readFileSync(path, 'utf8')) as Report;
+}
+
+/**
+ * The full report with the statuses of a later run over some of its files (`--files`, e.g. the
+ * survivors' lines after a test was added) put in place of the earlier ones. A mutant is the same
+ * when its file's source is unchanged and it has the same mutator, replacement and span;
+ * files whose source changed since the full run are left as they were (rerun the folder).
+ */
+export function mergeRerun(full: Report, rerun: Report): { report: Report; replaced: number; stale: string[] } {
+  let replaced = 0;
+  const stale: string[] = [];
+  const files: Record<string, Report['files'][string]> = { ...full.files };
+  for (const [file, later] of Object.entries(rerun.files)) {
+    const earlier = files[file];
+    if (!earlier) continue;
+    if (earlier.source !== later.source) {
+      stale.push(file);
+      continue;
+    }
+    const key = (m: ReportMutant) => `${m.mutatorName}|${m.replacement ?? ''}|${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
+    const status = new Map(later.mutants.map((m) => [key(m), m.status]));
+    const mutants = earlier.mutants.map((m) => {
+      const s = status.get(key(m));
+      if (s === undefined) return m;
+      replaced += 1;
+      return { ...m, status: s };
+    });
+    files[file] = { source: earlier.source, mutants };
+  }
+  return { report: { ...full, files }, replaced, stale };
 }
