@@ -46,7 +46,7 @@ export const SIM_MESH_TIMING: MeshTiming = { heartbeatMs: 50, delayBoundMs: 10 }
  * Over UDP the delay bound must cover scheduling on a busy machine too (tens of processes on a
  * few cores), not just loopback's microseconds.
  */
-export const UDP_MESH_TIMING: MeshTiming = { heartbeatMs: 50, delayBoundMs: 25 };
+export const UDP_MESH_TIMING: MeshTiming = { heartbeatMs: 50, delayBoundMs: 50 };
 
 /**
  * A mesh algorithm: it never stops messaging (the leader heartbeats), so "done" is a leader that

@@ -4,8 +4,10 @@
  * firings go in with the current time; datagrams to send, timers to set and events come out.
  *
  * A mesh algorithm never stops messaging (its leader heartbeats), so the node itself decides
- * when its part is over: once it has known the same leader for `settleMs` without a change, it
- * reports `exit`. Only the newest heartbeat to a peer is worth delivering, so older ones still
+ * when its part is over: once it has known the same leader for `settleMs` without a change, that
+ * leader is its result (`settled`); it then keeps taking part for another `settleMs`, reporting
+ * no more changes, and says `exit`. Without that second period the leader, which settles first,
+ * would leave first, and the followers still settling would elect again among themselves. Only the newest heartbeat to a peer is worth delivering, so older ones still
  * unacknowledged are given up when a new one is sent; a peer that stays silent (crashed) costs
  * at most MAX_PENDING retried messages.
  */
@@ -30,7 +32,9 @@ export type MeshOutput =
   | LinkOutput
   /** The leader this node knows changed (null: none); `isLeader` on the leader itself. */
   | { readonly type: 'decide'; readonly leader: number | null; readonly isLeader: boolean }
-  /** The same leader known for settleMs: the node's run is over. */
+  /** The same leader known for settleMs: it is the node's result. */
+  | { readonly type: 'settled' }
+  /** Settled, and kept up for another settleMs: the node may close. */
   | { readonly type: 'exit' };
 
 export interface MeshNodeOptions {
@@ -81,6 +85,7 @@ export class MeshNode implements LinkContext<MeshWireMessage> {
   private running = false;
   private leader: number | null = null;
   private leaderSince = 0;
+  private settledView: { leader: number | null; isLeader: boolean; sinceMs: number } | undefined;
   /** Every change of the known leader, in order, with its time. */
   readonly leaderChanges: { readonly atMs: number; readonly leader: number | null }[] = [];
 
@@ -141,8 +146,15 @@ export class MeshNode implements LinkContext<MeshWireMessage> {
     this.now = now;
     if (!this.running) return this.flush();
     if (key === this.settleTimer) {
-      this.running = false;
-      this.emit({ type: 'exit' });
+      if (this.settledView) {
+        this.running = false;
+        this.emit({ type: 'exit' });
+        return this.flush();
+      }
+      this.settledView = { leader: this.leader, isLeader: this.core.isLeader(), sinceMs: this.leaderSince };
+      this.emit({ type: 'settled' });
+      this.emit({ type: 'setTimer', key: this.settleTimer, delayMs: this.options.settleMs });
+      this.afterInput();
       return this.flush();
     }
     if (key > this.settleTimer) {
@@ -156,9 +168,9 @@ export class MeshNode implements LinkContext<MeshWireMessage> {
     return this.flush();
   }
 
-  /** The leader this node knows now, and since when (its clock). */
-  knownLeader(): { leader: number | null; sinceMs: number } {
-    return { leader: this.leader, sinceMs: this.leaderSince };
+  /** The leader this node settled on (else the one it knows now), and since when (its clock). */
+  knownLeader(): { leader: number | null; isLeader: boolean; sinceMs: number } {
+    return this.settledView ?? { leader: this.leader, isLeader: this.core.isLeader(), sinceMs: this.leaderSince };
   }
 
   /** Whether the node still runs (started, not settled). */
@@ -216,6 +228,8 @@ export class MeshNode implements LinkContext<MeshWireMessage> {
         case 'leader':
           this.leader = c.leader;
           this.leaderSince = this.now;
+          // Settled: the result is taken; what happens while the node winds down is not reported.
+          if (this.settledView) break;
           this.leaderChanges.push({ atMs: this.now, leader: c.leader });
           this.emit({ type: 'decide', leader: c.leader, isLeader: c.isLeader });
           if (c.leader === null) this.emit({ type: 'cancelTimer', key: this.settleTimer });

@@ -6,7 +6,7 @@ export interface MeshNodeResult {
   readonly id: number;
   /** ok: the same leader held for the settle time; stalled: the timeout came first. */
   readonly outcome: 'ok' | 'stalled';
-  /** The leader known when the node stopped, or null. */
+  /** The leader the node settled on (or, stalled, the one it knew when it stopped), or null. */
   readonly leader: number | null;
   readonly isLeader: boolean;
   /** Start to the last change of the known leader, ms; null if no leader was ever known. */
@@ -26,7 +26,7 @@ export function meshNodeResult(node: MeshNode, outcome: 'ok' | 'stalled', elapse
     id: node.id,
     outcome,
     leader: known.leader,
-    isLeader: node.core.isLeader(),
+    isLeader: known.isLeader,
     decidedMs: known.leader === null ? null : time(known.sinceMs),
     elapsedMs: time(elapsedMs),
     leaderChanges: node.leaderChanges.filter((c) => c.leader !== null).length,

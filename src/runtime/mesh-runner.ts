@@ -1,7 +1,7 @@
 /**
  * MeshRunner: one mesh election node (Bully, Raft-style) on a real (or in-memory) network,
  * driving the pure MeshNode: every other member is a peer at a known address. `run()` resolves
- * when the node has known the same leader for the settle time, or at the timeout.
+ * once the node has settled on a leader and wound down (twice the settle time), or at the timeout.
  */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -14,6 +14,12 @@ import { type MeshNodeResult, meshNodeResult } from '../node/mesh-result.js';
 import { type Address, addressKey } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
+
+/**
+ * How long a node's known leader must hold before its run ends: several election timeouts, so
+ * a leader that is still contested is not reported as settled.
+ */
+export const DEFAULT_SETTLE_MS = 1000;
 
 /** One member of a mesh: its id and address. */
 export interface MeshMember {
@@ -119,6 +125,8 @@ export class MeshRunner extends EventEmitter<MeshRunnerEvents> {
           break;
         case 'drop':
           this.emit('drop', o.reason, o.detail, from ?? this.options.transport.local);
+          break;
+        case 'settled':
           break;
         case 'exit':
           this.stop('ok');
