@@ -129,3 +129,18 @@ test('bench: an unknown --only part is refused in one line', async (t) => {
   t.is(r.code, 2);
   t.regex(r.stderr, /--only: unknown part "speed"/);
 });
+
+test('bench --only compare --quick: HS, LCR, Bully and Raft-style measured side by side, each electing over UDP', async (t) => {
+  const r = await runCli(['bench', '--only', 'compare', '--quick', '--json'], 60_000);
+  t.is(r.code, 0, r.stderr);
+  const b = JSON.parse(r.stdout) as BenchResults;
+  t.deepEqual(b.errors, {});
+  const sim = b.compare!.sim;
+  t.deepEqual([...new Set(sim.map((c) => c.algorithm))], ['hs', 'lcr', 'bully', 'raft']);
+  // Only the mesh algorithms keep a leader after a crash, and Bully's leader keeps acting inside a partition while Raft's steps down.
+  t.true(sim.filter((c) => c.algorithm === 'hs').every((c) => c.failoverMs === null));
+  t.true(sim.filter((c) => c.algorithm === 'bully' || c.algorithm === 'raft').every((c) => c.failoverMs !== null && c.failoverMs > 0));
+  t.true(sim.filter((c) => c.algorithm === 'raft').every((c) => c.leadersUnderPartition === 1));
+  t.true(sim.filter((c) => c.algorithm === 'bully').every((c) => c.leadersUnderPartition! >= 2));
+  t.true(b.compare!.udp.every((u) => u.elected === u.runs), JSON.stringify(b.compare!.udp));
+});

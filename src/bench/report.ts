@@ -75,6 +75,22 @@ export function formatBench(r: BenchResults): string {
     ));
     out.push(`(start-up: from spawn to ready, all processes starting at once; the target is per one-node process, at its peak)`);
   }
+  if (r.compare) {
+    const dash = (x: number | null) => (x === null ? '-' : Math.round(x * 10) / 10);
+    out.push('', 'HS, LCR, Bully and Raft-style election, same ids (simulator, delays 1-10 ms; means over the seeds)');
+    out.push(table(
+      ['algorithm', 'n', 'election msgs', 'heartbeats before agreed', 'election ms', 'failover ms', 'idle datagrams/s', 'leaders under partition'],
+      r.compare.sim.map((c) => [c.algorithm, c.n, dash(c.electionMessages), dash(c.heartbeatsDuringElection), dash(c.electionMs), dash(c.failoverMs), dash(c.idleDatagramsPerSecond), dash(c.leadersUnderPartition)]),
+    ));
+    out.push('(HS and LCR elect once and stop: no failover, idle traffic or partition behaviour of their own, "-"; failover: the leader crashes 500 ms after the election;',
+      ' partition: the leader and a minority cut off for 5 s, the most leaders acting at once)');
+    out.push('', 'Election over loopback UDP, one process, a socket per node (ring for HS and LCR, full mesh for Bully and Raft-style)');
+    out.push(table(
+      ['algorithm', 'n', 'elected', 'median ms', 'datagrams'],
+      r.compare.udp.map((u) => [u.algorithm, u.n, `${u.elected}/${u.runs}`, dash(u.electionMedianMs), u.datagramsMedian]),
+    ));
+    out.push('(mesh: to the first instant every node knows one leader that alone acts; ring: to the last decision; datagrams include the heartbeats of the settle time)');
+  }
   for (const [p, e] of Object.entries(r.errors)) out.push('', `${p}: FAILED: ${e}`);
   if (r.wallSeconds !== undefined) out.push('', `bench took ${r.wallSeconds} s`);
   return out.join('\n');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NodeSettings } from '../cluster/node-config.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { FULL_LATENCY, type LatencyRow, QUICK_LATENCY, runLatencyBench } from './latency.js';
+import { type CompareResult, FULL_COMPARE, QUICK_COMPARE, runCompareBench } from './compare.js';
 import { type MemoryRow, runMemoryBench } from './memory.js';
 import { FULL_MESSAGES, type MessagesResult, QUICK_MESSAGES, runMessagesBench } from './messages.js';
 import { FULL_OVERHEAD, type OverheadRow, QUICK_OVERHEAD, runOverheadBench } from './overhead.js';
@@ -12,7 +13,7 @@ import type { Progress } from './progress.js';
 import { FULL_SCALE, QUICK_SCALE, type SimScaleRow, type UdpScaleRow, runSimScale, runUdpScale } from './scale.js';
 
 /** The benchmark parts, in the order they run; `--only` picks a subset. */
-export const BENCH_PARTS = ['messages', 'overhead', 'latency', 'scale', 'memory'] as const;
+export const BENCH_PARTS = ['messages', 'overhead', 'latency', 'scale', 'memory', 'compare'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchOptions {
@@ -40,6 +41,7 @@ export interface BenchResults {
   latency?: LatencyRow[];
   scale?: { sim: SimScaleRow[]; udp: UdpScaleRow[] };
   memory?: MemoryRow[];
+  compare?: CompareResult;
   /** Parts that failed, with why; their results are absent. */
   readonly errors: Partial<Record<BenchPart, string>>;
   wallSeconds?: number;
@@ -86,6 +88,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       q ? [{ nodes: 4, processes: 4 }] : [{ nodes: 16, processes: 16 }, { nodes: 256, processes: 2 }],
       opts.progress,
     );
+  });
+  await part('compare', async () => {
+    results.compare = await runCompareBench(q ? QUICK_COMPARE : FULL_COMPARE, opts.progress);
   });
   results.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
   return results;

@@ -9,7 +9,10 @@ import { loadKeyFile } from '../config/key.js';
 import { HostResolver } from '../config/resolve.js';
 import { checkOutputFile } from '../config/output-path.js';
 import { launchOnFreePorts } from '../cluster/free-ports.js';
-import { launchRing } from '../cluster/launch.js';
+import { type LaunchOutcome, launchRing } from '../cluster/launch.js';
+import { formatMeshSummary, summarizeMesh } from '../cluster/mesh-summary.js';
+import { DEFAULT_ALGORITHM, type RingAlgorithmName, isRingAlgorithm, ringAlgorithm } from '../core/algorithms.js';
+import type { MeshNodeResult } from '../node/mesh-result.js';
 import { summarize } from '../cluster/ring-summary.js';
 import { EXIT } from './exit-codes.js';
 import { describeFaults, type FaultArgs, withFaultOptions } from './fault-options.js';
@@ -69,6 +72,8 @@ interface LaunchArgs extends RuntimeLinkFlags, FaultArgs {
 
 async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   const settings = nodeSettingsFrom(argv);
+  const mesh = !isRingAlgorithm(settings.algorithm ?? DEFAULT_ALGORITHM);
+  if (mesh && argv.trace !== undefined) throw new InvalidConfigError(`--trace: ${settings.algorithm} nodes write no trace`);
   const faults = settings.faults;
   // Read here so a bad key file is one error from launch, not one per node.
   if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
@@ -89,7 +94,11 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     if (!argv.json) process.stdout.write(line + '\n');
   };
 
-  log(`ring of ${ids.length} on ${host}${seed === null ? '' : ` (seed ${seed})`}, rightwards: ${describeRing(ids)}`);
+  log(
+    mesh
+      ? `${settings.algorithm} on a full mesh of ${ids.length} on ${host}${seed === null ? '' : ` (seed ${seed})`}: ${ids.join(', ')}`
+      : `ring of ${ids.length} on ${host}${seed === null ? '' : ` (seed ${seed})`}, rightwards: ${describeRing(ids)}`,
+  );
   if (processes < ids.length) log(`  in ${processes} processes, one UDP socket per node`);
   if (faults) log(`  ${describeFaults(faults)}`);
   if (argv['key-file'] !== undefined) log('  frames authenticated with the cluster key');
@@ -99,7 +108,8 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   const launch = (ports: readonly number[]) =>
     launchRing({
       members: ids.map((id, i): Member => ({ id, host, port: ports[i]! })),
-      node: settings,
+      // A mesh node links to every member: each is given the whole list.
+      node: mesh ? { ...settings, mesh: ids.map((id, i): Member => ({ id, host, port: ports[i]! })) } : settings,
       processes,
       ...(kill
         ? {
@@ -123,12 +133,16 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
     throw err;
   }
   if (argv.trace) await mergeTraces(argv.trace, ids, crashes);
+  if (mesh) {
+    reportMesh(argv, ids, seed, outcome, kill);
+    return;
+  }
   const summary = summarize(
     ids,
     seed,
     outcome.results,
     { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs },
-    settings.algorithm,
+    ringAlgorithm(settings.algorithm ?? DEFAULT_ALGORITHM).name as RingAlgorithmName,
     outcome.killedAfterDecision ?? undefined,
   );
   const failures = outcome.failures
@@ -148,6 +162,23 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   // The election stands (reported above), but output that was asked for is missing: exit 2.
   const late = outcome.lateErrors[0];
   if (late) throw new InvalidConfigError(`node ${late.id}: ${late.message}`);
+}
+
+/** The report of a mesh launch; with --kill, the survivors are judged and the failover timed from the kill. */
+function reportMesh(argv: LaunchArgs, ids: readonly number[], seed: number | null, outcome: LaunchOutcome, kill: { id: number; atMs: number } | undefined): void {
+  const live = outcome.killed === null ? ids : ids.filter((id) => id !== outcome.killed);
+  const results = (outcome.results as unknown as MeshNodeResult[]).filter((r) => live.includes(r.id));
+  const summary = summarizeMesh(live, seed, results, { electionMs: outcome.electionMs, elapsedMs: outcome.elapsedMs }, argv.algorithm!);
+  const failoverMs = kill && outcome.killed !== null && summary.electionMs !== null && summary.electionMs > kill.atMs ? summary.electionMs - kill.atMs : null;
+  const failures = outcome.failures.filter((f) => f.id !== outcome.killed).map((f) => `node ${f.id} exited without a result: ${f.message}`);
+  if (argv.json) {
+    process.stdout.write(JSON.stringify({ ...summary, failoverMs, failures, killed: outcome.killed, nodes: results }) + '\n');
+  } else {
+    process.stdout.write(formatMeshSummary(summary) + '\n');
+    if (failoverMs !== null) process.stdout.write(`failover: ${failoverMs.toFixed(1)} ms from the kill to the survivors' last change of leader\n`);
+    for (const f of failures) process.stdout.write(f + '\n');
+  }
+  process.exitCode = summary.outcome === 'elected' ? EXIT.ok : summary.outcome === 'wrong' ? EXIT.wrongResult : EXIT.stalled;
 }
 
 function chooseIds(argv: LaunchArgs): { ids: number[]; seed: number | null } {

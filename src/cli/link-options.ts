@@ -26,7 +26,7 @@ export function withLinkOptions<T>(y: Argv<T>) {
     describe: 'Give up after this many ms without finishing; report which neighbour is unreachable',
     group: 'Reliability:',
   })
-    .option('algorithm', { choices: ALGORITHM_NAMES, default: DEFAULT_ALGORITHM as AlgorithmName, describe: 'Election algorithm: Hirschberg–Sinclair, or the LCR baseline (every node of a ring must run the same)' });
+    .option('algorithm', { choices: ALGORITHM_NAMES, default: DEFAULT_ALGORITHM as AlgorithmName, describe: 'Election algorithm: Hirschberg–Sinclair or LCR on a ring; Bully or Raft-style election on a full mesh (launch only). Every node must run the same' });
 }
 
 /** Adds the link-tuning flags alone (`sim` runs in virtual time and has no --timeout). */

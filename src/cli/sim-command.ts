@@ -1,5 +1,5 @@
 /** `hs-ring sim`: an election on a simulated ring in virtual time, seeded and replayable. */
-import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
+import { ALGORITHM_NAMES, type AlgorithmName, DEFAULT_ALGORITHM, isRingAlgorithm, ringAlgorithm } from '../core/algorithms.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -11,7 +11,8 @@ import { EXIT } from './exit-codes.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { parseDelayFlag } from './fault-options.js';
 import { checkDurationMs, type LinkFlags, linkConfigFromFlags, withLinkTuning } from './link-options.js';
-import { ALGORITHMS, type Algorithm, coreFor } from '../sim/algorithms.js';
+import { type Algorithm, coreFor } from '../sim/algorithms.js';
+import { runMeshSim } from './sim-mesh.js';
 import { LINK_MODES, type LinkMode, idealNetworkProblem } from '../sim/link-mode.js';
 import { type NetworkModel, RELIABLE, networkModelProblem } from '../sim/network-model.js';
 import { ORDERS, type Order, arrange } from '../sim/orders.js';
@@ -49,6 +50,7 @@ export const simCommand = {
           '  hs-ring sim -n 100000 --seed 1 --link ideal\n' +
           '  hs-ring sim -n 64 --loss 0.2 --dup 0.05 --reorder --delay 0-20\n' +
           '  hs-ring sim -n 1024 --algorithm lcr --order descending\n' +
+          '  hs-ring sim -n 16 --algorithm raft --loss 0.1   full mesh, until a leader is known by all\n' +
           '  hs-ring sim --replay 1234:5:0     the case a failing property printed\n\n' +
           'Exit codes: 0 elected, agreed and nothing left in flight; 2 bad configuration; 3 stalled; 4 wrong result.',
       )
@@ -56,7 +58,11 @@ export const simCommand = {
       .option('ids', { type: 'string', requiresArg: true, describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
       .option('seed', { type: 'number', requiresArg: true, describe: 'Seed for ids and schedule (default: random, printed)' })
       .option('order', { choices: ORDERS, describe: 'Place the ids: random, or an adversarial order' })
-      .option('algorithm', { choices: ALGORITHMS, default: 'hs' as Algorithm, describe: 'Hirschberg–Sinclair, or the LCR baseline' })
+      .option('algorithm', {
+        choices: ALGORITHM_NAMES,
+        default: 'hs' as AlgorithmName,
+        describe: 'Hirschberg–Sinclair or LCR on a ring; Bully or Raft-style on the full-mesh simulator (-n, --ids, --seed, --loss, --dup, --delay, --time-limit, --json)',
+      })
       .option('link', {
         choices: LINK_MODES,
         default: 'full' as LinkMode,
@@ -79,7 +85,7 @@ interface SimArgs extends LinkFlags {
   ids?: string;
   seed?: number;
   order?: Order;
-  algorithm: Algorithm;
+  algorithm: AlgorithmName;
   link: LinkMode;
   loss: number;
   dup: number;
@@ -102,6 +108,21 @@ interface Plan {
 }
 
 async function runSimCommand(argv: SimArgs): Promise<void> {
+  if (!isRingAlgorithm(argv.algorithm)) {
+    const ringOnly = (
+      [
+        ['--link ideal', argv.link === 'ideal'],
+        ['--order', argv.order !== undefined],
+        ['--trace', argv.trace !== undefined],
+        ['--replay', argv.replay !== undefined],
+        ['--fifo', argv.fifo],
+      ] as const
+    ).filter(([, given]) => given);
+    if (ringOnly.length > 0) throw new InvalidConfigError(`${ringOnly.map(([f]) => f).join(', ')}: only for ring algorithms, not ${argv.algorithm}`);
+    const limit = argv['time-limit'] === undefined ? undefined : checkDurationMs(argv['time-limit'], '--time-limit', false, false);
+    runMeshSim(argv, limit);
+    return;
+  }
   const plan = argv.replay !== undefined ? await replayPlan(argv) : planFrom(argv);
   const timeLimitMs = argv['time-limit'] === undefined ? undefined : checkDurationMs(argv['time-limit'], '--time-limit', false, false);
   if (argv.trace !== undefined) checkOutputFile(argv.trace, '--trace');
@@ -252,7 +273,7 @@ function planFrom(argv: SimArgs): Plan {
     ids = randomIds(n, seed);
   }
   const order = argv.order ?? (argv.ids !== undefined ? 'given' : 'random');
-  return { ids: order === 'given' ? ids : arrange(ids, order), seed, algorithm: argv.algorithm, order, network };
+  return { ids: order === 'given' ? ids : arrange(ids, order), seed, algorithm: ringAlgorithm(argv.algorithm).name as Algorithm, order, network };
 }
 
 async function replayPlan(argv: SimArgs): Promise<Plan> {

@@ -157,16 +157,22 @@ export async function launchRing(opts: LaunchOptions): Promise<LaunchOutcome> {
           }
           break;
         case 'decide':
-          decisions += 1;
+        {
+          // Nodes, not events: a mesh node reports every change of the leader it knows.
+          const first = !decided.has(msg.id);
           decided.set(msg.id, { leader: msg.leader, isLeader: msg.isLeader });
           lastDecision = now - startAt;
+          if (!first) break;
+          decisions += 1;
           if (decisions === n) opts.onAllDecided?.();
           sample.decidedHere += 1;
           if (sample.decidedHere === group.length) opts.onProcessDecided?.(p, child.pid);
           break;
+        }
         case 'result': {
           const { event: _event, ...result } = msg;
-          results.set(result.id, result);
+          // A mesh launch's results are MeshNodeResults; launch-command reads them back as such.
+          results.set(result.id, result as NodeResult);
           break;
         }
         case 'error':

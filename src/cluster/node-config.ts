@@ -1,10 +1,10 @@
 /** The configuration a node process is started with, and its validation (it arrives as JSON). */
-import { ALGORITHM_NAMES, type AlgorithmName, isAlgorithmName } from '../core/algorithms.js';
+import { ALGORITHM_NAMES, type AlgorithmName, isAlgorithmName, isRingAlgorithm } from '../core/algorithms.js';
 import { checkUnique, parseId } from '../config/ids.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG, type LinkConfig, linkConfigProblem } from '../link/config.js';
 import { checkPlacement } from '../config/placement.js';
-import type { Placement } from '../config/ring-file.js';
+import { type Member, type Placement, parseRing } from '../config/ring-file.js';
 import { type Address, checkDistinctAddresses, checkHost, checkPort } from '../config/address.js';
 import { type FaultConfig, faultConfigProblem } from '../transport/faulty.js';
 import { DEFAULT_TIMEOUT_MS, timeoutProblem } from '../runtime/link-settings.js';
@@ -27,6 +27,11 @@ export interface NodeConfig {
   readonly trace?: string;
   /** The election algorithm (the registry's default when absent). */
   readonly algorithm?: AlgorithmName;
+  /**
+   * For a mesh algorithm (Bully, Raft-style): every member of the mesh with its address, the
+   * hosted ones included; each node links to all the others.
+   */
+  readonly mesh?: readonly Member[];
   /** Report phase changes (default true); the launcher turns them off when it shows no progress, sparing a pipe write per phase. */
   readonly phaseEvents?: boolean;
 }
@@ -79,8 +84,16 @@ export function checkNodeConfig(value: unknown): NodeConfig {
   if (c.algorithm !== undefined && (typeof c.algorithm !== 'string' || !isAlgorithmName(c.algorithm))) {
     throw new InvalidConfigError(`node config: "algorithm" must be one of ${ALGORITHM_NAMES.join(', ')}, got ${JSON.stringify(c.algorithm)}`);
   }
+  let mesh: Member[] | undefined;
+  if (c.algorithm !== undefined && !isRingAlgorithm(c.algorithm as AlgorithmName)) {
+    if (!Array.isArray(c.mesh)) throw new InvalidConfigError(`node config: "mesh" must list every member of the ${String(c.algorithm)} mesh`);
+    mesh = parseRing({ members: c.mesh }, 'node config: mesh');
+    const missing = placements.find((p) => !mesh!.some((m) => m.id === p.id));
+    if (missing) throw new InvalidConfigError(`node config: mesh: node ${missing.id} is hosted but not a member`);
+  }
   return {
     placements,
+    ...(mesh ? { mesh } : {}),
     link,
     timeoutMs,
     ...(c.phaseEvents === false ? { phaseEvents: false } : {}),

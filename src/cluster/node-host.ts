@@ -5,6 +5,7 @@
  * print them as ndjson); the caller decides what is shown and how the process exits.
  */
 import type { Address } from '../config/address.js';
+import { isRingAlgorithm } from '../core/algorithms.js';
 import { loadKeyFile } from '../config/key.js';
 import { checkOutputFile } from '../config/output-path.js';
 import { InvalidConfigError } from '../errors.js';
@@ -59,6 +60,9 @@ export class LateTraceFailure extends Error {
 
 async function host(config: NodeConfig, opts: HostOptions): Promise<NodeResult[]> {
   const all = config.placements;
+  if (config.algorithm !== undefined && !isRingAlgorithm(config.algorithm)) {
+    throw new InvalidConfigError(`--algorithm ${config.algorithm} runs on a full mesh: start it with hs-ring launch (or the library's MeshGroup)`);
+  }
   const key = opts.key ?? (config.keyFile !== undefined ? loadKeyFile(config.keyFile) : undefined);
   if (all.length > 1 && config.trace !== undefined && !config.trace.includes('{id}')) {
     throw new InvalidConfigError('--trace with several --self ids needs {id} in the file name (one file per node)');

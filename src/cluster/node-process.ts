@@ -10,7 +10,8 @@
  * exit 2.
  */
 import { HsRingError, InvalidConfigError } from '../errors.js';
-import { LateTraceFailure, hostNodes } from './node-host.js';
+import { type HostEvent, LateTraceFailure, hostNodes } from './node-host.js';
+import { hostMesh } from './mesh-host.js';
 import { checkNodeConfig } from './node-config.js';
 import { NODE_PROCESS_STATUS, emitLine, errorEvent, lineOf } from './protocol.js';
 import { StdinLines } from './stdin-lines.js';
@@ -27,7 +28,9 @@ try {
   }
   let results;
   try {
-    results = await hostNodes(checkNodeConfig(value), { onEvent: (e) => emitLine(lineOf(e)), start: stdin });
+    const config = checkNodeConfig(value);
+    const host = { onEvent: (e: HostEvent) => emitLine(lineOf(e)), start: stdin };
+    results = config.mesh ? await hostMesh(config, host) : await hostNodes(config, host);
   } catch (err) {
     // The results stand and go first; the trace that could not be written is the error after them.
     if (!(err instanceof LateTraceFailure)) throw err;

@@ -6,6 +6,7 @@
  */
 import { formatAddress } from '../config/address.js';
 import { HsRingError, type HsRingErrorCode } from '../errors.js';
+import type { MeshNodeResult } from '../node/mesh-result.js';
 import type { NodeResult } from '../node/result.js';
 import type { HostEvent } from './node-host.js';
 
@@ -22,6 +23,7 @@ export type NodeLine =
   | { event: 'decide'; id: number; leader: number; isLeader: boolean; atMs: number }
   | { event: 'drop'; id: number; reason: string; detail: string; from: string }
   | ({ event: 'result' } & NodeResult)
+  | ({ event: 'result' } & MeshNodeResult)
   | ErrorEvent;
 
 /**

@@ -1,6 +1,6 @@
 /** Several ring nodes in one process, each on its own socket (node --self A,B,...). */
 import type { Placement } from '../config/ring-file.js';
-import { ALGORITHMS, type AlgorithmName } from '../core/algorithms.js';
+import { type AlgorithmName, ringAlgorithm } from '../core/algorithms.js';
 import type { LinkConfig } from '../link/config.js';
 import { type Address } from '../config/address.js';
 import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../transport/faulty.js';
@@ -107,7 +107,7 @@ function member(p: Placement, udp: UdpTransport, options: GroupOptions): GroupMe
     ...(options.link ? { link: options.link } : {}),
     ...(options.key ? { key: options.key } : {}),
     ...(options.trace ? { trace: true } : {}),
-    ...(options.algorithm ? { core: ALGORITHMS[options.algorithm].create } : {}),
+    ...(options.algorithm ? { core: ringAlgorithm(options.algorithm).create } : {}),
   });
   return { id: p.id, node, transport, udp };
 }

@@ -3,3 +3,4 @@ export * from './frame.js';
 export * from './codec.js';
 export * from './message-codec.js';
 export * from './auth.js';
+export * from './mesh-codec.js';

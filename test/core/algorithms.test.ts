@@ -4,33 +4,50 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { ALGORITHMS, ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithm, isAlgorithmName } from '../../src/core/algorithms.js';
+import { ALGORITHMS, ALGORITHM_NAMES, DEFAULT_ALGORITHM, MESH_ALGORITHMS, algorithm, isAlgorithmName, isRingAlgorithm, meshAlgorithm, ringAlgorithm } from '../../src/core/algorithms.js';
 import { messageBound } from '../../src/core/bound.js';
 import { HsNode } from '../../src/core/hs.js';
 import { LcrNode, lcrExactMessages, lcrMessageBound } from '../../src/core/lcr.js';
 
-test('registry: hs (the default) and lcr, each with its own core, bound and formula', (t) => {
-  t.deepEqual([...ALGORITHM_NAMES], ['hs', 'lcr']);
+test('registry: hs (the default) and lcr on a ring, each with its own core, bound and formula', (t) => {
+  t.deepEqual([...ALGORITHM_NAMES], ['hs', 'lcr', 'bully', 'raft']);
   t.is(DEFAULT_ALGORITHM, 'hs');
   t.true(ALGORITHM_NAMES[0] === DEFAULT_ALGORITHM, 'the default first');
-  t.like(algorithm('hs'), { name: 'hs', title: 'Hirschberg–Sinclair', boundFormula: '8n(1+ceil(log2 n))+n' });
-  t.like(algorithm('lcr'), { name: 'lcr', title: 'LCR (Le Lann / Chang–Roberts)', boundFormula: 'n(n+1)/2+n' });
-  t.true(algorithm('hs').create(4) instanceof HsNode);
-  t.is(algorithm('hs').create(4).id, 4);
-  t.true(algorithm('lcr').create(4) instanceof LcrNode);
-  t.is(algorithm('lcr').create(7).id, 7);
+  t.like(algorithm('hs'), { name: 'hs', topology: 'ring', title: 'Hirschberg–Sinclair', boundFormula: '8n(1+ceil(log2 n))+n' });
+  t.like(algorithm('lcr'), { name: 'lcr', topology: 'ring', title: 'LCR (Le Lann / Chang–Roberts)', boundFormula: 'n(n+1)/2+n' });
+  const hs = ringAlgorithm('hs');
+  const lcr = ringAlgorithm('lcr');
+  t.true(hs.create(4) instanceof HsNode);
+  t.is(hs.create(4).id, 4);
+  t.true(lcr.create(4) instanceof LcrNode);
+  t.is(lcr.create(7).id, 7);
   for (const n of [1, 2, 5, 64]) {
-    t.is(algorithm('hs').messageBound(n), messageBound(n));
-    t.is(algorithm('lcr').messageBound(n), lcrMessageBound(n));
+    t.is(hs.messageBound(n), messageBound(n));
+    t.is(lcr.messageBound(n), lcrMessageBound(n));
   }
-  t.is(algorithm('hs').exactMessages, undefined, 'HS counts depend on the schedule once traffic is late');
+  t.is(hs.exactMessages, undefined, 'HS counts depend on the schedule once traffic is late');
   t.is(ALGORITHMS.lcr.exactMessages, lcrExactMessages);
+});
+
+test('registry: bully and raft run on a mesh, and asking for the other topology is a RangeError', (t) => {
+  for (const name of ['bully', 'raft'] as const) {
+    t.false(isRingAlgorithm(name), name);
+    t.is(meshAlgorithm(name), MESH_ALGORITHMS[name]);
+    t.is(meshAlgorithm(name).topology, 'mesh');
+    t.throws(() => ringAlgorithm(name), { instanceOf: RangeError });
+  }
+  for (const name of ['hs', 'lcr'] as const) {
+    t.true(isRingAlgorithm(name), name);
+    t.throws(() => meshAlgorithm(name), { instanceOf: RangeError });
+  }
 });
 
 test('registry: a name is an algorithm only if registered, case and all', (t) => {
   t.true(isAlgorithmName('hs'));
   t.true(isAlgorithmName('lcr'));
-  for (const name of ['HS', 'bully', '', 'hs ', 'toString']) t.false(isAlgorithmName(name), name);
+  t.true(isAlgorithmName('bully'));
+  t.true(isAlgorithmName('raft'));
+  for (const name of ['HS', 'Bully', 'paxos', '', 'hs ', 'toString']) t.false(isAlgorithmName(name), name);
 });
 
 test('LCR exact count: each id travels right to the next larger one, the maximum all the way round, plus n announcements', (t) => {

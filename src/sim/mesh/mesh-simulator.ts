@@ -181,8 +181,10 @@ export function simulateMesh<M extends { readonly kind: string }, S, T extends s
 
   const views = (): NodeView[] =>
     o.ids.map((id) => {
-      const core = nodes.get(id)!.core;
-      if (!core) return { id, alive: false, isLeader: false, knownLeader: null, term: undefined };
+      const node = nodes.get(id)!;
+      const core = node.core;
+      // A node yet to start is live and knows no leader: no settlement before every member is up.
+      if (!core) return { id, alive: node.incarnation === 0, isLeader: false, knownLeader: null, term: undefined };
       return { id, alive: true, isLeader: core.isLeader(), knownLeader: core.knownLeader(), term: o.algorithm.termOf?.(core.state()) };
     });
 
