@@ -20,10 +20,11 @@ VARIABLES
   up,       \* up[m]: the member's process runs
   disk,     \* disk[m]: its durable state [p |-> promised, c |-> counter]
   granted,  \* granted[m]: the <<epoch, to>> grants it ever sent (itself included on RequestGrants)
+  quiet,    \* quiet[m]: it restarted less than one grant period ago (on its clock)
   office,   \* office[m]: the epoch it is in office for, or None
   terms     \* every TakeOffice in order: <<member, epoch>>
 
-vars == <<i, up, disk, granted, office, terms>>
+vars == <<i, up, disk, granted, quiet, office, terms>>
 
 Fresh == [p |-> None, c |-> 0]
 
@@ -32,6 +33,7 @@ Init ==
   /\ up = [m \in Members |-> FALSE]
   /\ disk = [m \in Members |-> Fresh]
   /\ granted = [m \in Members |-> {}]
+  /\ quiet = [m \in Members |-> FALSE]
   /\ office = [m \in Members |-> None]
   /\ terms = <<>>
 
@@ -40,16 +42,17 @@ Persist(m, p, c) ==
   /\ up[m]
   /\ p >= disk[m].p /\ c >= disk[m].c
   /\ disk' = [disk EXCEPT ![m] = [p |-> p, c |-> c]]
-  /\ UNCHANGED <<up, granted, office, terms>>
+  /\ UNCHANGED <<up, granted, quiet, office, terms>>
 
 \* m sends a Grant of e to its owner `to` (to = m: its own vote, as its Requests leave):
-\* only once its promise of e is durable, and e is the highest it promised.
+\* only once its promise of e is durable, e is the highest it promised, and out of its quiet period.
 Grant(m, to, e) ==
   /\ up[m]
+  /\ ~quiet[m]
   /\ e % N = to
   /\ disk[m].p = e
   /\ granted' = [granted EXCEPT ![m] = @ \cup {<<e, to>>}]
-  /\ UNCHANGED <<up, disk, office, terms>>
+  /\ UNCHANGED <<up, disk, quiet, office, terms>>
 
 Voters(m, e) == {j \in Members : <<e, m>> \in granted[j]}
 
@@ -61,12 +64,12 @@ TakeOffice(m, e) ==
   /\ 2 * Cardinality(Voters(m, e)) > N
   /\ office' = [office EXCEPT ![m] = e]
   /\ terms' = Append(terms, <<m, e>>)
-  /\ UNCHANGED <<up, disk, granted>>
+  /\ UNCHANGED <<up, disk, granted, quiet>>
 
 StepDown(m) ==
   /\ office[m] /= None
   /\ office' = [office EXCEPT ![m] = None]
-  /\ UNCHANGED <<up, disk, granted, terms>>
+  /\ UNCHANGED <<up, disk, granted, quiet, terms>>
 
 \* A crash loses all volatile state; the disk survives unless the state directory is lost.
 Crash(m, lost) ==
@@ -74,12 +77,19 @@ Crash(m, lost) ==
   /\ up' = [up EXCEPT ![m] = FALSE]
   /\ office' = [office EXCEPT ![m] = None]
   /\ disk' = IF lost THEN [disk EXCEPT ![m] = Fresh] ELSE disk
-  /\ UNCHANGED <<granted, terms>>
+  /\ UNCHANGED <<granted, quiet, terms>>
 
+\* A (re)started member grants nothing for a quiet period: grants it gave before may be live.
 Restart(m) ==
   /\ ~up[m]
   /\ up' = [up EXCEPT ![m] = TRUE]
+  /\ quiet' = [quiet EXCEPT ![m] = TRUE]
   /\ UNCHANGED <<disk, granted, office, terms>>
+
+EndQuiet(m) ==
+  /\ up[m] /\ quiet[m]
+  /\ quiet' = [quiet EXCEPT ![m] = FALSE]
+  /\ UNCHANGED <<up, disk, granted, office, terms>>
 
 Step(ev) ==
   CASE ev.ev = "Persist" -> Persist(ev.m, ev.p, ev.c)
@@ -88,6 +98,7 @@ Step(ev) ==
     [] ev.ev = "StepDown" -> StepDown(ev.m)
     [] ev.ev = "Crash" -> Crash(ev.m, ev.lost)
     [] ev.ev = "Restart" -> Restart(ev.m)
+    [] ev.ev = "EndQuiet" -> EndQuiet(ev.m)
     [] OTHER -> FALSE
 
 Next ==

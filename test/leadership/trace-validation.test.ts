@@ -8,6 +8,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LeadershipMember } from '../../src/core/leadership/member.js';
+import type { Epoch, RefuseReason } from '../../src/core/leadership/types.js';
 import type { LeadershipFault } from '../../src/sim/leadership/faults.js';
 import { type LeadershipEvent, type LeadershipSimOptions, simulateLeadership } from '../../src/sim/leadership/simulator.js';
 
@@ -44,7 +45,7 @@ test('Trace validation: simulator runs with crashes and restarts are behaviours 
   const check = await checker();
   for (const seed of [1, 2, 3]) {
     const { text, result, events, count } = traceOf({ seed });
-    t.log(`seed ${seed}: ${['Persist', 'Grant', 'TakeOffice', 'StepDown', 'Crash', 'Restart'].map((k) => `${k} ${count(k)}`).join(', ')}`);
+    t.log(`seed ${seed}: ${['Persist', 'Grant', 'TakeOffice', 'StepDown', 'Crash', 'Restart', 'EndQuiet'].map((k) => `${k} ${count(k)}`).join(', ')}`);
     t.deepEqual(result.violations, [], `seed ${seed}: the observer saw a violation`);
     t.is(count('Crash'), 4, `seed ${seed}: every crash happened`);
     t.true(events.some((e) => e.ev === 'Crash' && e.lost), `seed ${seed}: a member lost its state directory`);
@@ -68,6 +69,36 @@ class NoMajority extends LeadershipMember {
     return 1;
   }
 }
+
+/** Grants at once after a restart: no quiet period (as in sabotage.test.ts). */
+class NoQuietPeriod extends LeadershipMember {
+  protected override refusalFor(now: number, from: number, epoch: Epoch): RefuseReason | null {
+    const reason = super.refusalFor(now, from, epoch);
+    if (reason !== 'quiet') return reason;
+    const g = this.status().grant;
+    if (g && now < g.expiresAt && g.leader !== from) return 'held';
+    return epoch <= this.status().promised ? 'stale' : null;
+  }
+}
+
+test('Trace validation: a restarted member granting in its quiet period is rejected at that Grant', async (t) => {
+  const check = await checker();
+  // A follower restarts, then the leader (rank 2) is cut off: the other follower stands at once.
+  const quietFaults: readonly LeadershipFault[] = [
+    { at: 1000, kind: 'crash', member: 1, downFor: 10 },
+    { at: 1015, kind: 'partition', side: [2], duration: 2000 },
+  ];
+  const correct = traceOf({ seed: 1, faults: quietFaults });
+  const good = await check.checkLeadershipTrace(correct.text, { offline: true });
+  t.true(good.ok, `the correct build's trace was rejected: ${good.reason}`);
+  const { text, events, result } = traceOf({ seed: 1, faults: quietFaults, member: (c) => new NoQuietPeriod(c), stopOnViolation: false });
+  const report = await check.checkLeadershipTrace(text, { offline: true });
+  t.false(report.ok, 'the sabotaged trace was accepted');
+  t.falsy(report.error, report.reason);
+  const failed = events[report.failedEvent - 1];
+  t.true(failed?.ev === 'Grant' && failed.member === ids[1], report.reason);
+  t.log(`${report.reason} (the observer saw ${result.violations.length} violations in this run)`);
+});
 
 test('Trace validation: a member sending its Grant before the promise is durable is rejected at that Grant', async (t) => {
   const check = await checker();
@@ -96,6 +127,7 @@ test('Trace validation: a trace taking one epoch twice breaks OneLeaderPerEpoch 
   const lines = [
     { members: [1, 2, 3] },
     ...[1, 2, 3].map((member) => ({ t: 0, ev: 'Restart', member })),
+    ...[1, 2, 3].map((member) => ({ t: 0.5, ev: 'EndQuiet', member })),
     { t: 1, ev: 'Persist', member: 2, promised: 1, counter: 0 },
     { t: 2, ev: 'Grant', member: 2, to: 2, epoch: 1 },
     { t: 3, ev: 'Persist', member: 1, promised: 1, counter: 0 },

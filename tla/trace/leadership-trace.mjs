@@ -17,7 +17,7 @@ import { TraceFormatError } from './trace-to-tla.mjs';
 
 const SPEC = 'LeadershipTrace';
 const MC = 'MCLeadershipTraceRun';
-const KINDS = new Set(['Persist', 'Grant', 'TakeOffice', 'StepDown', 'Crash', 'Restart']);
+const KINDS = new Set(['Persist', 'Grant', 'TakeOffice', 'StepDown', 'Crash', 'Restart', 'EndQuiet']);
 const INVARIANTS = ['OneLeaderPerEpoch', 'EpochsIncrease', 'OfficeEpochsDistinct'];
 
 /** Parses the trace: { members, events } with each event's file line kept. */

@@ -6,7 +6,7 @@
  * checks the invariants after every event, and a simulated resource checks fencing tokens.
  */
 import { LeadershipMember, type MemberConfig } from '../../core/leadership/member.js';
-import { DEFAULT_TIMING, type LeadershipTiming, failoverBound, livenessBound } from '../../core/leadership/settings.js';
+import { DEFAULT_TIMING, type LeadershipTiming, failoverBound, grantPeriod, livenessBound } from '../../core/leadership/settings.js';
 import { FRESH, type LeadershipCommand, type Persisted, type LeadershipMessage, type LeadershipStep } from '../../core/leadership/types.js';
 import { SeededRandom } from '../../util/random.js';
 import { SimClock } from './clock.js';
@@ -76,7 +76,9 @@ export type LeadershipEvent =
   | { readonly t: number; readonly ev: 'TakeOffice'; readonly member: number; readonly epoch: number }
   | { readonly t: number; readonly ev: 'StepDown'; readonly member: number }
   | { readonly t: number; readonly ev: 'Crash'; readonly member: number; readonly lost: boolean }
-  | { readonly t: number; readonly ev: 'Restart'; readonly member: number };
+  | { readonly t: number; readonly ev: 'Restart'; readonly member: number }
+  /** One grant period has passed on its clock since its Restart: it may grant again. */
+  | { readonly t: number; readonly ev: 'EndQuiet'; readonly member: number };
 
 /** One member step in a trace; actions carry the TLA+ names. */
 export interface LeadershipTraceLine {
@@ -155,6 +157,8 @@ interface SimMember {
   /** The durable state last reported to onEvent, and the grants reported (epoch:to). */
   disk: Persisted | null;
   readonly grantsSent: Set<string>;
+  /** When (local ms) the quiet period of its last restart ends, until reported by EndQuiet. */
+  quietUntil: number | null;
 }
 
 /** A run has far fewer events than this; more means a member answers itself into a loop. */
@@ -243,6 +247,7 @@ class LeadershipSimulator {
       crashInPersist: null,
       disk: null,
       grantsSent: new Set<string>(),
+      quietUntil: null,
     }));
     for (const f of faults) this.queue.push(f.at, { kind: 'fault', fault: f });
     this.queue.push(this.faultsEnd, { kind: 'calm' });
@@ -601,6 +606,11 @@ class LeadershipSimulator {
     const key = `${epoch}:${to}`;
     if (sm.grantsSent.has(key)) return;
     sm.grantsSent.add(key);
+    // The quiet period is the simulator's own account from the correct timing, not the member's.
+    if (sm.quietUntil !== null && sm.clock.local(this.now) >= sm.quietUntil) {
+      sm.quietUntil = null;
+      this.emit({ t: this.now, ev: 'EndQuiet', member: sm.id });
+    }
     this.emit({ t: this.now, ev: 'Grant', member: sm.id, to, epoch });
   }
 
@@ -610,6 +620,7 @@ class LeadershipSimulator {
     sm.core = core;
     sm.timerAt = Infinity;
     this.emit({ t: this.now, ev: 'Restart', member: sm.id });
+    sm.quietUntil = sm.clock.local(this.now) + grantPeriod(this.timing);
     this.step(sm, (c, now) => c.start(now, sm.store.load() ?? FRESH));
   }
 }
