@@ -6,8 +6,8 @@
  * checks the invariants after every event, and a simulated resource checks fencing tokens.
  */
 import { LeadershipMember, type MemberConfig } from '../../core/leadership/member.js';
-import { DEFAULT_TIMING, type LeadershipTiming, failoverBound, livenessBound } from '../../core/leadership/settings.js';
-import { FRESH, type LeadershipCommand, type LeadershipMessage, type LeadershipStep } from '../../core/leadership/types.js';
+import { DEFAULT_TIMING, type LeadershipTiming, failoverBound, grantPeriod, livenessBound } from '../../core/leadership/settings.js';
+import { FRESH, type LeadershipCommand, type Persisted, type LeadershipMessage, type LeadershipStep } from '../../core/leadership/types.js';
 import { SeededRandom } from '../../util/random.js';
 import { SimClock } from './clock.js';
 import { CRASH_IN_PERSIST_WINDOW, type LeadershipFault, faultsEnd, voids } from './faults.js';
@@ -60,7 +60,25 @@ export interface LeadershipSimOptions {
   readonly trace?: boolean;
   /** Test-only sabotage: carry out a step's persist after its sends, as a runtime that does not wait for the disk. */
   readonly persistLast?: boolean;
+  /** Receives the observable events trace validation replays (tla/LeadershipTrace.tla); does not change the run. */
+  readonly onEvent?: (event: LeadershipEvent) => void;
 }
+
+/**
+ * An observable event, in the simulator's real-time order, with the names of tla/LeadershipTrace.tla.
+ * Persist: the member's durable state changed (a persist completed, or a crash kept a rename).
+ * Grant: its first Grant of `epoch` to `to` left it (to = member: its first Request, its own vote).
+ * Crash: `lost` when the state directory went with it.
+ */
+export type LeadershipEvent =
+  | { readonly t: number; readonly ev: 'Persist'; readonly member: number; readonly promised: number; readonly counter: number }
+  | { readonly t: number; readonly ev: 'Grant'; readonly member: number; readonly to: number; readonly epoch: number }
+  | { readonly t: number; readonly ev: 'TakeOffice'; readonly member: number; readonly epoch: number }
+  | { readonly t: number; readonly ev: 'StepDown'; readonly member: number }
+  | { readonly t: number; readonly ev: 'Crash'; readonly member: number; readonly lost: boolean }
+  | { readonly t: number; readonly ev: 'Restart'; readonly member: number }
+  /** One grant period has passed on its clock since its Restart: it may grant again. */
+  | { readonly t: number; readonly ev: 'EndQuiet'; readonly member: number };
 
 /** One member step in a trace; actions carry the TLA+ names. */
 export interface LeadershipTraceLine {
@@ -136,6 +154,11 @@ interface SimMember {
   acting: { epoch: number; term: number } | null;
   lastWrite: number;
   crashInPersist: { after: PersistStep; downFor: number } | null;
+  /** The durable state last reported to onEvent, and the grants reported (epoch:to). */
+  disk: Persisted | null;
+  readonly grantsSent: Set<string>;
+  /** When (local ms) the quiet period of its last restart ends, until reported by EndQuiet. */
+  quietUntil: number | null;
 }
 
 /** A run has far fewer events than this; more means a member answers itself into a loop. */
@@ -222,6 +245,9 @@ class LeadershipSimulator {
       acting: null,
       lastWrite: -Infinity,
       crashInPersist: null,
+      disk: null,
+      grantsSent: new Set<string>(),
+      quietUntil: null,
     }));
     for (const f of faults) this.queue.push(f.at, { kind: 'fault', fault: f });
     this.queue.push(this.faultsEnd, { kind: 'calm' });
@@ -433,6 +459,8 @@ class LeadershipSimulator {
           return;
         case 'send':
           if (c.message.kind === 'Grant' || c.message.kind === 'RenewAck') this.observer.promised(sm.m, c.message.epoch, this.now);
+          if (c.message.kind === 'Grant') this.noteGrant(sm, c.to, c.message.epoch);
+          if (c.message.kind === 'Request') this.noteGrant(sm, sm.id, c.message.epoch);
           this.send(sm.m, this.indexOf(c.to), c.message);
           break;
         case 'timer':
@@ -443,6 +471,7 @@ class LeadershipSimulator {
           const term = this.terms.length;
           this.terms.push({ at: this.now, member: sm.id, epoch: c.epoch });
           this.observer.tookOffice(sm.m, c.epoch, this.now, term);
+          this.emit({ t: this.now, ev: 'TakeOffice', member: sm.id, epoch: c.epoch });
           for (const f of this.failovers) if (f.after === null && f.at <= this.now) f.after = this.now - f.at;
           sm.acting = { epoch: c.epoch, term };
           sm.lastWrite = -Infinity;
@@ -450,6 +479,7 @@ class LeadershipSimulator {
         }
         case 'stepDown':
           sm.acting = null;
+          this.emit({ t: this.now, ev: 'StepDown', member: sm.id });
           break;
         case 'extendLease':
         case 'follower':
@@ -499,6 +529,7 @@ class LeadershipSimulator {
     if (sm.incarnation !== incarnation || !sm.busy) return;
     const name = PERSIST_STEPS[step]!;
     sm.store.apply(name);
+    this.noteDisk(sm);
     if (sm.crashInPersist?.after === name) {
       const { downFor } = sm.crashInPersist;
       sm.crashInPersist = null;
@@ -549,9 +580,38 @@ class LeadershipSimulator {
     sm.pause = null;
     sm.clock.resume(this.now);
     sm.store.crash(this.rng.next() < 0.5);
+    this.noteDisk(sm);
     if (loseState) sm.store.wipe();
+    sm.disk = sm.store.load();
+    this.emit({ t: this.now, ev: 'Crash', member: sm.id, lost: loseState });
     sm.timerGen += 1;
     if (Number.isFinite(downFor)) this.queue.push(this.now + downFor, { kind: 'restart', m: sm.m, incarnation: sm.incarnation });
+  }
+
+  private emit(event: LeadershipEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  /** Reports the member's durable state when it changed (only then: a Persist is a step of the trace spec). */
+  private noteDisk(sm: SimMember): void {
+    const now = sm.store.load();
+    if (!now || (sm.disk && sm.disk.promised === now.promised && sm.disk.counter === now.counter)) return;
+    sm.disk = now;
+    this.emit({ t: this.now, ev: 'Persist', member: sm.id, promised: now.promised, counter: now.counter });
+  }
+
+  /** Reports a grant the first time it leaves; repeats change nothing the trace spec tracks. */
+  private noteGrant(sm: SimMember, to: number, epoch: number): void {
+    if (!this.options.onEvent) return;
+    const key = `${epoch}:${to}`;
+    if (sm.grantsSent.has(key)) return;
+    sm.grantsSent.add(key);
+    // The quiet period is the simulator's own account from the correct timing, not the member's.
+    if (sm.quietUntil !== null && sm.clock.local(this.now) >= sm.quietUntil) {
+      sm.quietUntil = null;
+      this.emit({ t: this.now, ev: 'EndQuiet', member: sm.id });
+    }
+    this.emit({ t: this.now, ev: 'Grant', member: sm.id, to, epoch });
   }
 
   private restart(sm: SimMember, incarnation: number): void {
@@ -559,6 +619,8 @@ class LeadershipSimulator {
     const core = this.build({ members: this.options.ids, self: sm.id, timing: this.timing, random: this.rng.fn });
     sm.core = core;
     sm.timerAt = Infinity;
+    this.emit({ t: this.now, ev: 'Restart', member: sm.id });
+    sm.quietUntil = sm.clock.local(this.now) + grantPeriod(this.timing);
     this.step(sm, (c, now) => c.start(now, sm.store.load() ?? FRESH));
   }
 }
