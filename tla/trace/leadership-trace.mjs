@@ -8,11 +8,11 @@
  * Usage: node tla/trace/leadership-trace.mjs trace.jsonl [--offline] [--json]
  * Exit status: 0 the trace is a behaviour of the spec; 1 it is not; 2 bad trace or no checker.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findJar, flattenModule, javaAvailable, loadTlaChecker, runTlaChecker, runTlc, tlaDir } from '../run-tlc.mjs';
+import { flattenModule, runTlaChecker, runTlc, tlaDir } from '../run-tlc.mjs';
+import { NO_CHECKER, chooseChecker, replayReport, runIfMain } from './replay.mjs';
 import { TraceFormatError } from './trace-to-tla.mjs';
 
 const SPEC = 'LeadershipTrace';
@@ -53,18 +53,6 @@ export function traceValue({ members, events }) {
   return `<<${events.map(rec).join(',\n  ')}>>`;
 }
 
-function chooseChecker(offline) {
-  if (!offline && javaAvailable()) return findJar(() => {}, { download: false }).then(({ jar }) => (jar ? { checker: 'TLC', jar } : offlineChecker()));
-  return Promise.resolve(offlineChecker());
-}
-const offlineChecker = () => (loadTlaChecker() ? { checker: 'tla-checker' } : { checker: 'none' });
-
-/** The index of the trace event replayed last in a counterexample: the first that failed is next. */
-function stuckAt(output) {
-  const all = [...output.matchAll(/\bi = (\d+)/g), ...output.matchAll(/"i"\s*:\s*(\d+)/g)];
-  return all.length ? Math.max(...all.map((m) => Number(m[1]))) : undefined;
-}
-
 /**
  * Checks trace text. Returns { ok, checker, events, seconds, reason?, failedEvent?, failedLine? }:
  * ok iff every event is a step of LeadershipTrace and its invariants hold all along.
@@ -92,45 +80,9 @@ export async function checkLeadershipTrace(text, { offline = false } = {}) {
     const cfg = `CONSTANT N = ${n}\nCONSTANT Trace = ${value.replace(/\n\s*/g, ' ')}\n${head}`;
     result = await runTlaChecker(source, cfg, { maxStates: length + 10, maxDepth: length + 10 });
   } else {
-    return { ok: false, checker, events: length, seconds: 0, reason: 'no checker: neither TLC (java + tla2tools.jar) nor the npm tla-checker is available' };
+    return { ok: false, checker, events: length, seconds: 0, reason: NO_CHECKER };
   }
-  const report = { ok: result.outcome === 'pass', checker, events: length, seconds: result.seconds };
-  if (result.outcome === 'pass') {
-    if (result.distinctStates !== undefined && result.distinctStates !== length + 1)
-      return { ...report, ok: false, reason: `replayed ${result.distinctStates - 1} of ${length} events` };
-    return report;
-  }
-  if (result.violated === 'deadlock') {
-    const k = stuckAt(result.output);
-    const failed = k === undefined ? undefined : parsed.events[k - 1];
-    return {
-      ...report,
-      reason: `event ${k} (trace line ${failed?.line}) is not a step of LeadershipTrace: ${JSON.stringify(failed ? { ...failed, line: undefined } : null)}`,
-      failedEvent: k,
-      failedLine: failed?.line,
-    };
-  }
-  if (result.outcome === 'fail') return { ...report, reason: `invariant ${result.violated} violated along the trace` };
-  return { ...report, error: true, reason: `checker error: ${result.violated}\n${result.output.slice(-3000)}` };
+  return replayReport(result, { checker, events: parsed.events, spec: SPEC });
 }
 
-async function main(argv) {
-  const file = argv.find((a) => !a.startsWith('--'));
-  if (!file) {
-    console.error('usage: node tla/trace/leadership-trace.mjs trace.jsonl [--offline] [--json]');
-    return 2;
-  }
-  const report = await checkLeadershipTrace(readFileSync(file, 'utf8'), { offline: argv.includes('--offline') });
-  if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
-  else if (report.ok) console.log(`${file}: ${report.events} events, a behaviour of LeadershipTrace (checked by ${report.checker} in ${report.seconds.toFixed(1)} s)`);
-  else console.log(`${file}: NOT a behaviour of LeadershipTrace (checked by ${report.checker}): ${report.reason}`);
-  if (report.ok) return 0;
-  return report.error || report.checker === 'none' ? 2 : 1;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
-    console.error(error.message);
-    process.exit(2);
-  });
-}
+runIfMain(import.meta.url, { script: 'tla/trace/leadership-trace.mjs', spec: SPEC, check: checkLeadershipTrace });
