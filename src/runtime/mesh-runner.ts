@@ -7,13 +7,13 @@ import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AnyMeshAlgorithm } from '../core/algorithms.js';
 import type { LinkConfig } from '../link/config.js';
-import type { TimerKey } from '../link/output.js';
 import type { DropReason } from '../link/stats.js';
 import { MeshNode, type MeshOutput } from '../node/mesh-node.js';
 import { type MeshNodeResult, meshNodeResult } from '../node/mesh-result.js';
 import { type Address, addressKey } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
+import { KeyedTimers } from './keyed-timers.js';
 
 /**
  * How long a node's known leader must hold before its run ends: several election timeouts, so
@@ -52,7 +52,7 @@ export interface MeshRunnerEvents {
 export class MeshRunner extends EventEmitter<MeshRunnerEvents> {
   readonly node: MeshNode;
   private readonly clock: Clock;
-  private readonly timers = new Map<TimerKey, unknown>();
+  private readonly timers: KeyedTimers;
   private readonly addresses: readonly Address[];
   private readonly peerAt = new Map<string, number>();
   private startedAt = 0;
@@ -62,6 +62,7 @@ export class MeshRunner extends EventEmitter<MeshRunnerEvents> {
   constructor(private readonly options: MeshRunnerOptions) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.timers = new KeyedTimers(this.clock);
     this.node = new MeshNode({
       id: options.id,
       members: options.members.map((m) => m.id),
@@ -102,24 +103,14 @@ export class MeshRunner extends EventEmitter<MeshRunnerEvents> {
         case 'transmit':
           this.options.transport.send(o.bytes, this.addresses[o.peer]!);
           break;
-        case 'setTimer': {
-          const old = this.timers.get(o.key);
-          if (old !== undefined) this.clock.clearTimer(old);
-          this.timers.set(
-            o.key,
-            this.clock.setTimer(() => {
-              this.timers.delete(o.key);
-              if (this.finish) this.apply(this.node.onTimer(this.elapsed(), o.key));
-            }, Math.ceil(o.delayMs)),
-          );
+        case 'setTimer':
+          this.timers.set(o.key, o.delayMs, () => {
+            if (this.finish) this.apply(this.node.onTimer(this.elapsed(), o.key));
+          });
           break;
-        }
-        case 'cancelTimer': {
-          const old = this.timers.get(o.key);
-          if (old !== undefined) this.clock.clearTimer(old);
-          this.timers.delete(o.key);
+        case 'cancelTimer':
+          this.timers.cancel(o.key);
           break;
-        }
         case 'decide':
           this.emit('decide', o.leader, o.isLeader, this.elapsed());
           break;
@@ -140,8 +131,7 @@ export class MeshRunner extends EventEmitter<MeshRunnerEvents> {
     if (!finish) return;
     this.finish = undefined;
     this.node.stop();
-    for (const t of this.timers.values()) this.clock.clearTimer(t);
-    this.timers.clear();
+    this.timers.clearAll();
     this.clock.clearTimer(this.deadline);
     finish(meshNodeResult(this.node, outcome, this.elapsed(), round));
   }

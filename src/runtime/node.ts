@@ -4,13 +4,13 @@ import { EventEmitter } from 'node:events';
 import type { CoreFactory } from '../core/election-core.js';
 import type { TraceEvent } from '../core/trace.js';
 import type { LinkConfig } from '../link/config.js';
-import type { TimerKey } from '../link/output.js';
 import type { DropReason } from '../link/stats.js';
 import { ElectionNode, type Output } from '../node/election-node.js';
 import { fromSides, sideOf } from '../node/ring.js';
 import { type Address, formatAddress, sameAddress } from '../config/address.js';
 import type { Transport } from '../transport/transport.js';
 import { type Clock, systemClock } from './clock.js';
+import { KeyedTimers } from './keyed-timers.js';
 import { type NodeResult, nodeResult } from '../node/result.js';
 import { DuplicateIdError } from '../errors.js';
 
@@ -50,7 +50,7 @@ export interface RingNodeEvents {
 export class RingNode extends EventEmitter<RingNodeEvents> {
   private readonly node: ElectionNode;
   private readonly clock: Clock;
-  private readonly timers = new Map<TimerKey, unknown>();
+  private readonly timers: KeyedTimers;
   private startedAt = 0;
   private lastPhase = 0;
   private finish: ((r: NodeResult) => void) | undefined;
@@ -60,6 +60,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
   constructor(private readonly options: RingNodeOptions) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.timers = new KeyedTimers(this.clock);
     this.node = new ElectionNode({
       id: options.id,
       // Never 0: on a keyed ring 0 is the echo meaning "no session known yet".
@@ -101,26 +102,14 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
         case 'transmit':
           this.options.transport.send(o.bytes, sideOf(o.peer) === 'left' ? this.options.left : this.options.right);
           break;
-        case 'setTimer': {
-          const old = this.timers.get(o.key);
-          if (old !== undefined) this.clock.clearTimer(old);
-          // Whole milliseconds: Node keeps one timer list per distinct duration, so fractional
-          // delays (every retransmission deadline) each built and tore down a list of their own.
-          this.timers.set(
-            o.key,
-            this.clock.setTimer(() => {
-              this.timers.delete(o.key);
-              if (this.finish) this.apply(this.node.onTimer(this.elapsed(), o.key));
-            }, Math.ceil(o.delayMs)),
-          );
+        case 'setTimer':
+          this.timers.set(o.key, o.delayMs, () => {
+            if (this.finish) this.apply(this.node.onTimer(this.elapsed(), o.key));
+          });
           break;
-        }
-        case 'cancelTimer': {
-          const old = this.timers.get(o.key);
-          if (old !== undefined) this.clock.clearTimer(old);
-          this.timers.delete(o.key);
+        case 'cancelTimer':
+          this.timers.cancel(o.key);
           break;
-        }
         case 'phase':
           this.lastPhase = o.phase;
           this.emit('phase', o.phase, this.elapsed());
@@ -150,8 +139,7 @@ export class RingNode extends EventEmitter<RingNodeEvents> {
     if (!finish || !fail) return;
     this.finish = undefined;
     this.fail = undefined;
-    for (const t of this.timers.values()) this.clock.clearTimer(t);
-    this.timers.clear();
+    this.timers.clearAll();
     this.clock.clearTimer(this.deadline);
     if (outcome instanceof DuplicateIdError) fail(outcome);
     else finish(this.result(outcome));
