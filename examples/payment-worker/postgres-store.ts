@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS payments (id INTEGER PRIMARY KEY, idem_key TEXT NOT N
   dst INTEGER NOT NULL, amount BIGINT NOT NULL, applied_token BIGINT, applied_by TEXT);
 CREATE INDEX IF NOT EXISTS payments_pending ON payments (id) WHERE applied_token IS NULL;
 CREATE TABLE IF NOT EXISTS journal (seq BIGSERIAL PRIMARY KEY, payment_id INTEGER NOT NULL, token BIGINT NOT NULL,
-  replica TEXT NOT NULL, at_ms DOUBLE PRECISION NOT NULL);
+  fence BIGINT NOT NULL, replica TEXT NOT NULL, at_ms DOUBLE PRECISION NOT NULL);
 CREATE TABLE IF NOT EXISTS fence (resource TEXT PRIMARY KEY, highest BIGINT NOT NULL);
 INSERT INTO fence VALUES ('payments', 0) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS refusals (seq BIGSERIAL PRIMARY KEY, payment_id INTEGER, token BIGINT NOT NULL,
@@ -113,7 +113,7 @@ export class PostgresStore implements PaymentStore {
       }
       await c.query('UPDATE accounts SET balance = $1 WHERE id = $2', [w.srcBalance, w.payment.src]);
       await c.query('UPDATE accounts SET balance = $1 WHERE id = $2', [w.dstBalance, w.payment.dst]);
-      await c.query(`INSERT INTO journal (payment_id, token, replica, at_ms) VALUES ($1, $2, $3, ${nowMs})`, [w.payment.id, token, w.replica]);
+      await c.query(`INSERT INTO journal (payment_id, token, fence, replica, at_ms) VALUES ($1, $2, $3, $4, ${nowMs})`, [w.payment.id, token, highest.toString(), w.replica]);
       await c.query("UPDATE fence SET highest = GREATEST(highest, $1) WHERE resource = 'payments'", [token]);
       return 'applied';
     });
@@ -132,8 +132,8 @@ export class PostgresStore implements PaymentStore {
       payments: (await q('SELECT id, src, dst, amount, applied_token FROM payments ORDER BY id')).map((r) => ({
         id: Number(r.id), src: Number(r.src), dst: Number(r.dst), amount: Number(r.amount), appliedToken: r.applied_token === null ? null : BigInt(r.applied_token),
       })),
-      journal: (await q('SELECT seq, payment_id, token, replica, at_ms FROM journal ORDER BY seq')).map((r) => ({
-        seq: Number(r.seq), paymentId: Number(r.payment_id), token: BigInt(r.token), replica: String(r.replica), atMs: Number(r.at_ms),
+      journal: (await q('SELECT seq, payment_id, token, fence, replica, at_ms FROM journal ORDER BY seq')).map((r) => ({
+        seq: Number(r.seq), paymentId: Number(r.payment_id), token: BigInt(r.token), fence: BigInt(r.fence), replica: String(r.replica), atMs: Number(r.at_ms),
       })),
       refusedStale: Number((await q("SELECT COUNT(*) AS n FROM refusals WHERE reason = 'stale'"))[0].n),
       refusedDuplicate: Number((await q("SELECT COUNT(*) AS n FROM refusals WHERE reason = 'duplicate'"))[0].n),

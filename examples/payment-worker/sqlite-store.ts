@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS payments (id INTEGER PRIMARY KEY, idem_key TEXT NOT N
   dst INTEGER NOT NULL, amount INTEGER NOT NULL, applied_token INTEGER, applied_by TEXT);
 CREATE INDEX IF NOT EXISTS payments_pending ON payments (id) WHERE applied_token IS NULL;
 CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, payment_id INTEGER NOT NULL,
-  token INTEGER NOT NULL, replica TEXT NOT NULL, at_ms REAL NOT NULL);
+  token INTEGER NOT NULL, fence INTEGER NOT NULL, replica TEXT NOT NULL, at_ms REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS fence (resource TEXT PRIMARY KEY, highest INTEGER NOT NULL);
 INSERT OR IGNORE INTO fence VALUES ('payments', 0);
 CREATE TABLE IF NOT EXISTS refusals (seq INTEGER PRIMARY KEY AUTOINCREMENT, payment_id INTEGER, token INTEGER NOT NULL,
@@ -83,7 +83,7 @@ export class SqliteStore implements PaymentStore {
       const set = this.db.prepare('UPDATE accounts SET balance = ? WHERE id = ?');
       set.run(w.srcBalance, w.payment.src);
       set.run(w.dstBalance, w.payment.dst);
-      this.db.prepare('INSERT INTO journal (payment_id, token, replica, at_ms) VALUES (?, ?, ?, ?)').run(w.payment.id, w.token, w.replica, Date.now());
+      this.db.prepare('INSERT INTO journal (payment_id, token, fence, replica, at_ms) VALUES (?, ?, ?, ?, ?)').run(w.payment.id, w.token, highest, w.replica, Date.now());
       this.db.prepare("UPDATE fence SET highest = MAX(highest, ?) WHERE resource = 'payments'").run(w.token);
       return 'applied';
     }).immediate();
@@ -107,8 +107,8 @@ export class SqliteStore implements PaymentStore {
       payments: big('SELECT id, src, dst, amount, applied_token FROM payments ORDER BY id').map((r) => ({
         id: n(r.id), src: n(r.src), dst: n(r.dst), amount: n(r.amount), appliedToken: r.applied_token === null ? null : BigInt(r.applied_token as bigint),
       })),
-      journal: big('SELECT seq, payment_id, token, replica, at_ms FROM journal ORDER BY seq').map((r) => ({
-        seq: n(r.seq), paymentId: n(r.payment_id), token: BigInt(r.token as bigint), replica: String(r.replica), atMs: n(r.at_ms),
+      journal: big('SELECT seq, payment_id, token, fence, replica, at_ms FROM journal ORDER BY seq').map((r) => ({
+        seq: n(r.seq), paymentId: n(r.payment_id), token: BigInt(r.token as bigint), fence: BigInt(r.fence as bigint), replica: String(r.replica), atMs: n(r.at_ms),
       })),
       refusedStale: n(this.db.prepare("SELECT COUNT(*) FROM refusals WHERE reason = 'stale'").pluck().get()),
       refusedDuplicate: n(this.db.prepare("SELECT COUNT(*) FROM refusals WHERE reason = 'duplicate'").pluck().get()),

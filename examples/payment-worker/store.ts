@@ -52,8 +52,11 @@ export interface StoreOptions {
 export interface LedgerDump {
   readonly accounts: readonly { id: number; balance: number; initial: number }[];
   readonly payments: readonly { id: number; src: number; dst: number; amount: number; appliedToken: bigint | null }[];
-  /** One row per application of a payment's effect, in commit order (`atMs` on the store's clock). */
-  readonly journal: readonly { seq: number; paymentId: number; token: bigint; replica: string; atMs: number }[];
+  /**
+   * One row per application of a payment's effect, in commit order (`atMs` on the store's clock);
+   * `fence`: the highest token claimed or written when it was applied.
+   */
+  readonly journal: readonly { seq: number; paymentId: number; token: bigint; fence: bigint; replica: string; atMs: number }[];
   readonly refusedStale: number;
   readonly refusedDuplicate: number;
 }

@@ -6,7 +6,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { AnyMeshAlgorithm } from '../core/algorithms.js';
-import type { Address } from '../config/address.js';
 import type { LinkConfig } from '../link/config.js';
 import type { MeshNodeResult } from '../node/mesh-result.js';
 import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../transport/faulty.js';
@@ -66,13 +65,13 @@ export class MeshGroup {
    */
   static async bind(members: readonly MeshMember[], local: readonly number[], options: MeshGroupOptions): Promise<MeshGroup> {
     const listen = local.map((id) => members.find((m) => m.id === id)!.address);
-    const transports = await bindAll(listen);
+    const transports = await UdpTransport.bindAll(listen);
     return new MeshGroup(local.map((id, i) => member(id, members, transports[i]!, options)));
   }
 
   /** A whole mesh of `ids` on `host`, on ports the OS picks. */
   static async local(ids: readonly number[], host: string, options: MeshGroupOptions): Promise<MeshGroup> {
-    const transports = await bindAll(ids.map(() => ({ host, port: 0 })));
+    const transports = await UdpTransport.bindAll(ids.map(() => ({ host, port: 0 })));
     const members = ids.map((id, i) => ({ id, address: transports[i]!.local }));
     return new MeshGroup(ids.map((id, i) => member(id, members, transports[i]!, options)));
   }
@@ -127,15 +126,6 @@ export class MeshGroup {
   }
 }
 
-async function bindAll(addresses: readonly Address[]): Promise<UdpTransport[]> {
-  const settled = await Promise.allSettled(addresses.map((a) => UdpTransport.bind(a)));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
-    throw failed.reason;
-  }
-  return settled.map((s) => (s as PromiseFulfilledResult<UdpTransport>).value);
-}
 
 function member(id: number, members: readonly MeshMember[], udp: UdpTransport, options: MeshGroupOptions): MeshGroupMember {
   const faults = options.faults;

@@ -2,7 +2,6 @@
 import type { Placement } from '../config/ring-file.js';
 import { type AlgorithmName, ringAlgorithm } from '../core/algorithms.js';
 import type { LinkConfig } from '../link/config.js';
-import { type Address } from '../config/address.js';
 import { type FaultConfig, FaultyTransport, faultSeedFor, hasFaults } from '../transport/faulty.js';
 import type { Transport } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp.js';
@@ -40,7 +39,7 @@ export class NodeGroup {
 
   /** Binds every placement's address and builds its node; a bind failure closes the others (ConfigError). */
   static async bind(placements: readonly Placement[], options: GroupOptions): Promise<NodeGroup> {
-    const transports = await bindAll(placements.map((p) => p.listen));
+    const transports = await UdpTransport.bindAll(placements.map((p) => p.listen));
     return new NodeGroup(placements.map((p, i) => member(p, transports[i]!, options)));
   }
 
@@ -49,7 +48,7 @@ export class NodeGroup {
    * first, then each node is told its neighbours' actual addresses.
    */
   static async localRing(ids: readonly number[], host: string, options: GroupOptions): Promise<NodeGroup> {
-    const transports = await bindAll(ids.map(() => ({ host, port: 0 })));
+    const transports = await UdpTransport.bindAll(ids.map(() => ({ host, port: 0 })));
     const n = ids.length;
     return new NodeGroup(
       ids.map((id, i) =>
@@ -83,15 +82,6 @@ export class NodeGroup {
   }
 }
 
-async function bindAll(addresses: readonly Address[]): Promise<UdpTransport[]> {
-  const settled = await Promise.allSettled(addresses.map((a) => UdpTransport.bind(a)));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
-    throw failed.reason;
-  }
-  return settled.map((s) => (s as PromiseFulfilledResult<UdpTransport>).value);
-}
 
 function member(p: Placement, udp: UdpTransport, options: GroupOptions): GroupMember {
   const faults = options.faults;

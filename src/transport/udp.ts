@@ -37,6 +37,17 @@ export class UdpTransport implements Transport {
     readonly local: Address,
   ) {}
 
+  /** Binds every address, or none: on any failure the sockets already bound are closed and the first error thrown. */
+  static async bindAll(addresses: readonly Address[]): Promise<UdpTransport[]> {
+    const settled = await Promise.allSettled(addresses.map((a) => UdpTransport.bind(a)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+      throw failed.reason;
+    }
+    return settled.map((s) => (s as PromiseFulfilledResult<UdpTransport>).value);
+  }
+
   /**
    * Binds `address` (port 0: any free port). A busy port is a PortInUseError (launch retries on
    * other ports); a foreign or forbidden address an AddressUnavailableError.

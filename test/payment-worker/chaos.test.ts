@@ -45,7 +45,7 @@ for (const c of cases) {
     // Slower work (at most ~33 payments/s): the queue must still hold payments when a paused leader
     // resumes, or it has nothing to write and a fast machine would show no stale write at all.
     const unfenced = await runChaos({ ...short, coordinator: c.coordinator, store: c.store, payments: 200, workMs: 30, pauses: 2, pauseEvery: 1, chaosSeconds: 8, unfenced: true }, log, ensemble);
-    t.log(`unfenced: ${unfenced.failures.join('; ')}`);
+    t.log(`unfenced: ${unfenced.failures.join('; ')}; stepdowns ${JSON.stringify(unfenced.stepdowns)}`);
     t.false(unfenced.passed, 'without the token check the chaos test must fail');
     t.true(unfenced.audit.staleWritesApplied > 0, 'a paused leader\'s stale write got through');
   });

@@ -124,4 +124,18 @@ for (const [backend, open, why] of [['sqlite', sqlite, undefined], ['postgres', 
     t.false(a.balancesAddUp);
     t.true(failures(a, 1).some((f) => f.includes('stale token')));
   });
+
+  run(`store ${backend}: a stale write between the successor's claim and its first write is counted as stale too${note}`, async (t) => {
+    if (guard(t)) return;
+    t.timeout(60_000);
+    const s = await seeded(open, false);
+    t.teardown(() => s.close());
+    const old = await s.claim(1n, 'old');
+    const now = await s.claim(2n, 'new');
+    if (old.kind !== 'claimed' || now.kind !== 'claimed') return t.fail('claims refused');
+    t.is(await applyNext(s, 1n, old.balances), 'applied', 'the deposed leader writes first');
+    t.is(await applyNext(s, 2n, now.balances), 'applied');
+    const a = audit(await s.dump());
+    t.is(a.staleWritesApplied, 1, 'token 1 was written after token 2 was claimed');
+  });
 }

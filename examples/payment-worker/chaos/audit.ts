@@ -23,7 +23,10 @@ export interface Audit {
   accountsOff: number;
   /** Sum of balances minus sum of initial balances, cents (0 when money is conserved). */
   moneyCreated: number;
-  /** Journal entries whose token is lower than a token applied before them: a stale leader's write that got through. */
+  /**
+   * Journal entries whose token is lower than one already claimed or applied (the fence row, which
+   * a successor's claim raises before its first write): a stale leader's write that got through.
+   */
   staleWritesApplied: number;
   staleWritesRefused: number;
   duplicateWritesRefused: number;
@@ -58,7 +61,7 @@ export function audit(d: LedgerDump): Audit {
   const gaps: number[] = [];
   for (let i = 0; i < d.journal.length; i++) {
     const j = d.journal[i]!;
-    if (j.token < highest) staleWritesApplied++;
+    if (j.token < highest || j.token < j.fence) staleWritesApplied++;
     if (j.token > highest) highest = j.token;
     const prev = d.journal[i - 1];
     if (prev && prev.token !== j.token) gaps.push(j.atMs - prev.atMs);
