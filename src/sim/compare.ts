@@ -8,7 +8,9 @@
  * Bully and Raft-style on the full-mesh simulator with a network inside Bully's delay bound.
  * HS and LCR elect once and stop, so failover, idle traffic and partitions are null for them.
  */
-import { bullyAlgorithm } from '../core/bully.js';
+import { messageBound } from '../core/bound.js';
+import { bullyAlgorithm, bullyMessageBound } from '../core/bully.js';
+import { lcrMessageBound } from '../core/lcr.js';
 import type { MeshAlgorithm } from '../core/mesh-core.js';
 import { raftAlgorithm } from '../core/raft-election.js';
 import { SeededRandom } from '../util/random.js';
@@ -45,6 +47,8 @@ export interface CompareOptions {
 /** Delays 1-10 ms: within Bully's default delay bound, the ring simulator's default range. */
 const NETWORK: MeshNetwork = { loss: 0, duplicate: 0, minDelay: 1, maxDelay: 10 };
 const second = 1000;
+/** The undisturbed run: long enough for the first election and its late answers, and some idle time. */
+const QUIET_MS = 3 * second;
 
 /** One row per algorithm and size, averaged over the seeds. */
 export function compareElections(o: CompareOptions): CompareRow[] {
@@ -68,6 +72,42 @@ export function compareElections(o: CompareOptions): CompareRow[] {
 }
 
 type Run = Omit<CompareRow, 'algorithm' | 'n'>;
+
+/** Messages of one election, for sizes where the other questions would take too long to simulate. */
+export interface CompareMessagesRow {
+  readonly algorithm: Compared;
+  readonly n: number;
+  /** Mean over the seeds: algorithm messages of the first election, heartbeats aside (late answers included). */
+  readonly electionMessages: number;
+  /** Most messages of one election the algorithm allows, where it has such a bound (Raft-style has none: votes can split). */
+  readonly bound: number | null;
+}
+
+/**
+ * Messages per election only, one row per algorithm and size, averaged over the seeds: the same
+ * runs as compareElections' first question, without the observer, so n = 1,024 takes seconds.
+ */
+export function compareMessages(o: CompareOptions): CompareMessagesRow[] {
+  const rows: CompareMessagesRow[] = [];
+  for (const algorithm of o.algorithms ?? COMPARED) {
+    for (const n of o.sizes) {
+      const counts = o.seeds.map((seed) => (algorithm === 'hs' || algorithm === 'lcr' ? ringRun(algorithm, n, seed).electionMessages : meshMessages(algorithm, n, seed)));
+      rows.push({ algorithm, n, electionMessages: mean(counts), bound: BOUNDS[algorithm]?.(n) ?? null });
+    }
+  }
+  return rows;
+}
+
+const BOUNDS: Partial<Record<Compared, (n: number) => number>> = { hs: messageBound, lcr: lcrMessageBound, bully: bullyMessageBound };
+
+/** The election messages of the quiet run of meshRun, counted without observing. */
+function meshMessages(algorithm: 'bully' | 'raft', n: number, seed: number): number {
+  const alg = (algorithm === 'bully' ? bullyAlgorithm() : raftAlgorithm()) as MeshAlgorithm<{ kind: string }, unknown>;
+  const maxEvents = 4_000_000;
+  const r = simulateMesh({ algorithm: alg, ids: shuffledIds(n, seed), seed, network: NETWORK, until: QUIET_MS, observe: false, maxEvents });
+  if (r.events >= maxEvents) throw new Error(`${algorithm} n=${n} seed ${seed}: over ${maxEvents} events in ${QUIET_MS} ms, the count would be cut short`);
+  return r.messages.election;
+}
 
 /** Distinct ids 1..n in an order drawn from the seed, so every algorithm sees the same members. */
 export function shuffledIds(n: number, seed: number): number[] {
@@ -93,7 +133,7 @@ function meshRun(algorithm: 'bully' | 'raft', n: number, seed: number): Run {
   const alg = (algorithm === 'bully' ? bullyAlgorithm() : raftAlgorithm()) as MeshAlgorithm<{ kind: string }, unknown>;
   const ids = shuffledIds(n, seed);
   const base = { algorithm: alg, ids, seed, network: NETWORK };
-  const quiet = simulateMesh({ ...base, until: 3 * second });
+  const quiet = simulateMesh({ ...base, until: QUIET_MS });
   const first = quiet.toFirstSettlement;
   if (quiet.firstSettledAt === null || first === null || quiet.settled === null) throw new Error(`${algorithm} n=${n} seed ${seed} did not elect`);
   const leader = quiet.settled.leader;
