@@ -147,7 +147,7 @@ function compareOf(): CompareResult {
   const algorithms = ['hs', 'lcr', 'bully', 'raft'] as const;
   const mesh = (a: string) => a === 'bully' || a === 'raft';
   return {
-    messages: algorithms.flatMap((algorithm) => [8, 16, 32, 64, 128, 256, 512, 1024].map((n) => ({ algorithm, n, electionMessages: algorithm === 'bully' ? (n - 1) * (n + 2) : 4 * n, bound: algorithm === 'hs' ? 8 * n * (1 + Math.ceil(Math.log2(n))) + n : null }))),
+    messages: algorithms.flatMap((algorithm) => [8, 16, 32, 64, 128, 256, 512, 1024].map((n) => ({ algorithm, n, electionMessages: algorithm === 'bully' ? (n - 1) * (n + 2) : 4 * n, bound: algorithm === 'hs' ? 8 * n * (1 + Math.ceil(Math.log2(n))) + n : null, elected: 3, runs: 3 }))),
     sim: algorithms.flatMap((algorithm) => [5, 8, 16, 32, 64, 128, 256].map((n) => ({
       algorithm, n, electionMessages: 4 * n, heartbeatsDuringElection: 0, electionMs: 10,
       failoverMs: mesh(algorithm) ? 95 : null, idleDatagramsPerSecond: mesh(algorithm) ? 20 * n : null, leadersUnderPartition: algorithm === 'bully' ? 2 : algorithm === 'raft' ? 1 : null,

@@ -90,8 +90,13 @@ export function formatBench(r: BenchResults): string {
     const algorithms = [...new Set(r.compare.messages.map((m) => m.algorithm))];
     out.push(table(
       ['n', ...algorithms],
-      sizes.map((n) => [n, ...algorithms.map((a) => dash(r.compare!.messages.find((m) => m.n === n && m.algorithm === a)?.electionMessages ?? null))]),
+      sizes.map((n) => [n, ...algorithms.map((a) => {
+        const m = r.compare!.messages.find((x) => x.n === n && x.algorithm === a);
+        if (!m) return '-';
+        return m.elected === m.runs ? dash(m.electionMessages) : `${dash(m.electionMessages)} (elected ${m.elected}/${m.runs})`;
+      })]),
     ));
+    out.push('(a count marked "elected k/r": in r - k runs no leader was in office after 3 simulated seconds, the count is of an election still going on)');
     out.push('', 'Election over loopback UDP, one process, a socket per node (ring for HS and LCR, full mesh for Bully and Raft-style)');
     out.push(table(
       ['algorithm', 'n', 'elected', 'median ms', 'datagrams', 'most leaders at once', 'max event-loop delay ms'],

@@ -81,6 +81,9 @@ export interface CompareMessagesRow {
   readonly electionMessages: number;
   /** Most messages of one election the algorithm allows, where it has such a bound (Raft-style has none: votes can split). */
   readonly bound: number | null;
+  /** Seeds whose run ended with one leader in office; in the others the count is of an election still going on. */
+  readonly elected: number;
+  readonly runs: number;
 }
 
 /**
@@ -91,8 +94,16 @@ export function compareMessages(o: CompareOptions): CompareMessagesRow[] {
   const rows: CompareMessagesRow[] = [];
   for (const algorithm of o.algorithms ?? COMPARED) {
     for (const n of o.sizes) {
-      const counts = o.seeds.map((seed) => (algorithm === 'hs' || algorithm === 'lcr' ? ringRun(algorithm, n, seed).electionMessages : meshMessages(algorithm, n, seed)));
-      rows.push({ algorithm, n, electionMessages: mean(counts), bound: BOUNDS[algorithm]?.(n) ?? null });
+      // A ring run that does not elect throws: every ring run counted elected.
+      const runs = o.seeds.map((seed) => (algorithm === 'hs' || algorithm === 'lcr' ? { messages: ringRun(algorithm, n, seed).electionMessages, elected: true } : meshMessages(algorithm, n, seed)));
+      rows.push({
+        algorithm,
+        n,
+        electionMessages: mean(runs.map((r) => r.messages)),
+        bound: BOUNDS[algorithm]?.(n) ?? null,
+        elected: runs.filter((r) => r.elected).length,
+        runs: runs.length,
+      });
     }
   }
   return rows;
@@ -100,13 +111,13 @@ export function compareMessages(o: CompareOptions): CompareMessagesRow[] {
 
 const BOUNDS: Partial<Record<Compared, (n: number) => number>> = { hs: messageBound, lcr: lcrMessageBound, bully: bullyMessageBound };
 
-/** The election messages of the quiet run of meshRun, counted without observing. */
-function meshMessages(algorithm: 'bully' | 'raft', n: number, seed: number): number {
+/** The election messages of the quiet run of meshRun, counted without observing, and whether it ended with one leader. */
+function meshMessages(algorithm: 'bully' | 'raft', n: number, seed: number): { messages: number; elected: boolean } {
   const alg = (algorithm === 'bully' ? bullyAlgorithm() : raftAlgorithm()) as MeshAlgorithm<{ kind: string }, unknown>;
   const maxEvents = 4_000_000;
   const r = simulateMesh({ algorithm: alg, ids: shuffledIds(n, seed), seed, network: NETWORK, until: QUIET_MS, observe: false, maxEvents });
   if (r.events >= maxEvents) throw new Error(`${algorithm} n=${n} seed ${seed}: over ${maxEvents} events in ${QUIET_MS} ms, the count would be cut short`);
-  return r.messages.election;
+  return { messages: r.messages.election, elected: r.finalLeaders.length === 1 };
 }
 
 /** Distinct ids 1..n in an order drawn from the seed, so every algorithm sees the same members. */

@@ -47,4 +47,5 @@ test('compare: the messages-only count (no observer, for n up to 1,024) is the s
   const only = compareMessages({ sizes: [n], seeds: [1, 2] });
   t.deepEqual(only.map((r) => [r.algorithm, r.electionMessages]), rows.map((r) => [r.algorithm, r.electionMessages]));
   t.deepEqual(only.map((r) => r.bound), [messageBound(n), lcrMessageBound(n), bullyMessageBound(n), null]);
+  t.true(only.every((r) => r.elected === 2 && r.runs === 2));
 });
