@@ -74,9 +74,16 @@ test('bench --quick --json --out: every part runs, elections are correct, result
     // A real reading of a Node.js process, not a placeholder.
     t.true(memory.peakRss!.mib > 20 && memory.maxPeakRss!.mib >= memory.peakRss!.mib);
     t.true(memory.startupMedianMs! > 0);
-    for (const plot of ['messages.svg', 'latency.svg', 'overhead.svg']) {
-      t.regex(await readFile(join(dir, plot), 'utf8'), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // One plot per question of the comparison besides the parts' own plots, each a whole SVG document.
+    const comparePlotFiles = ['compare-messages.svg', 'compare-udp-election.svg', 'compare-failover.svg', 'compare-idle.svg', 'compare-partition.svg'];
+    for (const plot of ['messages.svg', 'latency.svg', 'overhead.svg', ...comparePlotFiles]) {
+      const svg = await readFile(join(dir, plot), 'utf8');
+      t.regex(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, plot);
+      t.regex(svg, /<\/svg>\s*$/, `${plot} is complete`);
     }
+    // The compare plots draw the measured rows: a marker per algorithm and size on the messages plot.
+    const messagesSvg = await readFile(join(dir, 'compare-messages.svg'), 'utf8');
+    for (const label of ['HS', 'LCR', 'Bully', 'Raft-style']) t.true(messagesSvg.includes(`>${label}</text>`), `legend has ${label}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -143,4 +150,10 @@ test('bench --only compare --quick: HS, LCR, Bully and Raft-style measured side 
   t.true(sim.filter((c) => c.algorithm === 'raft').every((c) => c.leadersUnderPartition === 1));
   t.true(sim.filter((c) => c.algorithm === 'bully').every((c) => c.leadersUnderPartition! >= 2));
   t.true(b.compare!.udp.every((u) => u.elected === u.runs), JSON.stringify(b.compare!.udp));
+  // Messages alone at more sizes; Bully's all-start election costs exactly its bound.
+  t.deepEqual([...new Set(b.compare!.messages.map((m) => m.n))], [8, 16]);
+  t.true(b.compare!.messages.filter((m) => m.algorithm === 'bully').every((m) => m.electionMessages === m.bound));
+  // Failover over UDP is measured for the mesh algorithms only, and every run found a new leader.
+  t.deepEqual(b.compare!.udpFailover.map((f) => f.algorithm), ['bully', 'raft']);
+  t.true(b.compare!.udpFailover.every((f) => f.failedOver === f.runs && f.failoverMedianMs! > 0), JSON.stringify(b.compare!.udpFailover));
 });

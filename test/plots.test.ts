@@ -11,6 +11,8 @@ import type { LatencyRow } from '../src/bench/latency.js';
 import type { MessagesResult } from '../src/bench/messages.js';
 import type { OverheadRow } from '../src/bench/overhead.js';
 import { latencySpec, messagesSpec, overheadSpec, renderSvg } from '../src/bench/plots.js';
+import type { CompareResult } from '../src/bench/compare.js';
+import { compareFailoverSpec, compareIdleSpec, compareMessagesSpec, comparePartitionSpec, compareUdpElectionSpec } from '../src/bench/compare-plots.js';
 import { browserTest, skipNote, withPage } from './helpers/chromium.js';
 import { runCli } from './helpers/cli.js';
 
@@ -48,7 +50,7 @@ function show(svg: string): Promise<Shown> {
         legend: texts('g.role-legend-label'),
         symbols,
         xLabels: [...root.querySelectorAll('g.role-axis')]
-          .filter((g) => /ring size|processes|ack delay/.test(g.querySelector('g.role-axis-title text')?.textContent ?? ''))
+          .filter((g) => /ring size|processes|ack delay|members n/.test(g.querySelector('g.role-axis-title text')?.textContent ?? ''))
           .flatMap((g) => [...g.querySelectorAll('g.role-axis-label text')].map((t) => t.textContent ?? '')),
         axisLabels: texts('g.role-axis-label'),
         outside,
@@ -138,4 +140,38 @@ browserTest(`plots: the plots of a real bench --quick run are readable${skipNote
   const overhead = await show(await readFile(join(dir, 'overhead.svg'), 'utf8'));
   readable(t, 'quick overhead', overhead, [...new Set(results.overhead.map((o) => `one-way delay ${o.delayMs.join('–')} ms, n = ${o.n}`))]);
   t.false(overhead.axisLabels.includes('9.000000'));
+});
+
+/** A full compare run's shapes: messages to 1,024, the simulated questions to 256, UDP to 64, failover at 5 and 16. */
+function compareOf(): CompareResult {
+  const algorithms = ['hs', 'lcr', 'bully', 'raft'] as const;
+  const mesh = (a: string) => a === 'bully' || a === 'raft';
+  return {
+    messages: algorithms.flatMap((algorithm) => [8, 16, 32, 64, 128, 256, 512, 1024].map((n) => ({ algorithm, n, electionMessages: algorithm === 'bully' ? (n - 1) * (n + 2) : 4 * n, bound: algorithm === 'hs' ? 8 * n * (1 + Math.ceil(Math.log2(n))) + n : null, elected: 3, runs: 3 }))),
+    sim: algorithms.flatMap((algorithm) => [5, 8, 16, 32, 64, 128, 256].map((n) => ({
+      algorithm, n, electionMessages: 4 * n, heartbeatsDuringElection: 0, electionMs: 10,
+      failoverMs: mesh(algorithm) ? 95 : null, idleDatagramsPerSecond: mesh(algorithm) ? 20 * n : null, leadersUnderPartition: algorithm === 'bully' ? 2 : algorithm === 'raft' ? 1 : null,
+    }))),
+    udp: algorithms.flatMap((algorithm) => [8, 16, 32, 64].map((n) => ({ algorithm, n, elected: 3, runs: 3, electionMedianMs: 3 + n, datagramsMedian: 10 * n, maxLeadersAtOnce: null, loopDelayMaxMs: 20 }))),
+    udpFailover: (['bully', 'raft'] as const).flatMap((algorithm) => [5, 16].map((n) => ({ algorithm, n, failedOver: 3, runs: 3, failoverMedianMs: 250.5 }))),
+  };
+}
+
+browserTest(`plots: the compare plots, one per question, label every size measured and name every algorithm whole${skipNote}`, async (t) => {
+  const r = compareOf();
+  const messages = await show(await renderSvg(compareMessagesSpec(r)));
+  readable(t, 'compare messages', messages, ['HS', 'LCR', 'Bully', 'Raft-style', 'HS bound 8n(1+⌈log2 n⌉)+n']);
+  t.deepEqual(messages.xLabels, ['8', '16', '32', '64', '128', '256', '512', '1024']);
+  const udp = await show(await renderSvg(compareUdpElectionSpec(r)));
+  readable(t, 'compare UDP election', udp, ['HS', 'LCR', 'Bully', 'Raft-style']);
+  t.deepEqual(udp.xLabels, ['8', '16', '32', '64']);
+  for (const [name, spec] of [['compare idle', compareIdleSpec(r)], ['compare partition', comparePartitionSpec(r)]] as const) {
+    const shown = await show(await renderSvg(spec));
+    // One-shot HS and LCR have no line of their own here.
+    readable(t, name, shown, ['Bully', 'Raft-style']);
+    t.deepEqual(shown.xLabels, ['5', '8', '16', '32', '64', '128', '256']);
+  }
+  const failover = await show(await renderSvg(compareFailoverSpec(r)));
+  readable(t, 'compare failover', failover, ['simulator (virtual time, delays 1–10 ms)', 'loopback UDP, one process (median)']);
+  t.true(failover.axisLabels.includes('Bully, n = 16') && failover.axisLabels.includes('Raft-style, n = 5'), failover.axisLabels.join(', '));
 });

@@ -22,10 +22,10 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
  * Shared by every plot: legend labels are never cut (Vega-Lite's default cuts them at 160 px,
  * which left four distinct texts for twelve lines), axes label only the values measured.
  */
-const LEGEND = { orient: 'bottom', direction: 'vertical', title: null, labelLimit: 0, symbolStrokeWidth: 2 } as const;
+export const LEGEND = { orient: 'bottom', direction: 'vertical', title: null, labelLimit: 0, symbolStrokeWidth: 2 } as const;
 
 /** An x axis on a log2 scale that labels exactly the sizes measured (4096 included), as integers. */
-function sizeAxis(sizes: readonly number[], title: string) {
+export function sizeAxis(sizes: readonly number[], title: string) {
   return { title, values: [...new Set(sizes)].sort((a, b) => a - b), format: 'd', labelAngle: 0 };
 }
 

@@ -77,19 +77,37 @@ export function formatBench(r: BenchResults): string {
   }
   if (r.compare) {
     const dash = (x: number | null) => (x === null ? '-' : Math.round(x * 10) / 10);
-    out.push('', 'HS, LCR, Bully and Raft-style election, same ids (simulator, delays 1-10 ms; means over the seeds)');
+    // HS and LCR elect once and stop: they have no failover, idle traffic or partition behaviour to measure.
+    const oneShot = (c: { algorithm: string }, x: number | null) => (c.algorithm === 'hs' || c.algorithm === 'lcr' ? 'no (one-shot)' : dash(x));
+    out.push('', 'HS, LCR, Bully and Raft-style election, same ids (simulator, virtual time, delays 1-10 ms; means over the seeds)');
     out.push(table(
       ['algorithm', 'n', 'election msgs', 'heartbeats before agreed', 'election ms', 'failover ms', 'idle datagrams/s', 'leaders under partition'],
-      r.compare.sim.map((c) => [c.algorithm, c.n, dash(c.electionMessages), dash(c.heartbeatsDuringElection), dash(c.electionMs), dash(c.failoverMs), dash(c.idleDatagramsPerSecond), dash(c.leadersUnderPartition)]),
+      r.compare.sim.map((c) => [c.algorithm, c.n, dash(c.electionMessages), dash(c.heartbeatsDuringElection), dash(c.electionMs), oneShot(c, c.failoverMs), oneShot(c, c.idleDatagramsPerSecond), oneShot(c, c.leadersUnderPartition)]),
     ));
-    out.push('(HS and LCR elect once and stop: no failover, idle traffic or partition behaviour of their own, "-"; failover: the leader crashes 500 ms after the election;',
-      ' partition: the leader and a minority cut off for 5 s, the most leaders acting at once)');
+    out.push('(failover: the leader crashes 500 ms after the election, to a new leader every survivor knows; partition: the leader and a minority cut off for 5 s, the most leaders acting at once)');
+    out.push('', 'Messages per election against n (simulator, no loss; heartbeats aside)');
+    const sizes = [...new Set(r.compare.messages.map((m) => m.n))];
+    const algorithms = [...new Set(r.compare.messages.map((m) => m.algorithm))];
+    out.push(table(
+      ['n', ...algorithms],
+      sizes.map((n) => [n, ...algorithms.map((a) => {
+        const m = r.compare!.messages.find((x) => x.n === n && x.algorithm === a);
+        if (!m) return '-';
+        return m.elected === m.runs ? dash(m.electionMessages) : `${dash(m.electionMessages)} (elected ${m.elected}/${m.runs})`;
+      })]),
+    ));
+    out.push('(a count marked "elected k/r": in r - k runs no leader was in office after 3 simulated seconds, the count is of an election still going on)');
     out.push('', 'Election over loopback UDP, one process, a socket per node (ring for HS and LCR, full mesh for Bully and Raft-style)');
     out.push(table(
-      ['algorithm', 'n', 'elected', 'median ms', 'datagrams'],
-      r.compare.udp.map((u) => [u.algorithm, u.n, `${u.elected}/${u.runs}`, dash(u.electionMedianMs), u.datagramsMedian]),
+      ['algorithm', 'n', 'elected', 'median ms', 'datagrams', 'most leaders at once', 'max event-loop delay ms'],
+      r.compare.udp.map((u) => [u.algorithm, u.n, `${u.elected}/${u.runs}`, dash(u.electionMedianMs), u.datagramsMedian, u.maxLeadersAtOnce, u.loopDelayMaxMs]),
     ));
     out.push('(mesh: to the first instant every node knows one leader that alone acts; ring: to the last decision; datagrams include the heartbeats of the settle time)');
+    out.push('', 'Failover over loopback UDP: the leader crashed 200 ms after the agreement, to a new leader every survivor knows (HS, LCR: no failover, one-shot)');
+    out.push(table(
+      ['algorithm', 'n', 'failed over', 'median ms'],
+      r.compare.udpFailover.map((f) => [f.algorithm, f.n, `${f.failedOver}/${f.runs}`, dash(f.failoverMedianMs)]),
+    ));
   }
   for (const [p, e] of Object.entries(r.errors)) out.push('', `${p}: FAILED: ${e}`);
   if (r.wallSeconds !== undefined) out.push('', `bench took ${r.wallSeconds} s`);

@@ -5,6 +5,7 @@ import type { NodeSettings } from '../cluster/node-config.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { FULL_LATENCY, type LatencyRow, QUICK_LATENCY, runLatencyBench } from './latency.js';
 import { type CompareResult, FULL_COMPARE, QUICK_COMPARE, runCompareBench } from './compare.js';
+import { comparePlots } from './compare-plots.js';
 import { type MemoryRow, runMemoryBench } from './memory.js';
 import { FULL_MESSAGES, type MessagesResult, QUICK_MESSAGES, runMessagesBench } from './messages.js';
 import { FULL_OVERHEAD, type OverheadRow, QUICK_OVERHEAD, runOverheadBench } from './overhead.js';
@@ -112,5 +113,6 @@ export async function writeBenchOutput(dir: string, r: BenchResults): Promise<st
   if (r.messages) await put('messages.svg', await renderSvg(messagesSpec(r.messages)));
   if (r.latency) await put('latency.svg', await renderSvg(latencySpec(r.latency)));
   if (r.overhead) await put('overhead.svg', await renderSvg(overheadSpec(r.overhead)));
+  if (r.compare) for (const [name, spec] of Object.entries(comparePlots(r.compare))) await put(name, await renderSvg(spec));
   return written;
 }

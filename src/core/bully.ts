@@ -182,7 +182,8 @@ export class BullyNode implements MeshCore<BullyMessage, BullyState, BullyTimer>
     if (this.status === 'leader') this.out.push(sendTo(from, { kind: 'coordinator' }));
     // A follower whose leader is on time leaves the reply to the leader, which the sender also
     // asked; one whose leader missed a beat takes the sender's election as a hint and calls its own.
-    else if (this.status === 'follower' && now - this.heardAt > this.settings.heartbeatEvery) this.callElection(now);
+    // Heartbeats within the bound arrive up to a period plus the delay bound apart: not late before that.
+    else if (this.status === 'follower' && now - this.heardAt > this.settings.heartbeatEvery + this.settings.delayBound) this.callElection(now);
     // electing or waiting: our own election is already under way.
   }
 

@@ -252,7 +252,11 @@ export class MeshNode implements LinkContext<MeshWireMessage> {
       this.messages.heartbeat += 1;
       // A newer heartbeat says all an older one did.
       link.abandon((m) => !this.heartbeatKinds.has(m.kind));
-    } else this.messages.election += 1;
+    } else {
+      this.messages.election += 1;
+      // An identical message still in flight says nothing the new one does not (delivery is unordered anyway).
+      link.abandon((m) => !sameMessage(m, message));
+    }
     if (link.pending() >= MAX_PENDING) link.abandon(() => false);
     link.send(this.now, message);
   }
@@ -281,4 +285,8 @@ export class MeshNode implements LinkContext<MeshWireMessage> {
     this.out = [];
     return out;
   }
+}
+
+function sameMessage(a: MeshWireMessage, b: MeshWireMessage): boolean {
+  return a.kind === b.kind && a.term === b.term && a.granted === b.granted;
 }

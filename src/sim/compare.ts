@@ -8,7 +8,9 @@
  * Bully and Raft-style on the full-mesh simulator with a network inside Bully's delay bound.
  * HS and LCR elect once and stop, so failover, idle traffic and partitions are null for them.
  */
-import { bullyAlgorithm } from '../core/bully.js';
+import { messageBound } from '../core/bound.js';
+import { bullyAlgorithm, bullyMessageBound } from '../core/bully.js';
+import { lcrMessageBound } from '../core/lcr.js';
 import type { MeshAlgorithm } from '../core/mesh-core.js';
 import { raftAlgorithm } from '../core/raft-election.js';
 import { SeededRandom } from '../util/random.js';
@@ -45,6 +47,8 @@ export interface CompareOptions {
 /** Delays 1-10 ms: within Bully's default delay bound, the ring simulator's default range. */
 const NETWORK: MeshNetwork = { loss: 0, duplicate: 0, minDelay: 1, maxDelay: 10 };
 const second = 1000;
+/** The undisturbed run: long enough for the first election and its late answers, and some idle time. */
+const QUIET_MS = 3 * second;
 
 /** One row per algorithm and size, averaged over the seeds. */
 export function compareElections(o: CompareOptions): CompareRow[] {
@@ -68,6 +72,53 @@ export function compareElections(o: CompareOptions): CompareRow[] {
 }
 
 type Run = Omit<CompareRow, 'algorithm' | 'n'>;
+
+/** Messages of one election, for sizes where the other questions would take too long to simulate. */
+export interface CompareMessagesRow {
+  readonly algorithm: Compared;
+  readonly n: number;
+  /** Mean over the seeds: algorithm messages of the first election, heartbeats aside (late answers included). */
+  readonly electionMessages: number;
+  /** Most messages of one election the algorithm allows, where it has such a bound (Raft-style has none: votes can split). */
+  readonly bound: number | null;
+  /** Seeds whose run ended with one leader in office; in the others the count is of an election still going on. */
+  readonly elected: number;
+  readonly runs: number;
+}
+
+/**
+ * Messages per election only, one row per algorithm and size, averaged over the seeds: the same
+ * runs as compareElections' first question, without the observer, so n = 1,024 takes seconds.
+ */
+export function compareMessages(o: CompareOptions): CompareMessagesRow[] {
+  const rows: CompareMessagesRow[] = [];
+  for (const algorithm of o.algorithms ?? COMPARED) {
+    for (const n of o.sizes) {
+      // A ring run that does not elect throws: every ring run counted elected.
+      const runs = o.seeds.map((seed) => (algorithm === 'hs' || algorithm === 'lcr' ? { messages: ringRun(algorithm, n, seed).electionMessages, elected: true } : meshMessages(algorithm, n, seed)));
+      rows.push({
+        algorithm,
+        n,
+        electionMessages: mean(runs.map((r) => r.messages)),
+        bound: BOUNDS[algorithm]?.(n) ?? null,
+        elected: runs.filter((r) => r.elected).length,
+        runs: runs.length,
+      });
+    }
+  }
+  return rows;
+}
+
+const BOUNDS: Partial<Record<Compared, (n: number) => number>> = { hs: messageBound, lcr: lcrMessageBound, bully: bullyMessageBound };
+
+/** The election messages of the quiet run of meshRun, counted without observing, and whether it ended with one leader. */
+function meshMessages(algorithm: 'bully' | 'raft', n: number, seed: number): { messages: number; elected: boolean } {
+  const alg = (algorithm === 'bully' ? bullyAlgorithm() : raftAlgorithm()) as MeshAlgorithm<{ kind: string }, unknown>;
+  const maxEvents = 4_000_000;
+  const r = simulateMesh({ algorithm: alg, ids: shuffledIds(n, seed), seed, network: NETWORK, until: QUIET_MS, observe: false, maxEvents });
+  if (r.events >= maxEvents) throw new Error(`${algorithm} n=${n} seed ${seed}: over ${maxEvents} events in ${QUIET_MS} ms, the count would be cut short`);
+  return { messages: r.messages.election, elected: r.finalLeaders.length === 1 };
+}
 
 /** Distinct ids 1..n in an order drawn from the seed, so every algorithm sees the same members. */
 export function shuffledIds(n: number, seed: number): number[] {
@@ -93,7 +144,7 @@ function meshRun(algorithm: 'bully' | 'raft', n: number, seed: number): Run {
   const alg = (algorithm === 'bully' ? bullyAlgorithm() : raftAlgorithm()) as MeshAlgorithm<{ kind: string }, unknown>;
   const ids = shuffledIds(n, seed);
   const base = { algorithm: alg, ids, seed, network: NETWORK };
-  const quiet = simulateMesh({ ...base, until: 3 * second });
+  const quiet = simulateMesh({ ...base, until: QUIET_MS });
   const first = quiet.toFirstSettlement;
   if (quiet.firstSettledAt === null || first === null || quiet.settled === null) throw new Error(`${algorithm} n=${n} seed ${seed} did not elect`);
   const leader = quiet.settled.leader;

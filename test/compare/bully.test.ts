@@ -125,3 +125,17 @@ test('counterexample: a restarted higher node bullies its way in while the old l
   t.regex(error, /AtMostOneLeader violated/);
   t.true(example.faults.some((f) => f.type === 'restart'));
 });
+
+test('a follower whose leader is on time within the bound answers a late election and keeps its leader: heartbeats may arrive up to one period plus the delay bound apart', (t) => {
+  const { heartbeatEvery: H, delayBound: d } = DEFAULT_BULLY_SETTINGS;
+  const node = bully.create(2, { members: [1, 2, 3], random: () => 0.5 });
+  node.start(0);
+  node.receive(3, { kind: 'heartbeat' }, 100);
+  // The next heartbeat, sent H after the last, may take up to d: the leader is not late yet.
+  const step = node.receive(1, { kind: 'election' }, 100 + H + d / 2);
+  t.deepEqual(step.commands.filter((c) => c.type === 'send'), [{ type: 'send', to: 1, message: { kind: 'answer' } }]);
+  t.is(node.knownLeader(), 3);
+  // Past H + d the leader missed a beat: the election is taken as the hint it is.
+  const late = node.receive(1, { kind: 'election' }, 100 + H + d + 1);
+  t.true(late.commands.some((c) => c.type === 'send' && c.to === 3 && c.message.kind === 'election'));
+});

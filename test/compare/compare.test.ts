@@ -10,7 +10,7 @@ import { messageBound } from '../../src/core/bound.js';
 import { lcrMessageBound } from '../../src/core/lcr.js';
 import { DEFAULT_RAFT_SETTINGS } from '../../src/core/raft-election.js';
 import { DEFAULT_BULLY_SETTINGS } from '../../src/core/bully.js';
-import { compareElections, shuffledIds } from '../../src/sim/compare.js';
+import { compareElections, compareMessages, shuffledIds } from '../../src/sim/compare.js';
 
 const n = 8;
 const rows = compareElections({ sizes: [n], seeds: [1, 2] });
@@ -41,4 +41,11 @@ test('compare: under a partition Bully keeps two leaders acting; Raft-style at m
   t.true(row('raft').leadersUnderPartition! <= 2);
   t.true(row('bully').failoverMs! > 0 && row('raft').failoverMs! > 0);
   t.is(row('hs').failoverMs, null);
+});
+
+test('compare: the messages-only count (no observer, for n up to 1,024) is the same count as the full comparison, with each bound', (t) => {
+  const only = compareMessages({ sizes: [n], seeds: [1, 2] });
+  t.deepEqual(only.map((r) => [r.algorithm, r.electionMessages]), rows.map((r) => [r.algorithm, r.electionMessages]));
+  t.deepEqual(only.map((r) => r.bound), [messageBound(n), lcrMessageBound(n), bullyMessageBound(n), null]);
+  t.true(only.every((r) => r.elected === 2 && r.runs === 2));
 });

@@ -48,8 +48,8 @@ test('Bully: a leader answers a lower election and reminds it who leads; a follo
   follower.receive(5, { kind: 'coordinator' }, 5);
   t.deepEqual(sends(follower.receive(2, { kind: 'election' }, 20).commands), [[2, { kind: 'answer' }]]);
   t.is(follower.state().status, 'follower');
-  // Its leader has missed a beat: the lower election is a hint, and it calls its own.
-  const late = follower.receive(1, { kind: 'election' }, 5 + DEFAULT_BULLY_SETTINGS.heartbeatEvery + 1);
+  // Its leader has missed a beat (a period plus the delay bound): the lower election is a hint, and it calls its own.
+  const late = follower.receive(1, { kind: 'election' }, 5 + DEFAULT_BULLY_SETTINGS.heartbeatEvery + DEFAULT_BULLY_SETTINGS.delayBound + 1);
   t.deepEqual(sends(late.commands), [[1, { kind: 'answer' }], [5, { kind: 'election' }]]);
 });
 
