@@ -15,7 +15,8 @@ export type HsRingErrorCode =
   | 'Interrupted'
   | 'NodeClosed'
   | 'MissingDependency'
-  | 'DuplicateId';
+  | 'DuplicateId'
+  | 'CorruptState';
 
 /** Base of every error hs-ring raises deliberately; anything else is a bug. */
 export abstract class HsRingError extends Error {
@@ -88,6 +89,15 @@ export class DuplicateIdError extends HsRingError {
   ) {
     super(message);
   }
+}
+
+/**
+ * A leadership member's state file exists but cannot be read as its persisted state. Refused
+ * rather than taken as fresh: a member that forgot its promises could grant an epoch twice.
+ */
+export class CorruptStateError extends HsRingError {
+  override readonly name = 'CorruptStateError';
+  readonly code = 'CorruptState';
 }
 
 /**
