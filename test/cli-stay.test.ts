@@ -21,6 +21,7 @@ interface Line {
   readonly token?: number;
   readonly leader?: number;
   readonly reason?: string;
+  readonly advertise?: string | null;
   /** When this test read the line, on its own monotonic clock. */
   readonly seen: number;
 }
@@ -37,7 +38,7 @@ test.serial('cli: node --stay, the leader\'s process killed: a survivor takes of
   const procs = new Map<number, ChildProcess>();
   const exits = new Map<number, number | null>();
   for (const id of ids) {
-    const p = spawn(process.execPath, [cliPath, 'node', '--ring', ringFile, '--self', String(id), '--stay', '--state-dir', join(dir, `state-${id}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [cliPath, 'node', '--ring', ringFile, '--self', String(id), '--stay', '--state-dir', join(dir, `state-${id}`), '--advertise', `m-${id}`], { stdio: ['ignore', 'pipe', 'inherit'] });
     procs.set(id, p);
     p.on('exit', (code) => exits.set(id, code));
     createInterface({ input: p.stdout! }).on('line', (text) => lines.push({ ...(JSON.parse(text) as Omit<Line, 'seen'>), seen: performance.now() }));
@@ -57,6 +58,7 @@ test.serial('cli: node --stay, the leader\'s process killed: a survivor takes of
   const next = leaderLines().find((l) => l.seen > killedAt)!;
   t.not(next.id, first.id);
   t.true(next.token! > first.token!, `token ${next.token} > ${first.token}`);
+  t.true(await waitFor(() => lines.some((l) => l.event === 'follower' && l.leader === next.id && l.advertise === `m-${next.id}`), 5000), 'the survivor follows it, with the value it advertises');
   t.log(`failover over UDP between processes: ${(next.seen - killedAt).toFixed(1)} ms from SIGKILL to the successor's leader line`);
   // The outside observer's check: terms (leader line to deposed line, or to the kill) never overlap, tokens increase.
   const terms = leaderLines().map((l) => {
@@ -86,6 +88,7 @@ test('cli: --stay refuses what a member cannot use, in one line', async (t) => {
   await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--loss', '0.1'], /--stay cannot be combined with --loss/);
   await rejects(t, ['node', '--ring', ring, '--self', '3', '--stay', '--state-dir', sd], /--self 3 is not a member of the ring \(ids: 1, 2\)/);
   await rejects(t, ['node', '--ring', ring, '--self', '1', '--state-dir', sd], /--state-dir is for a leadership member: add --stay/);
+  await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--advertise', 'x'.repeat(300)], /advertise: 300 bytes is over 255/);
   mkdirSync(join(dir, 'corrupt'), { recursive: true });
   writeFileSync(join(dir, 'corrupt', 'leadership.json'), 'garbage');
   await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', join(dir, 'corrupt')], /state file .* not valid JSON/);

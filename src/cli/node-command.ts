@@ -34,7 +34,7 @@ export const nodeCommand = {
             'Leadership that outlives its leaders (spec/leadership.md):\n' +
             '  hs-ring node --ring ring.json --self 42 --stay --state-dir /var/lib/hs-ring\n' +
             'keeps the member up and prints one JSON line per change: ready, then leader (epoch and\n' +
-            'fencing token), follower (leader, epoch) or deposed (epoch, reason), each with mono (this\n' +
+            'fencing token), follower (leader, epoch, advertise) or deposed (epoch, reason), each with mono (this\n' +
             'process\'s monotonic ms) and wall (ISO time). SIGTERM or SIGINT resigns, prints stopped and\n' +
             'exits 0. A majority of the ring file\'s members must be up for anyone to lead.',
         )
@@ -49,6 +49,7 @@ export const nodeCommand = {
         .option('wait-start', { type: 'boolean', default: false, hidden: true, describe: 'Report ready, then start on a "start" line on stdin (to start several nodes together)' })
         .option('trace', { type: 'string', requiresArg: true, describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' })
         .option('stay', { type: 'boolean', default: false, describe: 'Stay up as a leadership member (needs --ring, --self ID, --state-dir); JSON lines per leadership change', group: 'Leadership:' })
+        .option('advertise', { type: 'string', requiresArg: true, describe: 'With --stay: a value followers are told while this member leads (its service address, say)', group: 'Leadership:' })
         .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' }),
     )),
   handler: runNodeCommand,
@@ -67,6 +68,7 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   trace?: string;
   stay: boolean;
   'state-dir'?: string;
+  advertise?: string;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
@@ -113,7 +115,9 @@ async function placement(argv: NodeArgs): Promise<Placement> {
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
   if (argv.stay) return runStay(argv);
-  if (argv['state-dir'] !== undefined) throw new InvalidConfigError('--state-dir is for a leadership member: add --stay');
+  for (const f of ['state-dir', 'advertise'] as const) {
+    if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for a leadership member: add --stay`);
+  }
   try {
     const config: NodeConfig = {
       placements: await placements(argv),

@@ -20,6 +20,7 @@ export interface StayArgs {
   ring?: string;
   self?: string;
   'state-dir'?: string;
+  advertise?: string;
   'key-file'?: string;
   id?: string;
   listen?: string;
@@ -88,9 +89,10 @@ export async function runStay(a: StayArgs): Promise<void> {
     self,
     stateDir: a['state-dir']!,
     ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
+    ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),
   });
   member.on('leader', ({ token, epoch, leaseEndMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)) }));
-  member.on('follower', ({ leader, epoch }) => line('follower', self, { leader, epoch }));
+  member.on('follower', ({ leader, epoch, advertise }) => line('follower', self, { leader, epoch, advertise }));
   member.on('deposed', ({ epoch, reason }) => line('deposed', self, { epoch, reason }));
   const stopped = new Promise<NodeJS.Signals | Error>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));

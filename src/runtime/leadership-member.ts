@@ -26,8 +26,8 @@ export type LeaveReason = StepDownReason | 'closed';
 export interface MemberEvents {
   /** This member took office: act only with `token` (the epoch) and stop at once when `signal` aborts. */
   leader: [{ readonly token: Epoch; readonly epoch: Epoch; readonly signal: AbortSignal; readonly leaseEndMs: number; readonly atMs: number }];
-  /** This member follows `leader`, heard renewing epoch `epoch`. */
-  follower: [{ readonly leader: number; readonly epoch: Epoch; readonly atMs: number }];
+  /** This member follows `leader`, heard renewing epoch `epoch`; `advertise` is what the leader advertises, or null. */
+  follower: [{ readonly leader: number; readonly epoch: Epoch; readonly advertise: string | null; readonly atMs: number }];
   /** This member left office (its signal has aborted): the lease ran out unrenewed, a higher epoch deposed it, it resigned or was closed. */
   deposed: [{ readonly epoch: Epoch; readonly reason: LeaveReason; readonly atMs: number }];
   /** A datagram was dropped before reaching the protocol. */
@@ -45,6 +45,8 @@ export interface MemberStatus {
   readonly epoch: Epoch;
   /** The leader it knows of (itself while leading), or null. */
   readonly leader: number | null;
+  /** What that leader advertises, or null. */
+  readonly leaderAdvertise: string | null;
   readonly isLeader: boolean;
   /** End of its lease on the monotonic clock while leading, else null. */
   readonly leaseEndMs: number | null;
@@ -106,6 +108,8 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private state: MemberStatus['state'] = 'created';
   private timer: NodeJS.Timeout | undefined;
   private office: Office | null = null;
+  /** The last value each member advertised with a Renew. */
+  private readonly advertised = new Map<number, string>();
   private sent = 0;
   private received = 0;
   /** Inputs that arrive while a step is carried out (from an event listener) wait their turn: steps never interleave. */
@@ -148,6 +152,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       role: this.state === 'running' ? s.role : 'follower',
       epoch: this.state === 'running' ? s.epoch : -1,
       leader: this.state === 'running' ? s.leader : null,
+      leaderAdvertise: this.state === 'running' && s.leader !== null ? (s.leader === this.id ? (this.c.advertise ?? null) : (this.advertised.get(s.leader) ?? null)) : null,
       isLeader: leading,
       leaseEndMs: leading ? s.leaseEnd : null,
       promised: this.state === 'created' ? this.persisted.promised : s.promised,
@@ -216,6 +221,11 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     const sender = this.bySource.get(addressKey(from));
     if (!d.ok) return this.drop(d.reason, d.detail, from);
     if (sender === undefined) return this.drop('unknown-sender', 'the source address is no member of the ring', from);
+    // Recorded before the step: the follower event it may cause names the value.
+    if (d.message.kind === 'Renew') {
+      if (d.advertise === undefined) this.advertised.delete(sender);
+      else this.advertised.set(sender, d.advertise);
+    }
     this.input((now) => this.core.receive(now, sender, d.message));
   }
 
@@ -257,7 +267,11 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           }
           break;
         case 'send':
-          this.transport.send(encodeLeadership(c.message, this.session, this.c.digest, this.c.key), this.c.addresses.get(c.to)!);
+          // Only a leader's Renew carries the advertised value: that is when followers learn who leads.
+          this.transport.send(
+            encodeLeadership(c.message, this.session, this.c.digest, this.c.key, c.message.kind === 'Renew' ? this.c.advertise : undefined),
+            this.c.addresses.get(c.to)!,
+          );
           this.sent += 1;
           break;
         case 'timer':
@@ -281,7 +295,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           break;
         }
         case 'follower':
-          this.emit('follower', { leader: c.leader, epoch: c.epoch, atMs: systemClock.now() });
+          this.emit('follower', { leader: c.leader, epoch: c.epoch, advertise: this.advertised.get(c.leader) ?? null, atMs: systemClock.now() });
           break;
       }
     }

@@ -1,6 +1,7 @@
 /**
  * The options of createMember and their one-time check: the ring (in a canonical order every
- * member agrees on), this member's id, its state directory, timing and cluster key. Every
+ * member agrees on), this member's id, its state directory, timing, cluster key and the value it
+ * advertises while leading. Every
  * problem is an InvalidConfigError naming the option.
  */
 import type { Address } from '../config/address.js';
@@ -10,6 +11,7 @@ import { ringDigest } from '../config/ring-digest.js';
 import { DEFAULT_TIMING, type LeadershipTiming, timingProblem } from '../core/leadership/settings.js';
 import { isValidId } from '../core/types.js';
 import { InvalidConfigError } from '../errors.js';
+import { MAX_ADVERTISE_BYTES } from '../wire/leadership-codec.js';
 import type { RingMember } from './create-node.js';
 
 /** What createMember takes. */
@@ -24,6 +26,8 @@ export interface MemberOptions {
   readonly timing?: Partial<LeadershipTiming>;
   /** Cluster key (at least 16 bytes), the same on every member: every frame is authenticated with HMAC-SHA256. */
   readonly key?: Uint8Array;
+  /** What this member tells its followers while it leads (its service address, say): at most 255 UTF-8 bytes. */
+  readonly advertise?: string;
 }
 
 /** The options once checked. */
@@ -37,6 +41,7 @@ export interface CheckedMember {
   readonly stateDir: string;
   readonly timing: LeadershipTiming;
   readonly key?: Uint8Array;
+  readonly advertise?: string;
 }
 
 const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof LeadershipTiming)[];
@@ -56,6 +61,12 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     const problem = keyProblem(options.key);
     if (problem) throw new InvalidConfigError(`key: ${problem}`);
   }
+  const { advertise } = options;
+  if (advertise !== undefined) {
+    if (typeof advertise !== 'string') throw new InvalidConfigError('advertise: must be a string');
+    const bytes = new TextEncoder().encode(advertise).length;
+    if (bytes > MAX_ADVERTISE_BYTES) throw new InvalidConfigError(`advertise: ${bytes} bytes is over ${MAX_ADVERTISE_BYTES}`);
+  }
   // Ranks are positions, and every member must number the ring alike: a rotated copy of the ring
   // file is the same ring (same digest), so the order starts from the smallest id.
   let first = 0;
@@ -73,6 +84,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     stateDir,
     timing,
     ...(options.key ? { key: new Uint8Array(options.key) } : {}),
+    ...(advertise !== undefined ? { advertise } : {}),
   };
 }
 

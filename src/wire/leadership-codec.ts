@@ -8,7 +8,8 @@
  *   Release: u64 epoch | u8 sitOut (0 or 1)
  *   Heartbeat: nothing
  * Big-endian. `promised` and `leaderEpoch` may be NO_EPOCH (-1), so they are written plus one;
- * every other epoch is one a member stands for, never -1.
+ * every other epoch is one a member stands for, never -1. A frame's payload is an envelope: the
+ * message, then the value a leader advertises, if any (LEADERSHIP_ENVELOPE_CODEC).
  */
 import type { LeadershipMessage, LeadershipMessageKind, RefuseReason } from '../core/leadership/types.js';
 import { checkU32, checkU53, readU32, readU53, writeU32, writeU53 } from './bytes.js';
@@ -112,3 +113,50 @@ export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
 export function headerEpochOf(m: LeadershipMessage): number {
   return m.kind === 'Heartbeat' ? 0 : m.epoch;
 }
+
+/** What a leader may advertise to its followers (its address, say), at most this many UTF-8 bytes. */
+export const MAX_ADVERTISE_BYTES = 255;
+
+/**
+ * A leadership message as a frame carries it: the message, and on a leader's Renew the value it
+ * advertises (etcd's Proclaim), which followers hand to the application with the leader's id.
+ */
+export interface LeadershipEnvelope {
+  readonly message: LeadershipMessage;
+  readonly advertise?: string;
+}
+
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The envelope: the message as LEADERSHIP_CODEC writes it, then, if advertised, u8 length and that many UTF-8 bytes. */
+export const LEADERSHIP_ENVELOPE_CODEC: PayloadCodec<LeadershipEnvelope> = {
+  size(e) {
+    return LEADERSHIP_CODEC.size(e.message) + (e.advertise === undefined ? 0 : 1 + utf8.encode(e.advertise).length);
+  },
+  write(buf, at, e) {
+    LEADERSHIP_CODEC.write(buf, at, e.message);
+    if (e.advertise === undefined) return;
+    const bytes = utf8.encode(e.advertise);
+    if (bytes.length > MAX_ADVERTISE_BYTES) throw new RangeError(`advertised value of ${bytes.length} bytes is over ${MAX_ADVERTISE_BYTES}`);
+    const end = at + LEADERSHIP_CODEC.size(e.message);
+    buf[end] = bytes.length;
+    buf.set(bytes, end + 1);
+  },
+  read(bytes, at) {
+    const inner = LEADERSHIP_CODEC.read(bytes, at);
+    if (typeof inner === 'string') return inner;
+    // Anything after the message is the advertised value: the frame ends where the datagram does.
+    if (inner.end === bytes.length) return { payload: { message: inner.payload }, end: inner.end };
+    const length = bytes[inner.end]!;
+    const end = inner.end + 1 + length;
+    if (bytes.length < end) return 'truncated advertised value';
+    let advertise: string;
+    try {
+      advertise = strictUtf8.decode(bytes.subarray(inner.end + 1, end));
+    } catch {
+      return 'advertised value is not UTF-8';
+    }
+    return { payload: { message: inner.payload, advertise }, end };
+  },
+};

@@ -37,6 +37,8 @@ test('createMember: each bad option is an InvalidConfigError naming the option',
     [{ ...base, timing: { grantMargin: 0 } }, /^timing: grantMargin must be > 0 ms/],
     [{ ...base, timing: { leese: 500 } }, /^timing\.leese: not a setting/],
     [{ ...base, key: new Uint8Array(4) }, /^key: 4 bytes is too short/],
+    [{ ...base, advertise: 7 }, /^advertise: must be a string/],
+    [{ ...base, advertise: 'é'.repeat(128) }, /^advertise: 256 bytes is over 255/],
   ];
   for (const [options, message] of cases) {
     const err = await t.throwsAsync(createMember(options as never), { instanceOf: InvalidConfigError, message }, JSON.stringify(options));

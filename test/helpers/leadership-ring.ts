@@ -58,6 +58,11 @@ export class LeaseObserver {
   }
 }
 
+/** What each member of these rings advertises while it leads. */
+export function advertised(id: number): string {
+  return `member-${id}.example:80`;
+}
+
 export interface LeadershipRing {
   readonly ring: RingMember[];
   readonly dirs: string[];
@@ -84,7 +89,7 @@ export async function leadershipRing(ids: readonly number[]): Promise<Leadership
     members,
     observer,
     async up(i) {
-      const m = await createMember({ ring, self: ids[i]!, stateDir: dirs[i]! });
+      const m = await createMember({ ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!) });
       members[i] = m;
       observer.watch(m);
       m.start();

@@ -13,7 +13,7 @@ import { NodeClosedError } from '../../src/errors.js';
 import { createMember } from '../../src/runtime/leadership-member.js';
 import { decodeLeadership, encodeLeadership } from '../../src/runtime/leadership-frames.js';
 import { loadState } from '../../src/runtime/leadership-state.js';
-import { type LeadershipRing, leadershipRing } from '../helpers/leadership-ring.js';
+import { type LeadershipRing, advertised, leadershipRing } from '../helpers/leadership-ring.js';
 import { waitFor } from '../helpers/wait.js';
 
 const IDS = [3, 9, 5, 7, 1];
@@ -31,13 +31,18 @@ function leaders(r: LeadershipRing) {
   return r.members.filter((m) => m?.isLeader());
 }
 
-test.serial('udp: five members on loopback elect exactly one leader, with a token the others follow', async (t) => {
+test.serial('udp: five members on loopback elect exactly one leader, with a token the others follow and the value it advertises', async (t) => {
   const r = await fiveUp(t);
+  const follows: { id: number; leader: number; epoch: number; advertise: string | null }[] = [];
+  for (const m of r.members) m!.on('follower', (f) => follows.push({ id: m!.id, ...f }));
   t.true(await waitFor(() => leaders(r).length === 1, 5000), 'a leader within 5 s');
   const leader = leaders(r)[0]!;
   const token = leader.status().epoch;
   t.true(token >= 0);
   t.true(await waitFor(() => r.members.every((m) => m!.status().leader === leader.id), 2000), 'every member knows the leader');
+  for (const m of r.members) t.is(m!.status().leaderAdvertise, advertised(leader.id));
+  const last = new Map(follows.map((f) => [f.id, f]));
+  t.deepEqual([...last.values()].filter((f) => f.leader === leader.id && f.epoch === token && f.advertise === advertised(leader.id)).length, 4, 'four follower events name the leader, its epoch and its value');
   // Several lease lengths later: still one leader, the same one, with the same token.
   await sleep(1200);
   t.deepEqual(leaders(r).map((m) => m!.id), [leader.id]);

@@ -2,7 +2,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { LeadershipMessage } from '../../src/core/leadership/types.js';
-import { LEADERSHIP_CODEC, decodeFrame, encodeFrame, headerEpochOf } from '../../src/wire/index.js';
+import { LEADERSHIP_CODEC, LEADERSHIP_ENVELOPE_CODEC, MAX_ADVERTISE_BYTES, decodeFrame, encodeFrame, headerEpochOf } from '../../src/wire/index.js';
 
 const epoch = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }));
 /** Epochs that may be NO_EPOCH (-1): written plus one, so at most 2^53 - 2. */
@@ -59,15 +59,17 @@ test('leadership codec: every proper prefix of a frame is rejected as malformed 
   t.pass();
 });
 
-test('leadership codec: random bytes never throw, inside a frame header or alone', (t) => {
+test('leadership codec: random bytes never throw, inside a frame header (message or envelope) or alone', (t) => {
   const header = frameOf({ kind: 'Heartbeat' }).slice(0, 30);
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 80 }), (body) => {
       const framed = new Uint8Array(header.length + body.length);
       framed.set(header);
       framed.set(body, header.length);
-      const r = decodeFrame(framed, LEADERSHIP_CODEC);
-      if (!r.ok && r.detail.length === 0) return false;
+      for (const codec of [LEADERSHIP_CODEC, LEADERSHIP_ENVELOPE_CODEC] as const) {
+        const r = decodeFrame<unknown>(framed, codec as never);
+        if (!r.ok && r.detail.length === 0) return false;
+      }
       const bare = LEADERSHIP_CODEC.read(body, 0);
       return typeof bare === 'string' ? bare.length > 0 : bare.end <= body.length;
     }),
@@ -100,4 +102,26 @@ test('leadership codec: unknown kinds, reasons and flags, and out-of-range field
 test('leadership codec: NO_EPOCH in promised and leaderEpoch survives the trip', (t) => {
   const m: LeadershipMessage = { kind: 'Refuse', epoch: 0, reason: 'quiet', promised: -1, leader: null, leaderEpoch: -1 };
   t.like(decodeFrame(frameOf(m), LEADERSHIP_CODEC), { ok: true, frame: { data: { payload: m } } });
+});
+
+test('leadership envelope: a message with or without an advertised value decodes to itself; a bad value is refused by reason', (t) => {
+  const advertised = fc.option(fc.string({ unit: 'grapheme', maxLength: 60 }).filter((v) => new TextEncoder().encode(v).length <= MAX_ADVERTISE_BYTES), { nil: undefined });
+  fc.assert(
+    fc.property(leadershipMessage, advertised, (message, advertise) => {
+      const payload = advertise === undefined ? { message } : { message, advertise };
+      const bytes = encodeFrame({ lane: 0, session: 1, epoch: headerEpochOf(message), ring: 5, ack: { cumulative: 0, selective: [] }, data: { seq: 0, payload } }, LEADERSHIP_ENVELOPE_CODEC).slice();
+      const r = decodeFrame(bytes, LEADERSHIP_ENVELOPE_CODEC);
+      return r.ok && JSON.stringify(r.frame.data?.payload) === JSON.stringify(payload);
+    }),
+    { numRuns: 2000 },
+  );
+  const frame = (payload: { message: LeadershipMessage; advertise?: string }) =>
+    encodeFrame({ lane: 0, session: 1, epoch: 2, ring: 5, ack: { cumulative: 0, selective: [] }, data: { seq: 0, payload } }, LEADERSHIP_ENVELOPE_CODEC).slice();
+  const renew = frame({ message: { kind: 'Renew', epoch: 2, round: 1 }, advertise: 'ab' });
+  // Header 26, seq 4, Renew 13: the length byte is byte 43, the value bytes 44 and 45.
+  t.like(decodeFrame(renew.slice(0, 45), LEADERSHIP_ENVELOPE_CODEC), { ok: false, detail: 'truncated advertised value' });
+  const bad = renew.slice();
+  bad[44] = 0xff;
+  t.like(decodeFrame(bad, LEADERSHIP_ENVELOPE_CODEC), { ok: false, detail: 'advertised value is not UTF-8' });
+  t.throws(() => frame({ message: { kind: 'Heartbeat' }, advertise: 'x'.repeat(MAX_ADVERTISE_BYTES + 1) }), { instanceOf: RangeError });
 });
