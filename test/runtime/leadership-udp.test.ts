@@ -6,6 +6,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LeadershipMessage } from '../../src/core/leadership/types.js';
 import { ringDigest } from '../../src/config/ring-digest.js';
@@ -148,6 +149,48 @@ test.serial('udp: a member restarted from its state directory never grants an ep
   if (promised > 0) t.like(await ask(promised - 1), { kind: 'Refuse', reason: 'stale', promised });
   t.like(await ask(above), { kind: 'Grant', epoch: above });
   t.is(loadState(r.dirs[follower]!).promised, above, 'the new promise was on the disk when the Grant arrived');
+});
+
+test.serial('udp: on a keyed ring members elect through sealed frames, and an unsealed datagram is dropped as no-mac', async (t) => {
+  const key = new Uint8Array(32).fill(7);
+  const r = await leadershipRing([2, 6, 4], key);
+  t.teardown(() => r.closeAll());
+  for (const i of [0, 1, 2]) await r.up(i);
+  t.true(await waitFor(() => leaders(r).length === 1, 5000), 'a leader within 5 s');
+  const peer = createSocket('udp4');
+  t.teardown(() => peer.close());
+  const m = r.members[0]!;
+  peer.send(encodeLeadership({ kind: 'Heartbeat' }, 1, ringDigest(r.ring), undefined), m.address.port, '127.0.0.1');
+  t.true(await waitFor(() => m.status().drops['no-mac'] === 1, 2000));
+  t.deepEqual(r.observer.violations(), []);
+});
+
+test.serial('udp: a member whose state cannot be saved stops before the Grant that needed it leaves', async (t) => {
+  const r = await leadershipRing(IDS);
+  t.teardown(() => r.closeAll());
+  const x = await r.up(0);
+  const failed: string[] = [];
+  x.on('failed', ({ error }) => failed.push(error.code));
+  // The directory is replaced by a file: every save now fails (root ignores permissions, not this).
+  rmSync(r.dirs[0]!, { recursive: true, force: true });
+  writeFileSync(r.dirs[0]!, 'not a directory');
+  const peer = createSocket('udp4');
+  t.teardown(() => peer.close());
+  await new Promise<void>((res) => peer.bind(r.ring[1]!.port, '127.0.0.1', () => res()));
+  const replies: LeadershipMessage[] = [];
+  const digest = ringDigest(r.ring);
+  peer.on('message', (bytes) => {
+    const d = decodeLeadership(bytes, digest, undefined);
+    if (d.ok && d.message.kind !== 'Heartbeat') replies.push(d.message);
+  });
+  await sleep(600);
+  peer.send(encodeLeadership({ kind: 'Request', epoch: 6 }, 1, digest, undefined), x.address.port, '127.0.0.1');
+  t.true(await waitFor(() => failed.length === 1, 2000), 'the member reports the failure');
+  await sleep(100);
+  t.deepEqual(failed, ['OutputUnwritable']);
+  t.deepEqual(replies, [], 'no Grant left without its promise on the disk');
+  t.is(x.status().state, 'failed');
+  t.false(x.isLeader());
 });
 
 /** The signal of `m`'s current office, through runWhileLeader (which resolves at once for a leader). */
