@@ -53,6 +53,11 @@ export interface MemberStatus {
   /** The highest epoch it promised (persisted). */
   readonly promised: Epoch;
   readonly datagrams: { readonly sent: number; readonly received: number };
+  /**
+   * How late the member's timer fired, in ms, the last time and at worst: the event loop was
+   * busy. A lag near stepDownMargin means the signal may abort after the lease has ended.
+   */
+  readonly timerLagMs: { readonly last: number; readonly max: number };
   readonly drops: Readonly<Record<LeadershipDropReason, number>>;
 }
 
@@ -110,6 +115,8 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private office: Office | null = null;
   /** The last value each member advertised with a Renew. */
   private readonly advertised = new Map<number, string>();
+  private lag = { last: 0, max: 0 };
+  private timerAt = Infinity;
   private sent = 0;
   private received = 0;
   /** Inputs that arrive while a step is carried out (from an event listener) wait their turn: steps never interleave. */
@@ -157,6 +164,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       leaseEndMs: leading ? s.leaseEnd : null,
       promised: this.state === 'created' ? this.persisted.promised : s.promised,
       datagrams: { sent: this.sent, received: this.received },
+      timerLagMs: { ...this.lag },
       drops: { ...this.drops },
     };
   }
@@ -242,8 +250,14 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       return;
     }
     this.stepping = true;
+    const now = systemClock.now();
+    // Whatever input comes first after a busy spell (a datagram, often) finds the deadline passed.
+    if (now > this.timerAt) {
+      const late = now - this.timerAt;
+      this.lag = { last: late, max: Math.max(this.lag.max, late) };
+    }
     try {
-      this.carryOut(step(systemClock.now()));
+      this.carryOut(step(now));
     } finally {
       this.stepping = false;
     }
@@ -305,8 +319,10 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private arm(at: number): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Infinity;
     if (!Number.isFinite(at)) return;
     // Rounded up: a timer that fired a fraction of a ms early would only be asked for again.
+    this.timerAt = at;
     this.timer = setTimeout(() => this.input((now) => this.core.tick(now)), Math.max(0, Math.ceil(at - systemClock.now())));
   }
 }

@@ -100,6 +100,23 @@ test.serial('udp: resign hands over to another member, and the resigner\'s work 
   t.deepEqual(r.observer.violations(), []);
 });
 
+test.serial('udp: a leader whose event loop is blocked past its lease is no leader by isLeader() at once, and its timer lag says so', async (t) => {
+  const r = await fiveUp(t);
+  t.true(await waitFor(() => leaders(r).length === 1, 5000));
+  const leader = leaders(r)[0]!;
+  const leaseEnd = leader.status().leaseEndMs!;
+  // A long synchronous task on the application's event loop: no timer, no datagram is handled.
+  const until = performance.now() + 700;
+  while (performance.now() < until) {
+    // busy
+  }
+  t.true(performance.now() > leaseEnd);
+  t.false(leader.isLeader(), 'the lease ended on the monotonic clock, whatever the timers did');
+  t.true(await waitFor(() => leader.status().timerLagMs.max >= 500, 1000), `timer lag ${leader.status().timerLagMs.max.toFixed(1)} ms`);
+  t.true(await waitFor(() => leaders(r).length === 1, 5000), 'a leader again afterwards');
+  t.deepEqual(r.observer.violations(), []);
+});
+
 test.serial('udp: a minority (2 of 5 up) never elects', async (t) => {
   const r = await leadershipRing(IDS);
   t.teardown(() => r.closeAll());
