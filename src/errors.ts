@@ -118,6 +118,8 @@ export function errorFromCode(code: HsRingErrorCode | undefined, message: string
       return new OutputUnwritableError(message);
     case 'InvalidConfig':
       return new InvalidConfigError(message);
+    case 'CorruptState':
+      return new CorruptStateError(message);
     case 'DuplicateId':
       return new DuplicateIdError(Number(/^id (\d+)/.exec(message)?.[1] ?? Number.NaN), message);
     default:
