@@ -15,7 +15,8 @@ export type HsRingErrorCode =
   | 'Interrupted'
   | 'NodeClosed'
   | 'MissingDependency'
-  | 'DuplicateId';
+  | 'DuplicateId'
+  | 'CorruptState';
 
 /** Base of every error hs-ring raises deliberately; anything else is a bug. */
 export abstract class HsRingError extends Error {
@@ -91,6 +92,15 @@ export class DuplicateIdError extends HsRingError {
 }
 
 /**
+ * A leadership member's state file exists but cannot be read as its persisted state. Refused
+ * rather than taken as fresh: a member that forgot its promises could grant an epoch twice.
+ */
+export class CorruptStateError extends HsRingError {
+  override readonly name = 'CorruptStateError';
+  readonly code = 'CorruptState';
+}
+
+/**
  * The name modules written before the library's error classes use; it is InvalidConfigError.
  * @deprecated import InvalidConfigError.
  */
@@ -108,6 +118,8 @@ export function errorFromCode(code: HsRingErrorCode | undefined, message: string
       return new OutputUnwritableError(message);
     case 'InvalidConfig':
       return new InvalidConfigError(message);
+    case 'CorruptState':
+      return new CorruptStateError(message);
     case 'DuplicateId':
       return new DuplicateIdError(Number(/^id (\d+)/.exec(message)?.[1] ?? Number.NaN), message);
     default:

@@ -1,7 +1,8 @@
 /**
- * hs-ring as a library: `import { createNode } from 'hs-ring'`. One node per createNode() call,
- * on its own UDP socket; typed events; named errors with a stable `code`. docs/library.md
- * describes the API; the CLI (`hs-ring`) is one more caller of it.
+ * hs-ring as a library: `import { createNode } from 'hs-ring'` for one election, createMember()
+ * for leadership that outlives its leaders (fencing tokens, an AbortSignal). Each on its own UDP
+ * socket; typed events; named errors with a stable `code`. docs/library.md describes the API;
+ * the CLI (`hs-ring`) is one more caller of it.
  */
 export {
   type AddressInput,
@@ -12,6 +13,16 @@ export {
   type RingMember,
   createNode,
 } from './runtime/create-node.js';
+export {
+  type HsRingMember,
+  type LeadershipDropReason,
+  type LeaveReason,
+  type MemberEvents,
+  type MemberOptions,
+  type MemberStatus,
+  createMember,
+} from './runtime/leadership-member.js';
+export { DEFAULT_TIMING, type LeadershipTiming } from './core/leadership/settings.js';
 export type { LinkSettings } from './runtime/link-settings.js';
 export type { NodeOutcome, NodeResult } from './node/result.js';
 export type { Address } from './config/address.js';
@@ -21,6 +32,7 @@ export { MIN_KEY_BYTES } from './config/key.js';
 export { VERDICT_PROPERTIES, type Decision, type Verdict, type VerdictProperty, type Violation, describeViolation, judge } from './node/verdict.js';
 export {
   AddressUnavailableError,
+  CorruptStateError,
   DuplicateIdError,
   HsRingError,
   type HsRingErrorCode,

@@ -13,6 +13,7 @@ import type { NodeConfig, NodeSettings } from '../cluster/node-config.js';
 import { emitLine, errorEvent } from '../cluster/protocol.js';
 import { StdinLines } from '../cluster/stdin-lines.js';
 import { runNodes } from './node-run.js';
+import { runStay } from './node-stay.js';
 
 export const nodeCommand = {
   command: 'node',
@@ -29,7 +30,13 @@ export const nodeCommand = {
             'each member\'s right neighbour is the next entry. Ids are integers 0..2^53-1, unique.\n' +
             'A host is an IP address or a host name (localhost, node-0.ring.example), resolved once at\n' +
             'start to its first IPv4 address, or its first IPv6 address if it has none.\n' +
-            'With --self A,B,... one process hosts several members, each on its own UDP socket.',
+            'With --self A,B,... one process hosts several members, each on its own UDP socket.\n\n' +
+            'Leadership that outlives its leaders (spec/leadership.md):\n' +
+            '  hs-ring node --ring ring.json --self 42 --stay --state-dir /var/lib/hs-ring\n' +
+            'keeps the member up and prints one JSON line per change: ready, then leader (epoch and\n' +
+            'fencing token), follower (leader, epoch, advertise) or deposed (epoch, reason), each with mono (this\n' +
+            'process\'s monotonic ms) and wall (ISO time). SIGTERM or SIGINT resigns, prints stopped and\n' +
+            'exits 0. A majority of the ring file\'s members must be up for anyone to lead.',
         )
         .option('id', { type: 'string', requiresArg: true, describe: 'This node\'s id (integer 0..2^53-1)' })
         .option('listen', { type: 'string', requiresArg: true, describe: 'Address to bind, HOST:PORT' })
@@ -40,7 +47,10 @@ export const nodeCommand = {
         .option('json', { type: 'boolean', default: false, describe: 'Print only the result, as one JSON object' })
         .option('ndjson', { type: 'boolean', default: false, hidden: true, describe: 'Events as JSON lines: ready, phase, decide, drop, result (the protocol of launch\'s children, for scripts)' })
         .option('wait-start', { type: 'boolean', default: false, hidden: true, describe: 'Report ready, then start on a "start" line on stdin (to start several nodes together)' })
-        .option('trace', { type: 'string', requiresArg: true, describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' }),
+        .option('trace', { type: 'string', requiresArg: true, describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' })
+        .option('stay', { type: 'boolean', default: false, describe: 'Stay up as a leadership member (needs --ring, --self ID, --state-dir); JSON lines per leadership change', group: 'Leadership:' })
+        .option('advertise', { type: 'string', requiresArg: true, describe: 'With --stay: a value followers are told while this member leads (its service address, say)', group: 'Leadership:' })
+        .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' }),
     )),
   handler: runNodeCommand,
 };
@@ -56,6 +66,9 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   ndjson: boolean;
   'wait-start': boolean;
   trace?: string;
+  stay: boolean;
+  'state-dir'?: string;
+  advertise?: string;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
@@ -101,6 +114,10 @@ async function placement(argv: NodeArgs): Promise<Placement> {
 }
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
+  if (argv.stay) return runStay(argv);
+  for (const f of ['state-dir', 'advertise'] as const) {
+    if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for a leadership member: add --stay`);
+  }
   try {
     const config: NodeConfig = {
       placements: await placements(argv),

@@ -4,3 +4,4 @@ export * from './codec.js';
 export * from './message-codec.js';
 export * from './auth.js';
 export * from './mesh-codec.js';
+export * from './leadership-codec.js';

@@ -1,0 +1,100 @@
+/**
+ * The options of createMember and their one-time check: the ring (in a canonical order every
+ * member agrees on), this member's id, its state directory, timing, cluster key and the value it
+ * advertises while leading. Every
+ * problem is an InvalidConfigError naming the option.
+ */
+import type { Address } from '../config/address.js';
+import { keyProblem } from '../config/key.js';
+import { parseRing } from '../config/ring-file.js';
+import { ringDigest } from '../config/ring-digest.js';
+import { DEFAULT_TIMING, type LeadershipTiming, timingProblem } from '../core/leadership/settings.js';
+import { isValidId } from '../core/types.js';
+import { InvalidConfigError } from '../errors.js';
+import { MAX_ADVERTISE_BYTES } from '../wire/leadership-codec.js';
+import type { RingMember } from './create-node.js';
+
+/** What createMember takes. */
+export interface MemberOptions {
+  /** Every member of the ring, `[{ id, host, port }, ...]` as a ring file lists them; hosts are IP literals. */
+  readonly ring: readonly RingMember[];
+  /** This member's id among them. */
+  readonly self: number;
+  /** Where this member keeps its promises across restarts (created if missing); one directory per member, never shared. */
+  readonly stateDir: string;
+  /** Protocol timing in ms (spec/leadership.md §1); any subset of the defaults. */
+  readonly timing?: Partial<LeadershipTiming>;
+  /** Cluster key (at least 16 bytes), the same on every member: every frame is authenticated with HMAC-SHA256. */
+  readonly key?: Uint8Array;
+  /** What this member tells its followers while it leads (its service address, say): at most 255 UTF-8 bytes. */
+  readonly advertise?: string;
+}
+
+/** The options once checked. */
+export interface CheckedMember {
+  /** Member ids in canonical ring order: the rank of a member is its position here. */
+  readonly ids: readonly number[];
+  readonly self: number;
+  readonly addresses: ReadonlyMap<number, Address>;
+  readonly listen: Address;
+  readonly digest: number;
+  readonly stateDir: string;
+  readonly timing: LeadershipTiming;
+  readonly key?: Uint8Array;
+  readonly advertise?: string;
+}
+
+const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof LeadershipTiming)[];
+
+/** Checks `options` once: InvalidConfigError naming the first problem. */
+export function checkMemberOptions(options: MemberOptions): CheckedMember {
+  if (typeof options !== 'object' || options === null) throw new InvalidConfigError('createMember: options must be an object');
+  const { self, stateDir } = options;
+  if (!Array.isArray(options.ring)) throw new InvalidConfigError('ring: must be the list of members [{ id, host, port }, ...]');
+  const members = parseRing({ members: options.ring }, 'ring');
+  if (typeof self !== 'number' || !isValidId(self)) throw new InvalidConfigError(`self: ${JSON.stringify(self) ?? String(self)} is not an integer id in 0..2^53-1`);
+  if (!members.some((m) => m.id === self)) throw new InvalidConfigError(`self: ${self} is not a member of the ring (ids: ${members.map((m) => m.id).join(', ')})`);
+  if (typeof stateDir !== 'string' || stateDir === '') throw new InvalidConfigError('stateDir: must be a directory path (one per member)');
+  const timing = checkTiming(options.timing);
+  if (options.key !== undefined) {
+    if (!(options.key instanceof Uint8Array)) throw new InvalidConfigError('key: must be a Uint8Array (a Buffer is one)');
+    const problem = keyProblem(options.key);
+    if (problem) throw new InvalidConfigError(`key: ${problem}`);
+  }
+  const { advertise } = options;
+  if (advertise !== undefined) {
+    if (typeof advertise !== 'string') throw new InvalidConfigError('advertise: must be a string');
+    const bytes = new TextEncoder().encode(advertise).length;
+    if (bytes > MAX_ADVERTISE_BYTES) throw new InvalidConfigError(`advertise: ${bytes} bytes is over ${MAX_ADVERTISE_BYTES}`);
+  }
+  // Ranks are positions, and every member must number the ring alike: a rotated copy of the ring
+  // file is the same ring (same digest), so the order starts from the smallest id.
+  let first = 0;
+  members.forEach((m, i) => {
+    if (m.id < members[first]!.id) first = i;
+  });
+  const ordered = [...members.slice(first), ...members.slice(0, first)];
+  const addresses = new Map(ordered.map((m) => [m.id, { host: m.host, port: m.port }]));
+  return {
+    ids: ordered.map((m) => m.id),
+    self,
+    addresses,
+    listen: addresses.get(self)!,
+    digest: ringDigest(members),
+    stateDir,
+    timing,
+    ...(options.key ? { key: new Uint8Array(options.key) } : {}),
+    ...(advertise !== undefined ? { advertise } : {}),
+  };
+}
+
+function checkTiming(timing: Partial<LeadershipTiming> | undefined): LeadershipTiming {
+  if (timing === undefined) return DEFAULT_TIMING;
+  if (typeof timing !== 'object' || timing === null) throw new InvalidConfigError('timing: must be an object such as { heartbeat: 50, lease: 500 }');
+  const unknown = Object.keys(timing).filter((k) => !TIMING_KEYS.includes(k as keyof LeadershipTiming));
+  if (unknown.length > 0) throw new InvalidConfigError(`timing.${unknown[0]}: not a setting (settings: ${TIMING_KEYS.join(', ')})`);
+  const merged = { ...DEFAULT_TIMING, ...timing };
+  const problem = timingProblem(merged);
+  if (problem) throw new InvalidConfigError(`timing: ${problem}`);
+  return merged;
+}
