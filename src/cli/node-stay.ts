@@ -72,9 +72,19 @@ export function stayConflict(a: StayArgs): string | undefined {
   return undefined;
 }
 
-/** One JSON line on stdout: the event, this member, the monotonic ms of this process and the wall time. */
+/**
+ * One JSON line on stdout: the event, this member, the monotonic ms of this process, the host's
+ * monotonic clock in ms (CLOCK_MONOTONIC, one clock for every process on the machine, so an
+ * observer can place the lines of several members on its own timeline) and the wall time.
+ */
 function line(event: string, id: number, fields: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ event, id, ...fields, mono: Number(performance.now().toFixed(3)), wall: new Date().toISOString() })}\n`);
+  const hostMs = Number(process.hrtime.bigint()) / 1e6;
+  process.stdout.write(`${JSON.stringify({ event, id, ...fields, mono: Number(performance.now().toFixed(3)), hostMs: Number(hostMs.toFixed(3)), wall: new Date().toISOString() })}\n`);
+}
+
+/** What is left of a lease ending at `leaseEndMs` (this process's monotonic clock), rounded up: an observer's bound must not end early. */
+function leaseLeft(leaseEndMs: number): number {
+  return Math.ceil((leaseEndMs - performance.now()) * 1000) / 1000;
 }
 
 /** Runs the member until SIGTERM or SIGINT; resolves once it resigned and closed. */
@@ -91,7 +101,8 @@ export async function runStay(a: StayArgs): Promise<void> {
     ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
     ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),
   });
-  member.on('leader', ({ token, epoch, leaseEndMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)) }));
+  member.on('leader', ({ token, epoch, leaseEndMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
+  member.on('lease', ({ epoch, leaseEndMs }) => line('lease', self, { epoch, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
   member.on('follower', ({ leader, epoch, advertise }) => line('follower', self, { leader, epoch, advertise }));
   member.on('deposed', ({ epoch, reason }) => line('deposed', self, { epoch, reason }));
   const stopped = new Promise<NodeJS.Signals | Error>((resolve) => {

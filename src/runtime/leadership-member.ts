@@ -26,6 +26,8 @@ export type LeaveReason = StepDownReason | 'closed';
 export interface MemberEvents {
   /** This member took office: act only with `token` (the epoch) and stop at once when `signal` aborts. */
   leader: [{ readonly token: Epoch; readonly epoch: Epoch; readonly signal: AbortSignal; readonly leaseEndMs: number; readonly atMs: number }];
+  /** A majority renewed this leader's lease: it now ends at `leaseEndMs` on the monotonic clock. */
+  lease: [{ readonly epoch: Epoch; readonly leaseEndMs: number; readonly atMs: number }];
   /** This member follows `leader`, heard renewing epoch `epoch`; `advertise` is what the leader advertises, or null. */
   follower: [{ readonly leader: number; readonly epoch: Epoch; readonly advertise: string | null; readonly atMs: number }];
   /** This member left office (its signal has aborted): the lease ran out unrenewed, a higher epoch deposed it, it resigned or was closed. */
@@ -300,7 +302,8 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           break;
         }
         case 'extendLease':
-          // The core holds the lease end; isLeader() and status() read it there.
+          // The core holds the lease end (isLeader() and status() read it there); the event lets an observer bound a term.
+          this.emit('lease', { epoch: c.epoch, leaseEndMs: c.leaseEnd, atMs: systemClock.now() });
           break;
         case 'stepDown': {
           const o = this.office;
