@@ -8,9 +8,11 @@ export const EXIT = {
   ok: 0,
   /** A bug: an unexpected exception. */
   internal: 1,
+  /** `launch --stay` saw two terms in office overlap, or a repeated or decreasing token: as bad as a bug. */
+  unsafe: 1,
   /** Bad command line, ring file or address; port in use; an output that cannot be written. */
   config: 2,
-  /** No decision, or unacknowledged messages, when --timeout expired. */
+  /** No decision, or unacknowledged messages, when --timeout expired; `launch --stay`: no leader took office. */
   stalled: 3,
   /** Nodes disagree, or the leader is not the maximum id. */
   wrongResult: 4,

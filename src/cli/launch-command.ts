@@ -20,6 +20,9 @@ import { checkDurationMs, type RuntimeLinkFlags, withLinkOptions } from './link-
 import { nodeSettingsFrom } from './node-command.js';
 import { type SizeSource, sizeGiven } from './ring-size.js';
 import { formatSummary } from './summary.js';
+import { parseDuration, runStayLaunch } from './launch-stay.js';
+import { DEFAULT_LINK_CONFIG } from '../link/config.js';
+import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
 
 /** More processes than this would not fit the machine's memory comfortably. */
 const MAX_PROCESSES = 512;
@@ -36,8 +39,13 @@ export const launchCommand = {
           'Launch n node processes on one host in a ring, start them together, and check\n' +
             'that all of them agree on the maximum id.\n\n' +
             '  hs-ring launch -n 8                 random ids (the seed is printed)\n' +
-            '  hs-ring launch --ids 1,2,3,4,5,6    these ids, in ring order\n\n' +
-            'Exit codes: 0 elected and agreed, 2 bad configuration, 3 stalled, 4 wrong result.',
+            '  hs-ring launch --ids 1,2,3,4,5,6    these ids, in ring order\n' +
+            '  hs-ring launch -n 5 --stay --duration 30s --kill-leader-every 3s\n' +
+            '                                      leadership members that stay up; the leader is\n' +
+            '                                      killed every 3 s and the failovers are reported\n\n' +
+            'Exit codes: 0 elected and agreed (--stay: safe), 1 --stay saw overlapping terms or a\n' +
+            'repeated or decreasing token, 2 bad configuration, 3 stalled (--stay: no leader),\n' +
+            '4 wrong result.',
         )
         .option('n', { alias: 'nodes', type: 'number', requiresArg: true, describe: 'Ring size (default 8, or the length of --ids)' })
         .option('ids', { type: 'string', requiresArg: true, describe: 'Comma-separated unique ids in ring order (0..2^53-1)' })
@@ -50,6 +58,10 @@ export const launchCommand = {
           type: 'number', requiresArg: true,
           describe: 'Host the n nodes in this many processes, each node on its own UDP socket (default: one per node)',
         })
+        .option('stay', { type: 'boolean', default: false, describe: 'Run leadership members that stay up (hs-ring node --stay) and report failovers as an outside observer', group: 'Leadership:' })
+        .option('duration', { type: 'string', requiresArg: true, describe: 'With --stay: how long to run, e.g. 30s, 500ms, 2m (default 30s)', group: 'Leadership:' })
+        .option('kill-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGKILL the leader at this interval, restarting it on its state dir a lease later', group: 'Leadership:' })
+        .option('pause-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGSTOP the leader at this interval, SIGCONT after twice its lease', group: 'Leadership:' })
         .option('kill', {
           type: 'string', requiresArg: true,
           describe: 'Crash test: SIGKILL node ID MS ms after the start (ID@MS); the others must stall, never elect wrongly',
@@ -68,9 +80,17 @@ interface LaunchArgs extends RuntimeLinkFlags, FaultArgs {
   trace?: string;
   processes?: number;
   kill?: string;
+  stay: boolean;
+  duration?: string;
+  'kill-leader-every'?: string;
+  'pause-leader-every'?: string;
 }
 
 async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
+  if (argv.stay) return launchStay(argv);
+  for (const f of ['duration', 'kill-leader-every', 'pause-leader-every'] as const) {
+    if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for leadership members: add --stay`);
+  }
   const settings = nodeSettingsFrom(argv);
   const mesh = !isRingAlgorithm(settings.algorithm ?? DEFAULT_ALGORITHM);
   if (mesh && argv.trace !== undefined) throw new InvalidConfigError(`--trace: ${settings.algorithm} nodes write no trace`);
@@ -162,6 +182,49 @@ async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   // The election stands (reported above), but output that was asked for is missing: exit 2.
   const late = outcome.lateErrors[0];
   if (late) throw new InvalidConfigError(`node ${late.id}: ${late.message}`);
+}
+
+/** `launch --stay`: checks the flags (one line, exit 2, for any that cannot apply) and runs the members. */
+async function launchStay(argv: LaunchArgs): Promise<void> {
+  const oneShot: [string, boolean][] = [
+    ['--processes', argv.processes !== undefined],
+    ['--kill', argv.kill !== undefined],
+    ['--trace', argv.trace !== undefined],
+    ['--base-port', argv['base-port'] !== 0],
+    ['--algorithm', argv.algorithm !== undefined && argv.algorithm !== DEFAULT_ALGORITHM],
+    ['--timeout', argv.timeout !== DEFAULT_TIMEOUT_MS],
+    ['--rto', argv.rto !== DEFAULT_LINK_CONFIG.initialRtoMs],
+    ['--ack-delay', argv['ack-delay'] !== DEFAULT_LINK_CONFIG.ackDelayMs],
+    ['--linger', argv.linger !== DEFAULT_LINK_CONFIG.lingerMs],
+    ['--loss', argv.loss !== 0],
+    ['--dup', argv.dup !== 0],
+    ['--delay', String(argv.delay) !== '0'],
+    ['--reorder', argv.reorder],
+    ['--fault-seed', argv['fault-seed'] !== undefined],
+  ];
+  const given = oneShot.find(([, on]) => on);
+  // Members speak the leadership protocol on their own sockets: these flags would do nothing.
+  if (given) throw new InvalidConfigError(`--stay cannot be combined with ${given[0]} (it belongs to a one-shot election)`);
+  const { ids, seed } = chooseIds(argv);
+  if (ids.length < 3) throw new InvalidConfigError(`--stay needs at least 3 members, got ${ids.length}: with fewer, no majority survives the loss of the leader`);
+  if (ids.length > MAX_PROCESSES) throw new InvalidConfigError(`--stay runs one process per member: ${ids.length} is more than launch allows (${MAX_PROCESSES})`);
+  const duration = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const v = parseDuration(text);
+    if (v === undefined) throw new InvalidConfigError(`${flag} must be a positive duration such as 30s, 500ms or 2m, got "${text}"`);
+    return checkDurationMs(v, flag);
+  };
+  const durationMs = duration('--duration', argv.duration) ?? 30_000;
+  const killEveryMs = duration('--kill-leader-every', argv['kill-leader-every']);
+  const pauseEveryMs = duration('--pause-leader-every', argv['pause-leader-every']);
+  if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
+  const host = checkPeerHost(await new HostResolver().resolve(argv.host, '--host'), '--host');
+  await runStayLaunch({
+    ids, seed, host, durationMs, json: argv.json,
+    ...(killEveryMs !== undefined ? { killEveryMs } : {}),
+    ...(pauseEveryMs !== undefined ? { pauseEveryMs } : {}),
+    ...(argv['key-file'] !== undefined ? { keyFile: argv['key-file'] } : {}),
+  });
 }
 
 /** The report of a mesh launch; with --kill, the survivors are judged and the failover timed from the kill. */
