@@ -9,10 +9,8 @@ import { InvalidConfigError } from '../errors.js';
 import type { MeshNodeResult } from '../node/mesh-result.js';
 import { MeshGroup } from '../runtime/mesh-group.js';
 import { DEFAULT_SETTLE_MS } from '../runtime/mesh-runner.js';
-import { warmUp, warmUpRuntime } from '../runtime/warmup.js';
-import type { HostOptions } from './node-host.js';
+import { type HostOptions, readyThenStart } from './node-host.js';
 import type { NodeConfig } from './node-config.js';
-import { waitForStart } from './stdin-lines.js';
 import { warmUpSocket } from './socket-warm-up.js';
 
 /** Runs the mesh nodes of `config` to their results (in placement order). */
@@ -49,16 +47,6 @@ async function host(config: NodeConfig, opts: HostOptions): Promise<MeshNodeResu
     });
     runner.on('drop', (reason, detail, from) => emit({ event: 'drop', id, reason, detail, from }));
   }
-  warmUp();
-  if (opts.start) await warmUpRuntime();
-  group.members.forEach((m) => emit({ event: 'ready', id: m.id, listen: m.transport.local }));
-  if (opts.start) {
-    try {
-      await waitForStart(opts.start, 'stdin closed before the "start" line');
-    } catch (err) {
-      await group.close();
-      throw err;
-    }
-  }
+  await readyThenStart(group, opts);
   return (await group.run()).results;
 }

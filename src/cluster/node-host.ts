@@ -97,20 +97,29 @@ async function host(config: NodeConfig, opts: HostOptions): Promise<NodeResult[]
     node.on('drop', (reason, detail, from) => emit({ event: 'drop', id, reason, detail, from }));
   }
 
-  warmUp();
-  // Processes started together by launch: warm the runtime too before saying ready.
-  if (opts.start) await warmUpRuntime();
-  group.members.forEach((m) => emit({ event: 'ready', id: m.id, listen: m.transport.local }));
-  if (opts.start) {
-    try {
-      await waitForStart(opts.start, 'stdin closed before the "start" line');
-    } catch (err) {
-      await group.close();
-      throw err;
-    }
-  }
+  await readyThenStart(group, opts);
   const results = await group.run();
   const traceFailure = (await Promise.all([...traceOf.values()].map((t) => t.close()))).find((f) => f !== undefined);
   if (traceFailure) throw new LateTraceFailure(results, traceFailure);
   return results;
+}
+
+/**
+ * Warms up, reports every hosted node ready, then waits for launch's start line if asked (closing
+ * the sockets if it never comes). Processes started together by launch warm the runtime too.
+ */
+export async function readyThenStart(
+  group: { readonly members: readonly { readonly id: number; readonly transport: { readonly local: Address } }[]; close(): Promise<void> },
+  opts: HostOptions,
+): Promise<void> {
+  warmUp();
+  if (opts.start) await warmUpRuntime();
+  group.members.forEach((m) => opts.onEvent({ event: 'ready', id: m.id, listen: m.transport.local }));
+  if (!opts.start) return;
+  try {
+    await waitForStart(opts.start, 'stdin closed before the "start" line');
+  } catch (err) {
+    await group.close();
+    throw err;
+  }
 }
