@@ -5,44 +5,10 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
-import { LeadershipMember } from '../../src/core/leadership/member.js';
-import type { Epoch, Persisted, RefuseReason } from '../../src/core/leadership/types.js';
 import type { LeadershipInvariant } from '../../src/sim/leadership/observer.js';
 import type { LeadershipSimOptions } from '../../src/sim/leadership/simulator.js';
 import { type FaultMenu, type LeadershipCase, caseArbitrary, checkLeadership, firstViolation, runCase } from './harness.js';
-
-/** Takes office on its own grant alone, and renews on it. */
-class NoMajority extends LeadershipMember {
-  protected override quorum(): number {
-    return 1;
-  }
-}
-
-/** Grants while it holds an unexpired grant to another member (the epoch rule kept). */
-class NoHeldGrantWait extends LeadershipMember {
-  protected override refusalFor(now: number, from: number, epoch: Epoch): RefuseReason | null {
-    const reason = super.refusalFor(now, from, epoch);
-    return reason === 'held' ? (epoch <= this.status().promised ? 'stale' : null) : reason;
-  }
-}
-
-/** Grants at once after a restart: no quiet period. */
-class NoQuietPeriod extends LeadershipMember {
-  protected override refusalFor(now: number, from: number, epoch: Epoch): RefuseReason | null {
-    const reason = super.refusalFor(now, from, epoch);
-    if (reason !== 'quiet') return reason;
-    const g = this.status().grant;
-    if (g && now < g.expiresAt && g.leader !== from) return 'held';
-    return epoch <= this.status().promised ? 'stale' : null;
-  }
-}
-
-/** Restarts without its promise: the state file kept only the counter. */
-class ForgetsPromise extends LeadershipMember {
-  override start(now: number, persisted: Persisted) {
-    return super.start(now, { ...persisted, promised: -1 });
-  }
-}
+import { ForgetsPromise, NoHeldGrantWait, NoMajority, NoQuietPeriod } from './sabotaged-members.js';
 
 /**
  * Checks that sabotage `extra` is caught on one of `invariants` within `numRuns` random schedules

@@ -7,10 +7,9 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LeadershipMember } from '../../src/core/leadership/member.js';
-import type { Epoch, RefuseReason } from '../../src/core/leadership/types.js';
 import type { LeadershipFault } from '../../src/sim/leadership/faults.js';
 import { type LeadershipEvent, type LeadershipSimOptions, simulateLeadership } from '../../src/sim/leadership/simulator.js';
+import { NoMajority, NoQuietPeriod } from './sabotaged-members.js';
 
 // Plain ESM scripts outside the TypeScript build: loaded at run time, untyped.
 const load = (path: string): Promise<any> => import(pathToFileURL(join(process.cwd(), path)).href);
@@ -62,24 +61,6 @@ test('Trace validation: the onEvent sink does not change the run', (t) => {
   const traced = traceOf({ seed: 1 }).result;
   t.deepEqual(traced, plain);
 });
-
-/** Takes office on its own grant alone. */
-class NoMajority extends LeadershipMember {
-  protected override quorum(): number {
-    return 1;
-  }
-}
-
-/** Grants at once after a restart: no quiet period (as in sabotage.test.ts). */
-class NoQuietPeriod extends LeadershipMember {
-  protected override refusalFor(now: number, from: number, epoch: Epoch): RefuseReason | null {
-    const reason = super.refusalFor(now, from, epoch);
-    if (reason !== 'quiet') return reason;
-    const g = this.status().grant;
-    if (g && now < g.expiresAt && g.leader !== from) return 'held';
-    return epoch <= this.status().promised ? 'stale' : null;
-  }
-}
 
 test('Trace validation: a restarted member granting in its quiet period is rejected at that Grant', async (t) => {
   const check = await checker();

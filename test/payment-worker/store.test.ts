@@ -4,7 +4,7 @@
  * its predecessor before its own first payment, and the test-only unfenced build lets a stale
  * write through (which the audit then reports).
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,17 @@ async function seeded(open: Open, fenced: boolean): Promise<PaymentStore> {
 async function applyNext(s: PaymentStore, token: bigint, ledger: ReadonlyMap<number, number>) {
   const p = (await s.nextPending())!;
   return s.apply({ payment: p, token, replica: `r${token}`, srcBalance: ledger.get(p.src)! - p.amount, dstBalance: ledger.get(p.dst)! + p.amount });
+}
+
+/** An unfenced store where token 1 ('old') and then token 2 ('new') have claimed the work. */
+async function twoClaimsUnfenced(t: ExecutionContext, open: Open) {
+  t.timeout(60_000);
+  const s = await seeded(open, false);
+  t.teardown(() => s.close());
+  const old = await s.claim(1n, 'old');
+  const now = await s.claim(2n, 'new');
+  if (old.kind !== 'claimed' || now.kind !== 'claimed') throw new Error('claims refused');
+  return { s, old, now };
 }
 
 for (const [backend, open, why] of [['sqlite', sqlite, undefined], ['postgres', postgres, pgWhy]] as const) {
@@ -105,12 +116,7 @@ for (const [backend, open, why] of [['sqlite', sqlite, undefined], ['postgres', 
 
   run(`store ${backend}: the unfenced build lets a stale leader's write through, and the audit says so${note}`, async (t) => {
     if (guard(t)) return;
-    t.timeout(60_000);
-    const s = await seeded(open, false);
-    t.teardown(() => s.close());
-    const old = await s.claim(1n, 'old');
-    const now = await s.claim(2n, 'new');
-    if (old.kind !== 'claimed' || now.kind !== 'claimed') return t.fail('claims refused');
+    const { s, old, now } = await twoClaimsUnfenced(t, open);
     const ledger = new Map(now.balances);
     for (let i = 0; i < 3; i++) {
       const p = (await s.nextPending())!;
@@ -127,12 +133,7 @@ for (const [backend, open, why] of [['sqlite', sqlite, undefined], ['postgres', 
 
   run(`store ${backend}: a stale write between the successor's claim and its first write is counted as stale too${note}`, async (t) => {
     if (guard(t)) return;
-    t.timeout(60_000);
-    const s = await seeded(open, false);
-    t.teardown(() => s.close());
-    const old = await s.claim(1n, 'old');
-    const now = await s.claim(2n, 'new');
-    if (old.kind !== 'claimed' || now.kind !== 'claimed') return t.fail('claims refused');
+    const { s, old, now } = await twoClaimsUnfenced(t, open);
     t.is(await applyNext(s, 1n, old.balances), 'applied', 'the deposed leader writes first');
     t.is(await applyNext(s, 2n, now.balances), 'applied');
     const a = audit(await s.dump());

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flattenModule, runTlaChecker, runTlc, tlaDir } from '../run-tlc.mjs';
 import { NO_CHECKER, chooseChecker, replayReport, runIfMain } from './replay.mjs';
-import { TraceFormatError } from './trace-to-tla.mjs';
+import { TraceFormatError, jsonLines } from './trace-to-tla.mjs';
 
 const SPEC = 'LeadershipTrace';
 const MC = 'MCLeadershipTraceRun';
@@ -22,15 +22,7 @@ const INVARIANTS = ['OneLeaderPerEpoch', 'EpochsIncrease', 'OfficeEpochsDistinct
 
 /** Parses the trace: { members, events } with each event's file line kept. */
 export function parseLeadershipTrace(text) {
-  const rows = [];
-  text.split('\n').forEach((line, k) => {
-    if (line.trim() === '') return;
-    try {
-      rows.push({ line: k + 1, value: JSON.parse(line) });
-    } catch (error) {
-      throw new TraceFormatError(`line ${k + 1}: not JSON (${error.message})`);
-    }
-  });
+  const rows = jsonLines(text);
   const members = rows[0]?.value?.members;
   if (!Array.isArray(members) || members.length < 1 || new Set(members).size !== members.length)
     throw new TraceFormatError('line 1 must be the header {"members":[id, ...]} with distinct ids');

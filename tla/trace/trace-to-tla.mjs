@@ -26,8 +26,8 @@ export class TraceFormatError extends Error {
   name = 'TraceFormatError';
 }
 
-/** Parses JSON-lines text: returns { ring, events } with line numbers kept for messages. */
-export function parseTrace(text) {
+/** The non-blank lines of JSON-lines text, each as { line, value }; TraceFormatError names a line that is not JSON. */
+export function jsonLines(text) {
   const rows = [];
   text.split('\n').forEach((line, k) => {
     if (line.trim() === '') return;
@@ -37,6 +37,12 @@ export function parseTrace(text) {
       throw new TraceFormatError(`line ${k + 1}: not JSON (${error.message})`);
     }
   });
+  return rows;
+}
+
+/** Parses JSON-lines text: returns { ring, events } with line numbers kept for messages. */
+export function parseTrace(text) {
+  const rows = jsonLines(text);
   const header = rows[0]?.value;
   if (!header || !Array.isArray(header.ring)) throw new TraceFormatError('line 1 must be the header {"ring":[id,...]}');
   const ring = header.ring;
