@@ -85,7 +85,10 @@ test('cli: --stay refuses what a member cannot use, in one line', async (t) => {
   await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay'], /--stay needs --state-dir DIR/);
   await rejects(t, ['node', '--ring', ring, '--self', '1,2', '--stay', '--state-dir', sd], /one member per process/);
   await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--json'], /--stay cannot be combined with --json/);
-  await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--loss', '0.1'], /--stay cannot be combined with --loss/);
+  await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--dup', '0.1'], /--stay cannot be combined with --dup/);
+  await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--burst-loss', '3s/300ms'], /--burst-loss: expected FOR\/EVERY with FOR shorter, such as 300ms\/3s/);
+  await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--clock-rate', '0'], /--clock-rate must be in \(0, 10\)/);
+  await rejects(t, ['node', '--ring', ring, '--self', '1', '--clock-rate', '1.1'], /--clock-rate is for a leadership member: add --stay/);
   await rejects(t, ['node', '--ring', ring, '--self', '3', '--stay', '--state-dir', sd], /--self 3 is not a member of the ring \(ids: 1, 2\)/);
   await rejects(t, ['node', '--ring', ring, '--self', '1', '--state-dir', sd], /--state-dir is for a leadership member: add --stay/);
   await rejects(t, ['node', '--ring', ring, '--self', '1', '--stay', '--state-dir', sd, '--advertise', 'x'.repeat(300)], /advertise: 300 bytes is over 255/);

@@ -20,7 +20,8 @@ import { checkDurationMs, type RuntimeLinkFlags, withLinkOptions } from './link-
 import { nodeSettingsFrom } from './node-command.js';
 import { type SizeSource, sizeGiven } from './ring-size.js';
 import { formatSummary } from './summary.js';
-import { parseDuration, runStayLaunch } from './launch-stay.js';
+import { parseDuration } from '../config/duration.js';
+import { runStayLaunch } from './launch-stay.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
 

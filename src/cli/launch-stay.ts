@@ -40,17 +40,6 @@ export function hostNow(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-/**
- * Parses a duration such as `30s`, `1.5s`, `250ms`, `2m` or a bare number of ms; undefined if
- * it is none of these or not positive.
- */
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(String(text).trim());
-  if (!m) return undefined;
-  const ms = Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1);
-  return ms > 0 && Number.isFinite(ms) ? ms : undefined;
-}
-
 /** One member line, as `node --stay` prints it. */
 interface MemberLine {
   readonly event: 'ready' | 'leader' | 'lease' | 'follower' | 'deposed' | 'stopped';

@@ -50,7 +50,9 @@ export const nodeCommand = {
         .option('trace', { type: 'string', requiresArg: true, describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' })
         .option('stay', { type: 'boolean', default: false, describe: 'Stay up as a leadership member (needs --ring, --self ID, --state-dir); JSON lines per leadership change', group: 'Leadership:' })
         .option('advertise', { type: 'string', requiresArg: true, describe: 'With --stay: a value followers are told while this member leads (its service address, say)', group: 'Leadership:' })
-        .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' }),
+        .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' })
+        .option('burst-loss', { type: 'string', requiresArg: true, describe: 'With --stay, for chaos runs: lose everything sent for FOR every EVERY, e.g. 300ms/3s (in step with every member on the host)', group: 'Leadership:' })
+        .option('clock-rate', { type: 'number', requiresArg: true, describe: 'With --stay, for chaos runs: this member\'s clock runs at this rate of real time (1.02: 2 % fast); beyond 1 +- rho the guarantees end', group: 'Leadership:' }),
     )),
   handler: runNodeCommand,
 };
@@ -69,6 +71,8 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   stay: boolean;
   'state-dir'?: string;
   advertise?: string;
+  'burst-loss'?: string;
+  'clock-rate'?: number;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
@@ -115,7 +119,7 @@ async function placement(argv: NodeArgs): Promise<Placement> {
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
   if (argv.stay) return runStay(argv);
-  for (const f of ['state-dir', 'advertise'] as const) {
+  for (const f of ['state-dir', 'advertise', 'burst-loss', 'clock-rate'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for a leadership member: add --stay`);
   }
   try {

@@ -3,6 +3,7 @@
  * up, printing one JSON line per leadership change, and resigns on SIGTERM or SIGINT before it
  * exits 0. The flags of a one-shot election that mean nothing here are refused, one line each.
  */
+import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { formatAddress } from '../config/address.js';
 import { parseId } from '../config/ids.js';
@@ -11,7 +12,9 @@ import { loadRingFile } from '../config/ring-file.js';
 import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
-import { createMember } from '../runtime/leadership-member.js';
+import { type MemberFaults, createMember } from '../runtime/leadership-member.js';
+import { faultSeedFor } from '../transport/faulty.js';
+import { parseDuration } from '../config/duration.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
 import { reportError } from './report-error.js';
 
@@ -40,6 +43,8 @@ export interface StayArgs {
   delay: string;
   reorder: boolean;
   'fault-seed'?: number;
+  'burst-loss'?: string;
+  'clock-rate'?: number;
 }
 
 /** The first flag that cannot go with --stay, as the one-line reason; undefined when none. */
@@ -60,16 +65,41 @@ export function stayConflict(a: StayArgs): string | undefined {
     ['--rto', a.rto !== DEFAULT_LINK_CONFIG.initialRtoMs],
     ['--ack-delay', a['ack-delay'] !== DEFAULT_LINK_CONFIG.ackDelayMs],
     ['--linger', a.linger !== DEFAULT_LINK_CONFIG.lingerMs],
-    ['--loss', a.loss !== 0],
     ['--dup', a.dup !== 0],
     ['--delay', String(a.delay) !== '0'],
     ['--reorder', a.reorder],
-    ['--fault-seed', a['fault-seed'] !== undefined],
   ];
   const given = oneShot.find(([, on]) => on);
   // Leadership output is JSON lines already, and its messages ride no link: these flags would do nothing.
   if (given) return `--stay cannot be combined with ${given[0]} (it belongs to a one-shot election)`;
   return undefined;
+}
+
+/** The faults --loss, --burst-loss, --clock-rate and --fault-seed ask this member to inflict on itself, or undefined for none. */
+export function stayFaults(a: StayArgs, self: number): MemberFaults | undefined {
+  let burst: MemberFaults['burst'];
+  if (a['burst-loss'] !== undefined) {
+    const [forText, everyText] = String(a['burst-loss']).split('/');
+    const forMs = parseDuration(forText ?? '');
+    const everyMs = parseDuration(everyText ?? '');
+    if (forMs === undefined || everyMs === undefined || forMs >= everyMs) {
+      throw new InvalidConfigError(`--burst-loss: expected FOR/EVERY with FOR shorter, such as 300ms/3s, got ${JSON.stringify(a['burst-loss'])}`);
+    }
+    burst = { forMs, everyMs };
+  }
+  const clockRate = a['clock-rate'];
+  if (clockRate !== undefined && !(clockRate > 0 && clockRate < 10)) throw new InvalidConfigError(`--clock-rate must be in (0, 10), got ${clockRate}`);
+  if (!(a.loss >= 0 && a.loss < 1)) throw new InvalidConfigError(`--loss must be a probability in [0, 1), got ${a.loss}`);
+  const seed = a['fault-seed'];
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new InvalidConfigError(`--fault-seed must be an integer in 0..2^32-1, got ${seed}`);
+  if (a.loss === 0 && burst === undefined && (clockRate === undefined || clockRate === 1)) return undefined;
+  return {
+    ...(a.loss > 0 ? { loss: a.loss } : {}),
+    ...(burst ? { burst } : {}),
+    ...(clockRate !== undefined ? { clockRate } : {}),
+    // Members given one --fault-seed still lose different datagrams.
+    seed: faultSeedFor(seed ?? randomInt(2 ** 31), self),
+  };
 }
 
 /**
@@ -82,9 +112,9 @@ function line(event: string, id: number, fields: Record<string, unknown>): void 
   process.stdout.write(`${JSON.stringify({ event, id, ...fields, mono: Number(performance.now().toFixed(3)), hostMs: Number(hostMs.toFixed(3)), wall: new Date().toISOString() })}\n`);
 }
 
-/** What is left of a lease ending at `leaseEndMs` (this process's monotonic clock), rounded up: an observer's bound must not end early. */
-function leaseLeft(leaseEndMs: number): number {
-  return Math.ceil((leaseEndMs - performance.now()) * 1000) / 1000;
+/** What is left of a lease in real ms, rounded up: an observer's bound must not end early. */
+function roundUp(leaseLeftMs: number): number {
+  return Math.ceil(leaseLeftMs * 1000) / 1000;
 }
 
 /** Runs the member until SIGTERM or SIGINT; resolves once it resigned and closed. */
@@ -93,6 +123,7 @@ export async function runStay(a: StayArgs): Promise<void> {
   if (conflict) throw new InvalidConfigError(conflict);
   const ring = await loadRingFile(a.ring!);
   const self = parseId(a.self!, '--self');
+  const faults = stayFaults(a, self);
   if (!ring.some((m) => m.id === self)) throw new InvalidConfigError(`--self ${self} is not a member of the ring (ids: ${ring.map((m) => m.id).join(', ')})`);
   const member = await createMember({
     ring,
@@ -100,9 +131,10 @@ export async function runStay(a: StayArgs): Promise<void> {
     stateDir: a['state-dir']!,
     ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
     ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),
+    ...(faults ? { faults } : {}),
   });
-  member.on('leader', ({ token, epoch, leaseEndMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
-  member.on('lease', ({ epoch, leaseEndMs }) => line('lease', self, { epoch, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
+  member.on('leader', ({ token, epoch, leaseEndMs, leaseLeftMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: roundUp(leaseLeftMs) }));
+  member.on('lease', ({ epoch, leaseEndMs, leaseLeftMs }) => line('lease', self, { epoch, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: roundUp(leaseLeftMs) }));
   member.on('follower', ({ leader, epoch, advertise }) => line('follower', self, { leader, epoch, advertise }));
   member.on('deposed', ({ epoch, reason }) => line('deposed', self, { epoch, reason }));
   const stopped = new Promise<NodeJS.Signals | Error>((resolve) => {
@@ -110,7 +142,7 @@ export async function runStay(a: StayArgs): Promise<void> {
     member.on('failed', ({ error }) => resolve(error));
   });
   member.start();
-  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised });
+  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised, ...(faults ? { faults } : {}) });
   const why = await stopped;
   if (why instanceof Error) {
     // The member closed itself: a promise it could not save must not be relied on.

@@ -11,23 +11,29 @@ import { LeadershipMember } from '../core/leadership/member.js';
 import type { Epoch, LeadershipStep, StepDownReason } from '../core/leadership/types.js';
 import { HsRingError, NodeClosedError } from '../errors.js';
 import { UdpTransport } from '../transport/udp.js';
-import { systemClock } from './clock.js';
+import type { Clock } from './clock.js';
+import { SendFaults, driftingClock } from './leadership-faults.js';
 import { LEADERSHIP_DROP_REASONS, type LeadershipDropReason, decodeLeadership, encodeLeadership } from './leadership-frames.js';
 import { type CheckedMember, type MemberOptions, checkMemberOptions } from './leadership-options.js';
 import { loadState, prepareStateDir, saveState } from './leadership-state.js';
 
 export type { MemberOptions } from './leadership-options.js';
 export type { LeadershipDropReason } from './leadership-frames.js';
+export type { MemberFaults } from './leadership-faults.js';
 
 /** Why a member left office: the core's reasons, or `closed` (close() while leading; no Release is sent). */
 export type LeaveReason = StepDownReason | 'closed';
 
-/** The events of a member, each with one object argument; `atMs` is the monotonic clock (performance.now()). */
+/**
+ * The events of a member, each with one object argument. `atMs` and `leaseEndMs` are on the
+ * member's monotonic clock (performance.now(), unless a clock-rate fault is injected);
+ * `leaseLeftMs` is what is left of the lease in real ms when the event is emitted.
+ */
 export interface MemberEvents {
   /** This member took office: act only with `token` (the epoch) and stop at once when `signal` aborts. */
-  leader: [{ readonly token: Epoch; readonly epoch: Epoch; readonly signal: AbortSignal; readonly leaseEndMs: number; readonly atMs: number }];
+  leader: [{ readonly token: Epoch; readonly epoch: Epoch; readonly signal: AbortSignal; readonly leaseEndMs: number; readonly leaseLeftMs: number; readonly atMs: number }];
   /** A majority renewed this leader's lease: it now ends at `leaseEndMs` on the monotonic clock. */
-  lease: [{ readonly epoch: Epoch; readonly leaseEndMs: number; readonly atMs: number }];
+  lease: [{ readonly epoch: Epoch; readonly leaseEndMs: number; readonly leaseLeftMs: number; readonly atMs: number }];
   /** This member follows `leader`, heard renewing epoch `epoch`; `advertise` is what the leader advertises, or null. */
   follower: [{ readonly leader: number; readonly epoch: Epoch; readonly advertise: string | null; readonly atMs: number }];
   /** This member left office (its signal has aborted): the lease ran out unrenewed, a higher epoch deposed it, it resigned or was closed. */
@@ -54,7 +60,8 @@ export interface MemberStatus {
   readonly leaseEndMs: number | null;
   /** The highest epoch it promised (persisted). */
   readonly promised: Epoch;
-  readonly datagrams: { readonly sent: number; readonly received: number };
+  /** Datagrams sent and received; `lost`: those the member's own injected faults dropped instead of sending. */
+  readonly datagrams: { readonly sent: number; readonly received: number; readonly lost: number };
   /**
    * How late the member's timer fired, in ms, the last time and at worst: the event loop was
    * busy. A lag near stepDownMargin means the signal may abort after the lease has ended.
@@ -118,6 +125,9 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   /** The last value each member advertised with a Renew. */
   private readonly advertised = new Map<number, string>();
   private lag = { last: 0, max: 0 };
+  private readonly clock: Clock;
+  private readonly rate: number;
+  private readonly faults: SendFaults | undefined;
   private timerAt = Infinity;
   private sent = 0;
   private received = 0;
@@ -134,6 +144,9 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     super();
     this.id = c.self;
     this.address = transport.local;
+    this.rate = c.faults?.clockRate ?? 1;
+    this.clock = driftingClock(this.rate);
+    this.faults = c.faults ? new SendFaults(c.faults) : undefined;
     this.core = new LeadershipMember({ members: c.ids, self: c.self, timing: c.timing, random: Math.random });
     this.bySource = new Map([...c.addresses].map(([id, a]) => [addressKey(a), id]));
     transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
@@ -149,7 +162,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   isLeader(): boolean {
     // Not after the signal aborted either (resign() aborts it before the grants are released).
     const o = this.office;
-    return this.state === 'running' && o !== null && !o.controller.signal.aborted && this.core.inOffice(systemClock.now());
+    return this.state === 'running' && o !== null && !o.controller.signal.aborted && this.core.inOffice(this.clock.now());
   }
 
   status(): MemberStatus {
@@ -165,7 +178,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       isLeader: leading,
       leaseEndMs: leading ? s.leaseEnd : null,
       promised: this.state === 'created' ? this.persisted.promised : s.promised,
-      datagrams: { sent: this.sent, received: this.received },
+      datagrams: { sent: this.sent, received: this.received, lost: this.faults?.lost ?? 0 },
       timerLagMs: { ...this.lag },
       drops: { ...this.drops },
     };
@@ -221,7 +234,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
 
   private leave(o: Office, reason: LeaveReason): void {
     if (!o.controller.signal.aborted) o.controller.abort(new Error(reason));
-    this.emit('deposed', { epoch: o.epoch, reason, atMs: systemClock.now() });
+    this.emit('deposed', { epoch: o.epoch, reason, atMs: this.clock.now() });
   }
 
   private onDatagram(bytes: Uint8Array, from: Address): void {
@@ -252,7 +265,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       return;
     }
     this.stepping = true;
-    const now = systemClock.now();
+    const now = this.clock.now();
     // Whatever input comes first after a busy spell (a datagram, often) finds the deadline passed.
     if (now > this.timerAt) {
       const late = now - this.timerAt;
@@ -283,6 +296,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           }
           break;
         case 'send':
+          if (this.faults?.loses()) break;
           // Only a leader's Renew carries the advertised value: that is when followers learn who leads.
           this.transport.send(
             encodeLeadership(c.message, this.session, this.c.digest, this.c.key, c.message.kind === 'Renew' ? this.c.advertise : undefined),
@@ -296,14 +310,14 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
         case 'takeOffice': {
           const office: Office = { epoch: c.epoch, controller: new AbortController(), working: 0, settled: new Set() };
           this.office = office;
-          this.emit('leader', { token: c.epoch, epoch: c.epoch, signal: office.controller.signal, leaseEndMs: c.leaseEnd, atMs: systemClock.now() });
+          this.emit('leader', { token: c.epoch, epoch: c.epoch, signal: office.controller.signal, leaseEndMs: c.leaseEnd, leaseLeftMs: this.realMsUntil(c.leaseEnd), atMs: this.clock.now() });
           for (const w of this.waiting) w.resolve(office);
           this.waiting.clear();
           break;
         }
         case 'extendLease':
           // The core holds the lease end (isLeader() and status() read it there); the event lets an observer bound a term.
-          this.emit('lease', { epoch: c.epoch, leaseEndMs: c.leaseEnd, atMs: systemClock.now() });
+          this.emit('lease', { epoch: c.epoch, leaseEndMs: c.leaseEnd, leaseLeftMs: this.realMsUntil(c.leaseEnd), atMs: this.clock.now() });
           break;
         case 'stepDown': {
           const o = this.office;
@@ -312,7 +326,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           break;
         }
         case 'follower':
-          this.emit('follower', { leader: c.leader, epoch: c.epoch, advertise: this.advertised.get(c.leader) ?? null, atMs: systemClock.now() });
+          this.emit('follower', { leader: c.leader, epoch: c.epoch, advertise: this.advertised.get(c.leader) ?? null, atMs: this.clock.now() });
           break;
       }
     }
@@ -326,6 +340,11 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     if (!Number.isFinite(at)) return;
     // Rounded up: a timer that fired a fraction of a ms early would only be asked for again.
     this.timerAt = at;
-    this.timer = setTimeout(() => this.input((now) => this.core.tick(now)), Math.max(0, Math.ceil(at - systemClock.now())));
+    this.timer = setTimeout(() => this.input((now) => this.core.tick(now)), Math.max(0, Math.ceil((at - this.clock.now()) / this.rate)));
+  }
+
+  /** Real ms until `at` on this member's clock. */
+  private realMsUntil(at: number): number {
+    return (at - this.clock.now()) / this.rate;
   }
 }

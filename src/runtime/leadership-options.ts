@@ -13,6 +13,7 @@ import { isValidId } from '../core/types.js';
 import { InvalidConfigError } from '../errors.js';
 import { MAX_ADVERTISE_BYTES } from '../wire/leadership-codec.js';
 import type { RingMember } from './create-node.js';
+import { type MemberFaults, checkMemberFaults } from './leadership-faults.js';
 
 /** What createMember takes. */
 export interface MemberOptions {
@@ -28,6 +29,8 @@ export interface MemberOptions {
   readonly key?: Uint8Array;
   /** What this member tells its followers while it leads (its service address, say): at most 255 UTF-8 bytes. */
   readonly advertise?: string;
+  /** Loss, bursts of loss and clock drift this member inflicts on itself: for chaos runs and tests only. */
+  readonly faults?: MemberFaults;
 }
 
 /** The options once checked. */
@@ -42,6 +45,7 @@ export interface CheckedMember {
   readonly timing: LeadershipTiming;
   readonly key?: Uint8Array;
   readonly advertise?: string;
+  readonly faults?: MemberFaults;
 }
 
 const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof LeadershipTiming)[];
@@ -67,6 +71,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     const bytes = new TextEncoder().encode(advertise).length;
     if (bytes > MAX_ADVERTISE_BYTES) throw new InvalidConfigError(`advertise: ${bytes} bytes is over ${MAX_ADVERTISE_BYTES}`);
   }
+  const faults = checkMemberFaults(options.faults);
   // Ranks are positions, and every member must number the ring alike: a rotated copy of the ring
   // file is the same ring (same digest), so the order starts from the smallest id.
   let first = 0;
@@ -85,6 +90,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     timing,
     ...(options.key ? { key: new Uint8Array(options.key) } : {}),
     ...(advertise !== undefined ? { advertise } : {}),
+    ...(faults !== undefined ? { faults } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HsRingMember, createMember } from '../../src/runtime/leadership-member.js';
+import { type HsRingMember, type MemberFaults, createMember } from '../../src/runtime/leadership-member.js';
 import { reserveUdpPorts } from '../../src/transport/ports.js';
 import type { RingMember } from '../../src/runtime/create-node.js';
 
@@ -76,7 +76,7 @@ export interface LeadershipRing {
 }
 
 /** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given); nothing started yet. */
-export async function leadershipRing(ids: readonly number[], key?: Uint8Array): Promise<LeadershipRing> {
+export async function leadershipRing(ids: readonly number[], key?: Uint8Array, faults?: (id: number) => MemberFaults | undefined): Promise<LeadershipRing> {
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
   const ring = ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! }));
   const base = mkdtempSync(join(tmpdir(), 'hs-ring-lead-'));
@@ -89,7 +89,8 @@ export async function leadershipRing(ids: readonly number[], key?: Uint8Array): 
     members,
     observer,
     async up(i) {
-      const m = await createMember({ ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}) });
+      const f = faults?.(ids[i]!);
+      const m = await createMember({ ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}), ...(f ? { faults: f } : {}) });
       members[i] = m;
       observer.watch(m);
       m.start();
