@@ -3,16 +3,12 @@
  * up, printing one JSON line per leadership change, and resigns on SIGTERM or SIGINT before it
  * exits 0. The flags of a one-shot election that mean nothing here are refused, one line each.
  */
-import { performance } from 'node:perf_hooks';
 import { formatAddress } from '../config/address.js';
-import { parseId } from '../config/ids.js';
-import { loadKeyFile } from '../config/key.js';
-import { loadRingFile } from '../config/ring-file.js';
 import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
-import { createMember } from '../runtime/leadership-member.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
+import { openMember, writeLine, writeMemberEvents } from './member-lines.js';
 import { reportError } from './report-error.js';
 
 /** The node flags --stay reads, and those it must see unset. */
@@ -72,45 +68,20 @@ export function stayConflict(a: StayArgs): string | undefined {
   return undefined;
 }
 
-/**
- * One JSON line on stdout: the event, this member, the monotonic ms of this process, the host's
- * monotonic clock in ms (CLOCK_MONOTONIC, one clock for every process on the machine, so an
- * observer can place the lines of several members on its own timeline) and the wall time.
- */
-function line(event: string, id: number, fields: Record<string, unknown>): void {
-  const hostMs = Number(process.hrtime.bigint()) / 1e6;
-  process.stdout.write(`${JSON.stringify({ event, id, ...fields, mono: Number(performance.now().toFixed(3)), hostMs: Number(hostMs.toFixed(3)), wall: new Date().toISOString() })}\n`);
-}
-
-/** What is left of a lease ending at `leaseEndMs` (this process's monotonic clock), rounded up: an observer's bound must not end early. */
-function leaseLeft(leaseEndMs: number): number {
-  return Math.ceil((leaseEndMs - performance.now()) * 1000) / 1000;
-}
-
 /** Runs the member until SIGTERM or SIGINT; resolves once it resigned and closed. */
 export async function runStay(a: StayArgs): Promise<void> {
   const conflict = stayConflict(a);
   if (conflict) throw new InvalidConfigError(conflict);
-  const ring = await loadRingFile(a.ring!);
-  const self = parseId(a.self!, '--self');
-  if (!ring.some((m) => m.id === self)) throw new InvalidConfigError(`--self ${self} is not a member of the ring (ids: ${ring.map((m) => m.id).join(', ')})`);
-  const member = await createMember({
-    ring,
-    self,
-    stateDir: a['state-dir']!,
-    ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
-    ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),
-  });
-  member.on('leader', ({ token, epoch, leaseEndMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
-  member.on('lease', ({ epoch, leaseEndMs }) => line('lease', self, { epoch, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
-  member.on('follower', ({ leader, epoch, advertise }) => line('follower', self, { leader, epoch, advertise }));
-  member.on('deposed', ({ epoch, reason }) => line('deposed', self, { epoch, reason }));
+  const member = await openMember({ ring: a.ring!, self: a.self!, 'state-dir': a['state-dir']!, 'key-file': a['key-file'], advertise: a.advertise });
+  const self = member.id;
+  const line = (event: string, fields: Record<string, unknown>) => writeLine(process.stdout, event, self, fields);
+  writeMemberEvents(member, process.stdout, { lease: true });
   const stopped = new Promise<NodeJS.Signals | Error>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     member.on('failed', ({ error }) => resolve(error));
   });
   member.start();
-  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised });
+  line('ready', { address: formatAddress(member.address), promised: member.status().promised });
   const why = await stopped;
   if (why instanceof Error) {
     // The member closed itself: a promise it could not save must not be relied on.
@@ -119,5 +90,5 @@ export async function runStay(a: StayArgs): Promise<void> {
   }
   await member.resign();
   await member.close();
-  line('stopped', self, { signal: why });
+  line('stopped', { signal: why });
 }
