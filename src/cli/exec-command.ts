@@ -30,9 +30,10 @@ export const execCommand = {
           'so CMD is gone before a successor can take office. If exec dies, even by SIGKILL, the group is\n' +
           'killed at once. Only the token protects against a paused exec: pass it to what CMD writes to.\n\n' +
           'When CMD exits by itself, exec resigns (a successor takes office at once) and exits with CMD\'s\n' +
-          'code (128 + n for signal n), or with --restart campaigns again. Exec\'s own events are JSON lines\n' +
-          'on stderr: ready, leader, follower, started, stopping, stopped, exited, deposed. Exit codes:\n' +
-          'CMD\'s; 2 for bad input, in one line; 130 or 143 when stopped by SIGINT or SIGTERM.',
+          'code (128 + n for signal n, 127 if it cannot be started), or with --restart campaigns again.\n' +
+          'Exec\'s own events are JSON lines on stderr: ready, leader, follower, started, stopping, stopped,\n' +
+          'exited, failed, deposed. Exit codes: CMD\'s; 2 for bad input, in one line; 130 or 143 when\n' +
+          'stopped by SIGINT or SIGTERM. Details: docs/operations.md.',
       )
       .option('ring', { type: 'string', requiresArg: true, describe: 'Ring file (JSON): every member, in ring order' })
       .option('self', { type: 'string', requiresArg: true, describe: 'Which member of the ring file this is' })
@@ -118,6 +119,6 @@ async function runExec(a: ExecArgs): Promise<void> {
   }
   await member.close();
   if (failure) throw failure;
-  if (interrupted) throw new InterruptedError(interrupted, `interrupted by ${interrupted}: the command was stopped and this member left office`);
+  if (interrupted) throw new InterruptedError(interrupted, `interrupted by ${interrupted}: any running command was stopped first`);
   process.exitCode = exitCode ?? 0;
 }
