@@ -53,12 +53,15 @@ export class NodeStartError extends HsRingError {
   readonly code = 'NodeStartFailed';
 }
 
-/** A launched ring was stopped by a signal (Ctrl-C, SIGTERM) before it finished. */
+/** A launched ring, or a command run while leading, was stopped by a signal (Ctrl-C, SIGTERM) before it finished. */
 export class InterruptedError extends HsRingError {
   override readonly name = 'InterruptedError';
   readonly code = 'Interrupted';
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}: every node process was stopped`);
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message = `interrupted by ${signal}: every node process was stopped`,
+  ) {
+    super(message);
   }
 }
 

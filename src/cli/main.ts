@@ -13,6 +13,7 @@ import { checkSwitchValues } from './strict-booleans.js';
 const COMMANDS: Record<string, () => Promise<unknown>> = {
   node: async () => (await import('./node-command.js')).nodeCommand,
   launch: async () => (await import('./launch-command.js')).launchCommand,
+  exec: async () => (await import('./exec-command.js')).execCommand,
   sim: async () => (await import('./sim-command.js')).simCommand,
   bench: async () => (await import('./bench-command.js')).benchCommand,
   trace: async () => (await import('./trace-command.js')).traceCommand,

@@ -4,18 +4,16 @@
  * exits 0. The flags of a one-shot election that mean nothing here are refused, one line each.
  */
 import { randomInt } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { formatAddress } from '../config/address.js';
+import { parseDuration } from '../config/duration.js';
 import { parseId } from '../config/ids.js';
-import { loadKeyFile } from '../config/key.js';
-import { loadRingFile } from '../config/ring-file.js';
 import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
-import { type MemberFaults, createMember } from '../runtime/leadership-member.js';
-import { faultSeedFor } from '../transport/faulty.js';
-import { parseDuration } from '../config/duration.js';
+import type { MemberFaults } from '../runtime/leadership-faults.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
+import { faultSeedFor } from '../transport/faulty.js';
+import { openMember, writeLine, writeMemberEvents } from './member-lines.js';
 import { reportError } from './report-error.js';
 
 /** The node flags --stay reads, and those it must see unset. */
@@ -102,47 +100,21 @@ export function stayFaults(a: StayArgs, self: number): MemberFaults | undefined 
   };
 }
 
-/**
- * One JSON line on stdout: the event, this member, the monotonic ms of this process, the host's
- * monotonic clock in ms (CLOCK_MONOTONIC, one clock for every process on the machine, so an
- * observer can place the lines of several members on its own timeline) and the wall time.
- */
-function line(event: string, id: number, fields: Record<string, unknown>): void {
-  const hostMs = Number(process.hrtime.bigint()) / 1e6;
-  process.stdout.write(`${JSON.stringify({ event, id, ...fields, mono: Number(performance.now().toFixed(3)), hostMs: Number(hostMs.toFixed(3)), wall: new Date().toISOString() })}\n`);
-}
-
-/** What is left of a lease in real ms, rounded up: an observer's bound must not end early. */
-function roundUp(leaseLeftMs: number): number {
-  return Math.ceil(leaseLeftMs * 1000) / 1000;
-}
-
 /** Runs the member until SIGTERM or SIGINT; resolves once it resigned and closed. */
 export async function runStay(a: StayArgs): Promise<void> {
   const conflict = stayConflict(a);
   if (conflict) throw new InvalidConfigError(conflict);
-  const ring = await loadRingFile(a.ring!);
-  const self = parseId(a.self!, '--self');
-  const faults = stayFaults(a, self);
-  if (!ring.some((m) => m.id === self)) throw new InvalidConfigError(`--self ${self} is not a member of the ring (ids: ${ring.map((m) => m.id).join(', ')})`);
-  const member = await createMember({
-    ring,
-    self,
-    stateDir: a['state-dir']!,
-    ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
-    ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),
-    ...(faults ? { faults } : {}),
-  });
-  member.on('leader', ({ token, epoch, leaseEndMs, leaseLeftMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: roundUp(leaseLeftMs) }));
-  member.on('lease', ({ epoch, leaseEndMs, leaseLeftMs }) => line('lease', self, { epoch, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: roundUp(leaseLeftMs) }));
-  member.on('follower', ({ leader, epoch, advertise }) => line('follower', self, { leader, epoch, advertise }));
-  member.on('deposed', ({ epoch, reason }) => line('deposed', self, { epoch, reason }));
+  const faults = stayFaults(a, parseId(a.self!, '--self'));
+  const member = await openMember({ ring: a.ring!, self: a.self!, 'state-dir': a['state-dir']!, 'key-file': a['key-file'], advertise: a.advertise }, undefined, faults);
+  const self = member.id;
+  const line = (event: string, fields: Record<string, unknown>) => writeLine(process.stdout, event, self, fields);
+  writeMemberEvents(member, process.stdout, { lease: true });
   const stopped = new Promise<NodeJS.Signals | Error>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     member.on('failed', ({ error }) => resolve(error));
   });
   member.start();
-  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised, ...(faults ? { faults } : {}) });
+  line('ready', { address: formatAddress(member.address), promised: member.status().promised, ...(faults ? { faults } : {}) });
   const why = await stopped;
   if (why instanceof Error) {
     // The member closed itself: a promise it could not save must not be relied on.
@@ -151,5 +123,5 @@ export async function runStay(a: StayArgs): Promise<void> {
   }
   await member.resign();
   await member.close();
-  line('stopped', self, { signal: why });
+  line('stopped', { signal: why });
 }
