@@ -36,7 +36,8 @@ export const nodeCommand = {
             'keeps the member up and prints one JSON line per change: ready, then leader (epoch and\n' +
             'fencing token), follower (leader, epoch, advertise) or deposed (epoch, reason), each with mono (this\n' +
             'process\'s monotonic ms) and wall (ISO time). SIGTERM or SIGINT resigns, prints stopped and\n' +
-            'exits 0. A majority of the ring file\'s members must be up for anyone to lead.',
+            'exits 0. A majority of the ring file\'s members must be up for anyone to lead. --metrics-port\n' +
+            'PORT serves Prometheus metrics at /metrics (docs/operations.md lists them; needs prom-client).',
         )
         .option('id', { type: 'string', requiresArg: true, describe: 'This node\'s id (integer 0..2^53-1)' })
         .option('listen', { type: 'string', requiresArg: true, describe: 'Address to bind, HOST:PORT' })
@@ -50,7 +51,9 @@ export const nodeCommand = {
         .option('trace', { type: 'string', requiresArg: true, describe: 'Write core transitions as JSON lines to this file ({id} in the name: one per node)' })
         .option('stay', { type: 'boolean', default: false, describe: 'Stay up as a leadership member (needs --ring, --self ID, --state-dir); JSON lines per leadership change', group: 'Leadership:' })
         .option('advertise', { type: 'string', requiresArg: true, describe: 'With --stay: a value followers are told while this member leads (its service address, say)', group: 'Leadership:' })
-        .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' }),
+        .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' })
+        .option('metrics-port', { type: 'number', requiresArg: true, describe: 'With --stay: serve Prometheus metrics on http://HOST:PORT/metrics (needs prom-client; 0 picks a port)', group: 'Leadership:' })
+        .option('metrics-host', { type: 'string', requiresArg: true, describe: 'With --metrics-port: the address to serve on (default 127.0.0.1)', group: 'Leadership:' }),
     )),
   handler: runNodeCommand,
 };
@@ -69,6 +72,8 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   stay: boolean;
   'state-dir'?: string;
   advertise?: string;
+  'metrics-port'?: number;
+  'metrics-host'?: string;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
@@ -115,7 +120,7 @@ async function placement(argv: NodeArgs): Promise<Placement> {
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
   if (argv.stay) return runStay(argv);
-  for (const f of ['state-dir', 'advertise'] as const) {
+  for (const f of ['state-dir', 'advertise', 'metrics-port', 'metrics-host'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for a leadership member: add --stay`);
   }
   try {

@@ -11,7 +11,8 @@ import { loadRingFile } from '../config/ring-file.js';
 import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
-import { createMember } from '../runtime/leadership-member.js';
+import { type HsRingMember, createMember } from '../runtime/leadership-member.js';
+import { type MetricsServer, serveMetrics } from '../runtime/metrics-server.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
 import { reportError } from './report-error.js';
 
@@ -21,6 +22,8 @@ export interface StayArgs {
   self?: string;
   'state-dir'?: string;
   advertise?: string;
+  'metrics-port'?: number;
+  'metrics-host'?: string;
   'key-file'?: string;
   id?: string;
   listen?: string;
@@ -50,6 +53,9 @@ export function stayConflict(a: StayArgs): string | undefined {
   if (a.ring === undefined || a.self === undefined) return '--stay needs --ring FILE and --self ID';
   if (a.self.includes(',')) return '--stay runs one member per process: give --self one id';
   if (a['state-dir'] === undefined) return '--stay needs --state-dir DIR, where this member keeps its promises across restarts';
+  const port = a['metrics-port'];
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) return `--metrics-port: want a TCP port 0..65535`;
+  if (a['metrics-host'] !== undefined && port === undefined) return '--metrics-host needs --metrics-port PORT';
   const oneShot: [string, boolean][] = [
     ['--json', a.json],
     ['--ndjson', a.ndjson],
@@ -87,6 +93,17 @@ function leaseLeft(leaseEndMs: number): number {
   return Math.ceil((leaseEndMs - performance.now()) * 1000) / 1000;
 }
 
+/** The metrics server --metrics-port asks for, if any; on failure (port in use, say) the member is closed, so the process can exit. */
+async function metricsFor(member: HsRingMember, a: StayArgs): Promise<MetricsServer | undefined> {
+  if (a['metrics-port'] === undefined) return undefined;
+  try {
+    return await serveMetrics(member, { port: a['metrics-port'], host: a['metrics-host'] ?? '127.0.0.1' });
+  } catch (err) {
+    await member.close();
+    throw err;
+  }
+}
+
 /** Runs the member until SIGTERM or SIGINT; resolves once it resigned and closed. */
 export async function runStay(a: StayArgs): Promise<void> {
   const conflict = stayConflict(a);
@@ -101,6 +118,7 @@ export async function runStay(a: StayArgs): Promise<void> {
     ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
     ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),
   });
+  const metrics = await metricsFor(member, a);
   member.on('leader', ({ token, epoch, leaseEndMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
   member.on('lease', ({ epoch, leaseEndMs }) => line('lease', self, { epoch, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: leaseLeft(leaseEndMs) }));
   member.on('follower', ({ leader, epoch, advertise }) => line('follower', self, { leader, epoch, advertise }));
@@ -110,14 +128,16 @@ export async function runStay(a: StayArgs): Promise<void> {
     member.on('failed', ({ error }) => resolve(error));
   });
   member.start();
-  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised });
+  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised, ...(metrics ? { metrics: `http://${formatAddress(metrics.address)}/metrics` } : {}) });
   const why = await stopped;
   if (why instanceof Error) {
     // The member closed itself: a promise it could not save must not be relied on.
     reportError(why);
+    await metrics?.close();
     return;
   }
   await member.resign();
   await member.close();
+  await metrics?.close();
   line('stopped', self, { signal: why });
 }
