@@ -118,6 +118,7 @@ function register(prom: PromClient, registry: Registry): Shared {
   gauge('hs_ring_is_leader', '1 while this member leads with a lease not yet ended on its monotonic clock, else 0', (m) => (m.isLeader() ? 1 : 0));
   gauge('hs_ring_epoch', 'The epoch this member leads or stands for (its fencing token while leading), -1 if none', (m) => m.status().epoch);
   gauge('hs_ring_promised_epoch', 'The highest epoch this member promised (persisted)', (m) => m.status().promised);
+  gauge('hs_ring_term_epoch', 'The epoch of the newest term this member knows (its own or its leader\'s), -1 if none', (m) => m.status().term?.epoch ?? -1);
   gauge('hs_ring_known_leader', 'The id of the leader this member knows of (itself while leading), -1 if none', (m) => m.status().leader ?? -1);
   gauge('hs_ring_timer_lag_seconds', 'How late the member\'s last timer fired: the event loop was busy', (m) => m.status().timerLagMs.last / 1000);
   gauge('hs_ring_timer_lag_max_seconds', 'The latest the member\'s timer ever fired', (m) => m.status().timerLagMs.max / 1000);
