@@ -20,8 +20,12 @@ export {
   type MemberEvents,
   type MemberOptions,
   type MemberStatus,
+  type Term,
+  LEADERSHIP_MESSAGE_KINDS,
   createMember,
 } from './runtime/leadership-member.js';
+export { type MemberMetrics, type MemberMetricsOptions, type MetricsRegistry, memberMetrics } from './runtime/member-metrics.js';
+export { type MetricsServer, type MetricsServerOptions, serveMetrics } from './runtime/metrics-server.js';
 export { DEFAULT_TIMING, type LeadershipTiming } from './core/leadership/settings.js';
 export type { LinkSettings } from './runtime/link-settings.js';
 export type { NodeOutcome, NodeResult } from './node/result.js';
@@ -38,6 +42,7 @@ export {
   type HsRingErrorCode,
   InterruptedError,
   InvalidConfigError,
+  MissingDependencyError,
   NodeClosedError,
   NodeStartError,
   OutputUnwritableError,

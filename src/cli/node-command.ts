@@ -36,7 +36,8 @@ export const nodeCommand = {
             'keeps the member up and prints one JSON line per change: ready, then leader (epoch and\n' +
             'fencing token), follower (leader, epoch, advertise) or deposed (epoch, reason), each with mono (this\n' +
             'process\'s monotonic ms) and wall (ISO time). SIGTERM or SIGINT resigns, prints stopped and\n' +
-            'exits 0. A majority of the ring file\'s members must be up for anyone to lead.',
+            'exits 0. A majority of the ring file\'s members must be up for anyone to lead. --metrics-port\n' +
+            'PORT serves Prometheus metrics at /metrics (docs/operations.md lists them; needs prom-client).',
         )
         .option('id', { type: 'string', requiresArg: true, describe: 'This node\'s id (integer 0..2^53-1)' })
         .option('listen', { type: 'string', requiresArg: true, describe: 'Address to bind, HOST:PORT' })
@@ -52,7 +53,9 @@ export const nodeCommand = {
         .option('advertise', { type: 'string', requiresArg: true, describe: 'With --stay: a value followers are told while this member leads (its service address, say)', group: 'Leadership:' })
         .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' })
         .option('burst-loss', { type: 'string', requiresArg: true, describe: 'With --stay, for chaos runs: lose everything sent for FOR every EVERY, e.g. 300ms/3s (in step with every member on the host)', group: 'Leadership:' })
-        .option('clock-rate', { type: 'number', requiresArg: true, describe: 'With --stay, for chaos runs: this member\'s clock runs at this rate of real time (1.02: 2 % fast); beyond 1 +- rho the guarantees end', group: 'Leadership:' }),
+        .option('clock-rate', { type: 'number', requiresArg: true, describe: 'With --stay, for chaos runs: this member\'s clock runs at this rate of real time (1.02: 2 % fast); beyond 1 +- rho the guarantees end', group: 'Leadership:' })
+        .option('metrics-port', { type: 'number', requiresArg: true, describe: 'With --stay: serve Prometheus metrics on http://HOST:PORT/metrics (needs prom-client; 0 picks a port)', group: 'Leadership:' })
+        .option('metrics-host', { type: 'string', requiresArg: true, describe: 'With --metrics-port: the address to serve on (default 127.0.0.1)', group: 'Leadership:' }),
     )),
   handler: runNodeCommand,
 };
@@ -73,6 +76,8 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   advertise?: string;
   'burst-loss'?: string;
   'clock-rate'?: number;
+  'metrics-port'?: number;
+  'metrics-host'?: string;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
@@ -119,7 +124,7 @@ async function placement(argv: NodeArgs): Promise<Placement> {
 
 async function runNodeCommand(argv: NodeArgs): Promise<void> {
   if (argv.stay) return runStay(argv);
-  for (const f of ['state-dir', 'advertise', 'burst-loss', 'clock-rate'] as const) {
+  for (const f of ['state-dir', 'advertise', 'burst-loss', 'clock-rate', 'metrics-port', 'metrics-host'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for a leadership member: add --stay`);
   }
   try {

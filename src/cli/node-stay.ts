@@ -11,6 +11,8 @@ import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import type { MemberFaults } from '../runtime/leadership-faults.js';
+import type { HsRingMember } from '../runtime/leadership-member.js';
+import { type MetricsServer, serveMetrics } from '../runtime/metrics-server.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
 import { faultSeedFor } from '../transport/faulty.js';
 import { openMember, writeLine, writeMemberEvents } from './member-lines.js';
@@ -22,6 +24,8 @@ export interface StayArgs {
   self?: string;
   'state-dir'?: string;
   advertise?: string;
+  'metrics-port'?: number;
+  'metrics-host'?: string;
   'key-file'?: string;
   id?: string;
   listen?: string;
@@ -53,6 +57,9 @@ export function stayConflict(a: StayArgs): string | undefined {
   if (a.ring === undefined || a.self === undefined) return '--stay needs --ring FILE and --self ID';
   if (a.self.includes(',')) return '--stay runs one member per process: give --self one id';
   if (a['state-dir'] === undefined) return '--stay needs --state-dir DIR, where this member keeps its promises across restarts';
+  const port = a['metrics-port'];
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) return `--metrics-port: want a TCP port 0..65535`;
+  if (a['metrics-host'] !== undefined && port === undefined) return '--metrics-host needs --metrics-port PORT';
   const oneShot: [string, boolean][] = [
     ['--json', a.json],
     ['--ndjson', a.ndjson],
@@ -100,6 +107,17 @@ export function stayFaults(a: StayArgs, self: number): MemberFaults | undefined 
   };
 }
 
+/** The metrics server --metrics-port asks for, if any; on failure (port in use, say) the member is closed, so the process can exit. */
+async function metricsFor(member: HsRingMember, a: StayArgs): Promise<MetricsServer | undefined> {
+  if (a['metrics-port'] === undefined) return undefined;
+  try {
+    return await serveMetrics(member, { port: a['metrics-port'], host: a['metrics-host'] ?? '127.0.0.1' });
+  } catch (err) {
+    await member.close();
+    throw err;
+  }
+}
+
 /** Runs the member until SIGTERM or SIGINT; resolves once it resigned and closed. */
 export async function runStay(a: StayArgs): Promise<void> {
   const conflict = stayConflict(a);
@@ -109,19 +127,22 @@ export async function runStay(a: StayArgs): Promise<void> {
   const self = member.id;
   const line = (event: string, fields: Record<string, unknown>) => writeLine(process.stdout, event, self, fields);
   writeMemberEvents(member, process.stdout, { lease: true });
+  const metrics = await metricsFor(member, a);
   const stopped = new Promise<NodeJS.Signals | Error>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     member.on('failed', ({ error }) => resolve(error));
   });
   member.start();
-  line('ready', { address: formatAddress(member.address), promised: member.status().promised, ...(faults ? { faults } : {}) });
+  line('ready', { address: formatAddress(member.address), promised: member.status().promised, ...(faults ? { faults } : {}), ...(metrics ? { metrics: `http://${formatAddress(metrics.address)}/metrics` } : {}) });
   const why = await stopped;
   if (why instanceof Error) {
     // The member closed itself: a promise it could not save must not be relied on.
     reportError(why);
+    await metrics?.close();
     return;
   }
   await member.resign();
   await member.close();
+  await metrics?.close();
   line('stopped', { signal: why });
 }

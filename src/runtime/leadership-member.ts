@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type Address, addressKey } from '../config/address.js';
 import { LeadershipMember } from '../core/leadership/member.js';
-import type { Epoch, LeadershipStep, StepDownReason } from '../core/leadership/types.js';
+import type { Epoch, LeadershipMessageKind, LeadershipStep, StepDownReason } from '../core/leadership/types.js';
 import { HsRingError, NodeClosedError } from '../errors.js';
 import { UdpTransport } from '../transport/udp.js';
 import type { Clock } from './clock.js';
@@ -68,6 +68,33 @@ export interface MemberStatus {
    */
   readonly timerLagMs: { readonly last: number; readonly max: number };
   readonly drops: Readonly<Record<LeadershipDropReason, number>>;
+  /** The datagrams of `datagrams` by message kind; received counts only those that decoded. */
+  readonly datagramsByKind: { readonly sent: Readonly<Record<LeadershipMessageKind, number>>; readonly received: Readonly<Record<LeadershipMessageKind, number>> };
+  /**
+   * How often a member left this member's view: heard from, then silent for the suspicion time
+   * S. A member silent now counts once until it is heard again.
+   */
+  readonly suspicions: number;
+  /** The newest term this member knows (its own included): its leader, epoch, and when it was first and last heard (a Renew, or its own office). */
+  readonly term: Term | null;
+  /** The term before `term`, as it was last heard: the end of the previous leader's term, as this member saw it. */
+  readonly previousTerm: Term | null;
+}
+
+/** A leader's term as one member saw it, on the monotonic clock. */
+export interface Term {
+  readonly leader: number;
+  readonly epoch: Epoch;
+  readonly sinceMs: number;
+  readonly lastMs: number;
+}
+
+/** Every message kind once (a record, so a kind added to the core fails to compile until listed here). */
+const KINDS: Record<LeadershipMessageKind, null> = { Request: null, Grant: null, Refuse: null, Renew: null, RenewAck: null, Release: null, Heartbeat: null };
+export const LEADERSHIP_MESSAGE_KINDS = Object.keys(KINDS) as readonly LeadershipMessageKind[];
+
+function zeroByKind(): Record<LeadershipMessageKind, number> {
+  return Object.fromEntries(LEADERSHIP_MESSAGE_KINDS.map((k) => [k, 0])) as Record<LeadershipMessageKind, number>;
 }
 
 /** A leadership member created by createMember. */
@@ -131,6 +158,12 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private timerAt = Infinity;
   private sent = 0;
   private received = 0;
+  private readonly byKind = { sent: zeroByKind(), received: zeroByKind() };
+  /** When each other member was last heard (an accepted datagram), and how many silences of S ended. */
+  private readonly heard = new Map<number, number>();
+  private pastSuspicions = 0;
+  private term: { leader: number; epoch: Epoch; sinceMs: number; lastMs: number } | null = null;
+  private previousTerm: Term | null = null;
   /** Inputs that arrive while a step is carried out (from an event listener) wait their turn: steps never interleave. */
   private stepping = false;
   private readonly pending: (() => void)[] = [];
@@ -181,7 +214,36 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       datagrams: { sent: this.sent, received: this.received, lost: this.faults?.lost ?? 0 },
       timerLagMs: { ...this.lag },
       drops: { ...this.drops },
+      datagramsByKind: { sent: { ...this.byKind.sent }, received: { ...this.byKind.received } },
+      suspicions: this.pastSuspicions + this.silentNow(this.clock.now()),
+      term: this.term && { ...this.term },
+      previousTerm: this.previousTerm,
     };
+  }
+
+  /** Members silent for S or more now, among those heard at least once. */
+  private silentNow(now: number): number {
+    let n = 0;
+    for (const at of this.heard.values()) if (now - at >= this.c.timing.suspicion) n += 1;
+    return n;
+  }
+
+  private noteHeard(from: number, now: number): void {
+    const last = this.heard.get(from);
+    if (last !== undefined && now - last >= this.c.timing.suspicion) this.pastSuspicions += 1;
+    this.heard.set(from, now);
+  }
+
+  /** Records that `leader` was heard in office in `epoch` at `now`; a newer term moves the current one to previousTerm. */
+  private noteTerm(leader: number, epoch: Epoch, now: number): void {
+    const t = this.term;
+    if (t && t.leader === leader && t.epoch === epoch) {
+      t.lastMs = now;
+      return;
+    }
+    if (t && epoch < t.epoch) return;
+    this.previousTerm = t && { ...t };
+    this.term = { leader, epoch, sinceMs: now, lastMs: now };
   }
 
   async runWhileLeader<T>(work: (token: Epoch, signal: AbortSignal) => Promise<T> | T): Promise<T> {
@@ -244,6 +306,11 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     const sender = this.bySource.get(addressKey(from));
     if (!d.ok) return this.drop(d.reason, d.detail, from);
     if (sender === undefined) return this.drop('unknown-sender', 'the source address is no member of the ring', from);
+    const now = this.clock.now();
+    this.byKind.received[d.message.kind] += 1;
+    this.noteHeard(sender, now);
+    // A Renew of the term already known extends it; a new term starts only with the core's follower command.
+    if (d.message.kind === 'Renew' && this.term?.leader === sender && this.term.epoch === d.message.epoch) this.term.lastMs = now;
     // Recorded before the step: the follower event it may cause names the value.
     if (d.message.kind === 'Renew') {
       if (d.advertise === undefined) this.advertised.delete(sender);
@@ -303,6 +370,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
             this.c.addresses.get(c.to)!,
           );
           this.sent += 1;
+          this.byKind.sent[c.message.kind] += 1;
           break;
         case 'timer':
           this.arm(c.at);
@@ -310,6 +378,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
         case 'takeOffice': {
           const office: Office = { epoch: c.epoch, controller: new AbortController(), working: 0, settled: new Set() };
           this.office = office;
+          this.noteTerm(this.id, c.epoch, this.clock.now());
           this.emit('leader', { token: c.epoch, epoch: c.epoch, signal: office.controller.signal, leaseEndMs: c.leaseEnd, leaseLeftMs: this.realMsUntil(c.leaseEnd), atMs: this.clock.now() });
           for (const w of this.waiting) w.resolve(office);
           this.waiting.clear();
@@ -317,15 +386,18 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
         }
         case 'extendLease':
           // The core holds the lease end (isLeader() and status() read it there); the event lets an observer bound a term.
+          this.noteTerm(this.id, c.epoch, this.clock.now());
           this.emit('lease', { epoch: c.epoch, leaseEndMs: c.leaseEnd, leaseLeftMs: this.realMsUntil(c.leaseEnd), atMs: this.clock.now() });
           break;
         case 'stepDown': {
           const o = this.office;
           this.office = null;
+          if (o) this.noteTerm(this.id, o.epoch, this.clock.now());
           if (o) this.leave(o, c.reason);
           break;
         }
         case 'follower':
+          this.noteTerm(c.leader, c.epoch, this.clock.now());
           this.emit('follower', { leader: c.leader, epoch: c.epoch, advertise: this.advertised.get(c.leader) ?? null, atMs: this.clock.now() });
           break;
       }

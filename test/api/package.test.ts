@@ -56,8 +56,36 @@ console.log(JSON.stringify({
 }));
 `;
 
+const METRICS_MJS = `
+import { createSocket } from 'node:dgram';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMember, serveMetrics } from 'hs-ring';
+
+const s = createSocket('udp4');
+const port = await new Promise((r) => s.bind(0, '127.0.0.1', () => r(s.address().port)));
+await new Promise((r) => s.close(r));
+const member = await createMember({ ring: [{ id: 1, host: '127.0.0.1', port }], self: 1, stateDir: mkdtempSync(join(tmpdir(), 'hs-ring-app-')) });
+try {
+  await serveMetrics(member, { port: 0 });
+  console.log('served');
+} catch (err) {
+  console.log(err.code + ': ' + err.message);
+} finally {
+  await member.close();
+}
+`;
+
 const CONSUMER_TS = `
 import { createNode, HsRingError, PortInUseError, type HsRingNode, type NodeOptions, type NodeResult } from 'hs-ring';
+import { type HsRingMember, type MetricsServer, serveMetrics } from 'hs-ring';
+
+// The metrics API type-checks where the optional prom-client is not installed.
+export async function metricsPort(member: HsRingMember): Promise<number> {
+  const server: MetricsServer = await serveMetrics(member, { port: 9464 });
+  return server.address.port;
+}
 
 const options: NodeOptions = { id: 7, listen: '127.0.0.1:7001', left: '127.0.0.1:7000', right: '127.0.0.1:7002', link: { ackDelayMs: 5 } };
 
@@ -108,6 +136,7 @@ test('package: npm pack, npm install in a fresh folder, a 5-node ring through th
     t.false(existsSync(join(installed, 'dist', 'test')), 'tests are not');
     t.false(existsSync(join(app, 'node_modules', 'fast-check')), 'no dev dependency is installed');
     t.false(existsSync(join(app, 'node_modules', 'vega')), 'the plotting library is optional');
+    t.false(existsSync(join(app, 'node_modules', 'prom-client')), 'so is the metrics library');
 
     writeFileSync(join(app, 'ring.mjs'), RING_MJS);
     // The process must exit by itself: a socket or timer left open would keep it to the timeout.
@@ -120,6 +149,12 @@ test('package: npm pack, npm install in a fresh folder, a 5-node ring through th
       decided: 5,
       states: ['closed', 'closed', 'closed', 'closed', 'closed'],
     });
+
+    // Without prom-client the library loads, and metrics say in one line what is missing.
+    writeFileSync(join(app, 'metrics.mjs'), METRICS_MJS);
+    const metrics = await run(process.execPath, ['metrics.mjs'], app, 30_000);
+    t.is(metrics.code, 0, metrics.stderr);
+    t.is(metrics.stdout, 'MissingDependency: metrics are served with prom-client, an optional dependency not installed here: npm install prom-client\n');
 
     writeFileSync(join(app, 'consumer.ts'), CONSUMER_TS);
     writeFileSync(
