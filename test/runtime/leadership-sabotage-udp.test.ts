@@ -5,6 +5,7 @@
  */
 import test from 'ava';
 import type { LeadershipMember, MemberConfig } from '../../src/core/leadership/member.js';
+import * as library from '../../src/index.js';
 import { LeaseObserver, leadershipRing } from '../helpers/leadership-ring.js';
 import { waitFor } from '../helpers/wait.js';
 import { NoHeldGrantWait, NoLeaseWait } from '../leadership/sabotaged-members.js';
@@ -95,4 +96,9 @@ test.serial('udp: the same cut link with the real core: the leader keeps office,
   const o = await cutOneLink();
   t.deepEqual(o.violations, []);
   t.is(o.terms, 1, 'the leader, still acked by a majority, was never replaced');
+});
+
+test('the way in for a sabotaged core is not part of the library', (t) => {
+  t.false('createMemberWithCore' in library);
+  t.true('createMember' in library);
 });

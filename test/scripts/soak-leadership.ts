@@ -62,9 +62,11 @@ interface RunResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let current: StayProcesses | undefined;
+let currentDir: string | undefined;
 process.once('exit', () => current?.killAll());
 process.once('SIGINT', () => {
   current?.killAll();
+  if (currentDir) rmSync(currentDir, { recursive: true, force: true });
   process.exit(130);
 });
 
@@ -133,6 +135,7 @@ const total = { terms: 0, kills: 0, restarts: 0, pauses: 0, failovers: 0, noLead
 for (let i = 0; i < runs; i++) {
   const seed = seed0 + i;
   const dir = mkdtempSync(join(tmpdir(), 'hs-ring-soak-lead-'));
+  currentDir = dir;
   let result: RunResult;
   try {
     result = await launchOnFreePorts('127.0.0.1', n, (ports) => run(seed, ports, dir));
