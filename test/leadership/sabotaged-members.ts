@@ -36,9 +36,9 @@ export class ForgetsPromise extends LeadershipMember {
 }
 
 /**
- * Keeps a grant for half a lease instead of D = L(1 + rho) + m: a successor need not wait for
- * the old leader's lease to run out (and a restart's quiet period shrinks alike).
+ * Keeps a grant for a fifth of a lease instead of D = L(1 + rho) + m: a successor need not wait
+ * for the old leader's lease to run out (and a restart's quiet period shrinks alike).
  */
 export class NoLeaseWait extends LeadershipMember {
-  override readonly grantPeriod: number = this.timing.lease / 2;
+  override readonly grantPeriod: number = this.timing.lease / 5;
 }

@@ -17,7 +17,7 @@ const SLOW = 3;
  * Suspicion long enough that the slow member's heartbeats (every H on its clock) keep it in the
  * fast members' views; it plays no part in the overlap, which lease and grant period decide.
  */
-const TIMING = { suspicion: 400 };
+const TIMING = { suspicion: 600 };
 
 interface DriftRun {
   readonly violations: string[];
