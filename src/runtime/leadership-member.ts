@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type Address, addressKey } from '../config/address.js';
-import { LeadershipMember } from '../core/leadership/member.js';
+import { LeadershipMember, type MemberConfig } from '../core/leadership/member.js';
 import type { Epoch, LeadershipMessageKind, LeadershipStep, StepDownReason } from '../core/leadership/types.js';
 import { HsRingError, NodeClosedError } from '../errors.js';
 import { UdpTransport } from '../transport/udp.js';
@@ -124,11 +124,27 @@ export interface HsRingMember extends EventEmitter<MemberEvents> {
  * (PortInUseError, AddressUnavailableError) and returns the member, not yet started.
  */
 export async function createMember(options: MemberOptions): Promise<HsRingMember> {
+  return createMemberWithCore(options, {});
+}
+
+/**
+ * For tests only, and not exported from src/index.ts: what createMember builds in, replaced. A
+ * test runs a sabotaged core over real UDP this way, or cuts single links.
+ */
+export interface MemberInternals {
+  /** Builds the protocol core instead of LeadershipMember (a sabotaged build). */
+  readonly core?: (config: MemberConfig) => LeadershipMember;
+  /** While true for a peer, nothing is sent to it and nothing from it is read: that link is cut both ways. */
+  readonly cut?: (peer: number) => boolean;
+}
+
+/** createMember with `internals` (tests only). */
+export async function createMemberWithCore(options: MemberOptions, internals: MemberInternals): Promise<HsRingMember> {
   const c = checkMemberOptions(options);
   prepareStateDir(c.stateDir);
   const persisted = loadState(c.stateDir);
   const transport = await UdpTransport.bind(c.listen);
-  return new Member(c, persisted, transport);
+  return new Member(c, persisted, transport, internals);
 }
 
 interface Office {
@@ -173,6 +189,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     private readonly c: CheckedMember,
     private readonly persisted: { readonly promised: Epoch; readonly counter: number },
     private readonly transport: UdpTransport,
+    private readonly internals: MemberInternals,
   ) {
     super();
     this.id = c.self;
@@ -180,7 +197,8 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     this.rate = c.faults?.clockRate ?? 1;
     this.clock = driftingClock(this.rate);
     this.faults = c.faults ? new SendFaults(c.faults) : undefined;
-    this.core = new LeadershipMember({ members: c.ids, self: c.self, timing: c.timing, random: Math.random });
+    const config: MemberConfig = { members: c.ids, self: c.self, timing: c.timing, random: Math.random };
+    this.core = internals.core ? internals.core(config) : new LeadershipMember(config);
     this.bySource = new Map([...c.addresses].map(([id, a]) => [addressKey(a), id]));
     transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
   }
@@ -301,9 +319,10 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
 
   private onDatagram(bytes: Uint8Array, from: Address): void {
     if (this.state !== 'running') return;
+    const sender = this.bySource.get(addressKey(from));
+    if (sender !== undefined && this.internals.cut?.(sender)) return;
     this.received += 1;
     const d = decodeLeadership(bytes, this.c.digest, this.c.key);
-    const sender = this.bySource.get(addressKey(from));
     if (!d.ok) return this.drop(d.reason, d.detail, from);
     if (sender === undefined) return this.drop('unknown-sender', 'the source address is no member of the ring', from);
     const now = this.clock.now();
@@ -363,7 +382,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           }
           break;
         case 'send':
-          if (this.faults?.loses()) break;
+          if (this.faults?.loses() || this.internals.cut?.(c.to)) break;
           // Only a leader's Renew carries the advertised value: that is when followers learn who leads.
           this.transport.send(
             encodeLeadership(c.message, this.session, this.c.digest, this.c.key, c.message.kind === 'Renew' ? this.c.advertise : undefined),

@@ -7,36 +7,50 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HsRingMember, type MemberFaults, createMember } from '../../src/runtime/leadership-member.js';
+import type { LeadershipTiming } from '../../src/core/leadership/settings.js';
+import { type HsRingMember, type MemberFaults, type MemberInternals, createMemberWithCore } from '../../src/runtime/leadership-member.js';
 import { reserveUdpPorts } from '../../src/transport/ports.js';
 import type { RingMember } from '../../src/runtime/create-node.js';
 
-/** One term in office as the observer saw it; `end` is undefined while it lasts. */
+/** One term in office as the observer saw it, in real ms; `end` is undefined while it lasts. */
 export interface Term {
   readonly id: number;
   readonly epoch: number;
   readonly start: number;
   end?: number;
+  /** Where its lease ends, by the last leader or lease event (real ms). */
+  leaseEnd: number;
 }
 
+/**
+ * Places every event on this process's one clock (performance.now() when the listener runs),
+ * not on the member's atMs, which a clock-rate fault skews; lease ends come from leaseLeftMs,
+ * which is in real ms.
+ */
 export class LeaseObserver {
   readonly terms: Term[] = [];
 
   watch(m: HsRingMember): void {
-    m.on('leader', ({ epoch, atMs }) => this.terms.push({ id: m.id, epoch, start: atMs }));
-    m.on('deposed', ({ epoch, atMs, reason }) => {
-      const term = this.terms.find((x) => x.id === m.id && x.epoch === epoch && x.end === undefined);
+    m.on('leader', ({ epoch, leaseLeftMs }) => {
+      const now = performance.now();
+      this.terms.push({ id: m.id, epoch, start: now, leaseEnd: now + leaseLeftMs });
+    });
+    m.on('lease', ({ epoch, leaseLeftMs }) => {
+      const term = this.open(m.id, epoch);
+      if (term) term.leaseEnd = Math.max(term.leaseEnd, performance.now() + leaseLeftMs);
+    });
+    m.on('deposed', ({ epoch, reason }) => {
+      const term = this.open(m.id, epoch);
       // A closed leader stopped acting, but its lease (and so its office, for NoOverlappingLeases)
       // runs to its end: that was recorded by closing() just before.
-      if (term && reason !== 'closed') term.end = atMs;
+      if (term && reason !== 'closed') term.end = performance.now();
     });
   }
 
   /** Call just before closing `m`: its term ends where its lease would have. */
   closing(m: HsRingMember): void {
-    const end = m.status().leaseEndMs;
     const term = this.terms.find((x) => x.id === m.id && x.end === undefined);
-    if (term && end !== null) term.end = end;
+    if (term && m.isLeader()) term.end = term.leaseEnd;
   }
 
   /** Members in office now, by their last leader event without a deposed one. */
@@ -55,6 +69,15 @@ export class LeaseObserver {
       if (b.epoch <= a.epoch) out.push(`EpochsIncrease: epoch ${b.epoch} of ${b.id} after epoch ${a.epoch} of ${a.id}`);
     }
     return out;
+  }
+
+  /** The real ms during which both terms were in office (0 if none); a term still open counts to its lease end. */
+  static overlapMs(a: Term, b: Term): number {
+    return Math.max(0, Math.min(a.end ?? a.leaseEnd, b.end ?? b.leaseEnd) - Math.max(a.start, b.start));
+  }
+
+  private open(id: number, epoch: number): Term | undefined {
+    return this.terms.find((x) => x.id === id && x.epoch === epoch && x.end === undefined);
   }
 }
 
@@ -75,8 +98,15 @@ export interface LeadershipRing {
   closeAll(): Promise<void>;
 }
 
+/** What a test may change in every member of a ring. */
+export interface RingExtras {
+  readonly timing?: Partial<LeadershipTiming>;
+  /** Test-only internals per member: a sabotaged core, cut links. */
+  readonly internals?: (id: number) => MemberInternals;
+}
+
 /** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given); nothing started yet. */
-export async function leadershipRing(ids: readonly number[], key?: Uint8Array, faults?: (id: number) => MemberFaults | undefined): Promise<LeadershipRing> {
+export async function leadershipRing(ids: readonly number[], key?: Uint8Array, faults?: (id: number) => MemberFaults | undefined, extras: RingExtras = {}): Promise<LeadershipRing> {
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
   const ring = ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! }));
   const base = mkdtempSync(join(tmpdir(), 'hs-ring-lead-'));
@@ -90,7 +120,8 @@ export async function leadershipRing(ids: readonly number[], key?: Uint8Array, f
     observer,
     async up(i) {
       const f = faults?.(ids[i]!);
-      const m = await createMember({ ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}), ...(f ? { faults: f } : {}) });
+      const options = { ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}), ...(f ? { faults: f } : {}), ...(extras.timing ? { timing: extras.timing } : {}) };
+      const m = await createMemberWithCore(options, extras.internals?.(ids[i]!) ?? {});
       members[i] = m;
       observer.watch(m);
       m.start();

@@ -117,6 +117,35 @@ export class NetnsLab {
     return total;
   }
 
+  /**
+   * Cuts host i off: nftables drops every UDP datagram it sends or receives (on eth0 and lo
+   * alike), a partition of that host from all the others. heal(i) undoes it.
+   */
+  async partition(i: number): Promise<void> {
+    const rules =
+      'table inet hscut {\n' +
+      '  chain input {\n    type filter hook input priority -10; policy accept;\n    meta l4proto udp counter drop\n  }\n' +
+      '  chain output {\n    type filter hook output priority -10; policy accept;\n    meta l4proto udp counter drop\n  }\n' +
+      '}\n';
+    await sh('ip', ['netns', 'exec', this.hosts[i]!, NFT!, '-f', '-'], rules);
+  }
+
+  async heal(i: number): Promise<void> {
+    await sh('ip', ['netns', 'exec', this.hosts[i]!, NFT!, 'delete', 'table', 'inet', 'hscut']);
+  }
+
+  /** Writes a ring file of `ids` on the hosts' addresses (host i gets ids[i]) at `port`; returns its path. */
+  writeRing(ids: readonly number[], port = 7000): string {
+    const ring = join(this.dir, 'ring.json');
+    writeFileSync(ring, JSON.stringify({ members: ids.map((id, i) => ({ id, host: this.addresses[i], port })) }));
+    return ring;
+  }
+
+  /** A fresh directory inside the lab's (deleted by destroy()). */
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
   /** The host name of host i, as the hosts files that `useHostNames` writes spell it. */
   hostName(i: number): string {
     return `member-${i}.ring.test`;

@@ -34,3 +34,11 @@ export class ForgetsPromise extends LeadershipMember {
     return super.start(now, { ...persisted, promised: -1 });
   }
 }
+
+/**
+ * Keeps a grant for a fifth of a lease instead of D = L(1 + rho) + m: a successor need not wait
+ * for the old leader's lease to run out (and a restart's quiet period shrinks alike).
+ */
+export class NoLeaseWait extends LeadershipMember {
+  override readonly grantPeriod: number = this.timing.lease / 5;
+}

@@ -57,6 +57,18 @@ export function maxBackoff(t: LeadershipTiming): number {
 }
 
 /**
+ * Beyond the drift bound (spec/leadership.md, NoOverlappingLeases): a leader whose clock runs at
+ * `leaderRate` times real time holds a lease for L / leaderRate real ms after the send of the
+ * round that gave it, while a member at `memberRate` that granted after that send keeps its
+ * grant for D / memberRate real ms. A successor needs that member's grant, so two leases overlap
+ * by at most L / leaderRate - D / memberRate real ms: none while memberRate / leaderRate <= D / L.
+ * Returns that bound (<= 0: no overlap possible).
+ */
+export function driftOverlapBound(t: LeadershipTiming, leaderRate: number, memberRate: number): number {
+  return t.lease / leaderRate - grantPeriod(t) / memberRate;
+}
+
+/**
  * Crash failover bound of spec/leadership.md (Liveness) with the view-based pick (no HS run):
  * once a stable leader dies, the next is in office within
  *
