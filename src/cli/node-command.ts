@@ -52,7 +52,8 @@ export const nodeCommand = {
         .option('advertise', { type: 'string', requiresArg: true, describe: 'With --stay: a value followers are told while this member leads (its service address, say)', group: 'Leadership:' })
         .option('state-dir', { type: 'string', requiresArg: true, describe: 'With --stay: directory where this member keeps its promises across restarts (one per member)', group: 'Leadership:' })
         .option('burst-loss', { type: 'string', requiresArg: true, describe: 'With --stay, for chaos runs: lose everything sent for FOR every EVERY, e.g. 300ms/3s (in step with every member on the host)', group: 'Leadership:' })
-        .option('clock-rate', { type: 'number', requiresArg: true, describe: 'With --stay, for chaos runs: this member\'s clock runs at this rate of real time (1.02: 2 % fast); beyond 1 +- rho the guarantees end', group: 'Leadership:' }),
+        .option('clock-rate', { type: 'number', requiresArg: true, describe: 'With --stay, for chaos runs: this member\'s clock runs at this rate of real time (1.02: 2 % fast); beyond 1 +- rho the guarantees end', group: 'Leadership:' })
+        .option('chaos-signals', { type: 'boolean', default: false, describe: 'With --stay, for chaos runs: SIGUSR2 cuts this member off (all it sends and receives lost) until the next SIGUSR2', group: 'Leadership:' }),
     )),
   handler: runNodeCommand,
 };
@@ -73,6 +74,7 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   advertise?: string;
   'burst-loss'?: string;
   'clock-rate'?: number;
+  'chaos-signals': boolean;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
@@ -122,6 +124,7 @@ async function runNodeCommand(argv: NodeArgs): Promise<void> {
   for (const f of ['state-dir', 'advertise', 'burst-loss', 'clock-rate'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for a leadership member: add --stay`);
   }
+  if (argv['chaos-signals']) throw new InvalidConfigError('--chaos-signals is for a leadership member: add --stay');
   try {
     const config: NodeConfig = {
       placements: await placements(argv),

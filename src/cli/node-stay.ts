@@ -45,6 +45,7 @@ export interface StayArgs {
   'fault-seed'?: number;
   'burst-loss'?: string;
   'clock-rate'?: number;
+  'chaos-signals'?: boolean;
 }
 
 /** The first flag that cannot go with --stay, as the one-line reason; undefined when none. */
@@ -76,7 +77,7 @@ export function stayConflict(a: StayArgs): string | undefined {
 }
 
 /** The faults --loss, --burst-loss, --clock-rate and --fault-seed ask this member to inflict on itself, or undefined for none. */
-export function stayFaults(a: StayArgs, self: number): MemberFaults | undefined {
+export function stayFaults(a: Pick<StayArgs, 'loss' | 'burst-loss' | 'clock-rate' | 'fault-seed'>, self: number): MemberFaults | undefined {
   let burst: MemberFaults['burst'];
   if (a['burst-loss'] !== undefined) {
     const [forText, everyText] = String(a['burst-loss']).split('/');
@@ -112,6 +113,12 @@ function line(event: string, id: number, fields: Record<string, unknown>): void 
   process.stdout.write(`${JSON.stringify({ event, id, ...fields, mono: Number(performance.now().toFixed(3)), hostMs: Number(hostMs.toFixed(3)), wall: new Date().toISOString() })}\n`);
 }
 
+/** CPU time (user and system) this process has used, in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return Number(((u.user + u.system) / 1000).toFixed(3));
+}
+
 /** What is left of a lease in real ms, rounded up: an observer's bound must not end early. */
 function roundUp(leaseLeftMs: number): number {
   return Math.ceil(leaseLeftMs * 1000) / 1000;
@@ -124,6 +131,9 @@ export async function runStay(a: StayArgs): Promise<void> {
   const ring = await loadRingFile(a.ring!);
   const self = parseId(a.self!, '--self');
   const faults = stayFaults(a, self);
+  // The chaos hook: SIGUSR2 cuts the member off both ways, the next one heals it.
+  let cut = false;
+  const isolation = a['chaos-signals'] ? { isolated: () => cut } : undefined;
   if (!ring.some((m) => m.id === self)) throw new InvalidConfigError(`--self ${self} is not a member of the ring (ids: ${ring.map((m) => m.id).join(', ')})`);
   const member = await createMember({
     ring,
@@ -131,7 +141,7 @@ export async function runStay(a: StayArgs): Promise<void> {
     stateDir: a['state-dir']!,
     ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
     ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),
-    ...(faults ? { faults } : {}),
+    ...(faults || isolation ? { faults: { ...faults, ...isolation } } : {}),
   });
   member.on('leader', ({ token, epoch, leaseEndMs, leaseLeftMs }) => line('leader', self, { epoch, token, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: roundUp(leaseLeftMs) }));
   member.on('lease', ({ epoch, leaseEndMs, leaseLeftMs }) => line('lease', self, { epoch, leaseEndMs: Number(leaseEndMs.toFixed(3)), leaseLeftMs: roundUp(leaseLeftMs) }));
@@ -141,8 +151,15 @@ export async function runStay(a: StayArgs): Promise<void> {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     member.on('failed', ({ error }) => resolve(error));
   });
+  if (isolation) {
+    process.on('SIGUSR2', () => {
+      cut = !cut;
+      line('isolated', self, { on: cut });
+    });
+  }
   member.start();
-  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised, ...(faults ? { faults } : {}) });
+  // CPU used so far (start-up) with the ready line, and in all with the stopped line: an observer takes the difference.
+  line('ready', self, { address: formatAddress(member.address), promised: member.status().promised, cpuMs: cpuMs(), ...(faults ? { faults } : {}) });
   const why = await stopped;
   if (why instanceof Error) {
     // The member closed itself: a promise it could not save must not be relied on.
@@ -151,5 +168,5 @@ export async function runStay(a: StayArgs): Promise<void> {
   }
   await member.resign();
   await member.close();
-  line('stopped', self, { signal: why });
+  line('stopped', self, { signal: why, datagrams: member.status().datagrams, cpuMs: cpuMs() });
 }

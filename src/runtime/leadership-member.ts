@@ -238,7 +238,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   }
 
   private onDatagram(bytes: Uint8Array, from: Address): void {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || this.faults?.isolated()) return;
     this.received += 1;
     const d = decodeLeadership(bytes, this.c.digest, this.c.key);
     const sender = this.bySource.get(addressKey(from));
