@@ -9,7 +9,7 @@ import { messageBound } from '../src/core/bound.js';
 import { busySince, cpuPerDatagram, machineBusyMs } from '../src/bench/machine-cpu.js';
 import { rss } from '../src/bench/memory.js';
 import { lcrExactMessages as lcrMessages } from '../src/core/lcr.js';
-import type { BenchResults } from '../src/bench/run.js';
+import { BENCH_PARTS, type BenchResults } from '../src/bench/run.js';
 import { runCli } from './helpers/cli.js';
 
 test('bench: LCR message count is n(n+1)/2 + n on a descending ring and 3n - 1 on an ascending one', (t) => {
@@ -39,10 +39,12 @@ test('bench: CPU per datagram comes from totals, and is withheld when too few 10
   t.is(cpuPerDatagram(100, 0), null);
 });
 
-test('bench --quick --json --out: every part runs, elections are correct, results and plots are written', async (t) => {
+test('bench --quick --json --out: every election part runs, elections are correct, results and plots are written', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'hs-bench-test-'));
   try {
-    const r = await runCli(['bench', '--quick', '--json', '--out', dir], 110_000);
+    // The failover part has its own test below: its member processes would only make this one slower.
+    const parts = BENCH_PARTS.filter((p) => p !== 'failover').join(',');
+    const r = await runCli(['bench', '--quick', '--json', '--only', parts, '--out', dir], 110_000);
     t.is(r.code, 0, r.stderr);
     const res = JSON.parse(r.stdout) as BenchResults;
     t.deepEqual(JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')).quick, true);
@@ -156,4 +158,27 @@ test('bench --only compare --quick: HS, LCR, Bully and Raft-style measured side 
   // Failover over UDP is measured for the mesh algorithms only, and every run found a new leader.
   t.deepEqual(b.compare!.udpFailover.map((f) => f.algorithm), ['bully', 'raft']);
   t.true(b.compare!.udpFailover.every((f) => f.failedOver === f.runs && f.failoverMedianMs! > 0), JSON.stringify(b.compare!.udpFailover));
+});
+
+test.serial('bench --only failover --quick: every fault answered by a new leader, the cut-off leader steps down before its lease ends, no overlap', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'hs-bench-failover-'));
+  try {
+    const r = await runCli(['bench', '--only', 'failover', '--quick', '--json', '--out', dir], 120_000);
+    t.is(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as BenchResults;
+    t.deepEqual(res.errors, {});
+    const [row] = res.failover!;
+    t.log(JSON.stringify(row));
+    for (const x of [row!.crash, row!.resign, row!.partition.stepDown, row!.partition.failover]) t.is(x.completed, x.runs);
+    // The lease bounds the step-down: a leader cut off must stop acting before its lease can end.
+    t.is(row!.partition.stepDownBeforeLeaseEnd, row!.partition.stepDown.runs);
+    t.is(row!.overlaps, 0);
+    t.is(row!.tokenProblems, 0);
+    // Real counts: a leader renews with every other member, so it sends at least one datagram per heartbeat to each.
+    t.true(row!.idle.leader.sentPerS >= row!.n - 1, `${row!.idle.leader.sentPerS}/s`);
+    t.true(row!.lossRun.lostShare > 0.1 && row!.lossRun.lostShare < 0.3, `lost share ${row!.lossRun.lostShare}`);
+    t.regex(await readFile(join(dir, 'failover.svg'), 'utf8'), /<\/svg>\s*$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -33,12 +33,30 @@ test.serial('cli: launch --stay, the leader killed every 2 s: failovers reported
   t.is(r.stderr.split('\n').filter((l) => /^failover \d+: epoch \d+, leader \d+ in office [\d.]+ ms after the kill of \d+$/.test(l)).length, report.failovers);
 });
 
+test.serial('cli: launch --stay --loss 0.2 with the leader told to resign: every member loses a fifth of what it sends, and still NoOverlappingLeases and EpochsIncrease hold', async (t) => {
+  const r = await runCli(['launch', '-n', '3', '--stay', '--duration', '5s', '--loss', '0.2', '--fault-seed', '11', '--resign-leader-every', '1500ms', '--json'], 25_000);
+  t.is(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as StayJson & { falseFailovers: number; memberFlags: string[] };
+  t.log(`faults: ${report.faults}, failovers: ${report.failovers}, false failovers: ${report.falseFailovers}, tokens ${report.tokens.join(', ')}`);
+  t.deepEqual(report.memberFlags, ['--loss', '0.2', '--fault-seed', '11']);
+  t.deepEqual(report.overlaps, []);
+  t.true(report.safe && report.tokensIncreasing);
+  t.true(report.tokens.length >= 1, 'a leader took office');
+  for (const f of report.failoverList) t.is(f.fault, 'resign');
+});
+
 test('cli: launch --stay refuses what cannot apply, in one line', async (t) => {
   await rejects(t, ['launch', '-n', '3', '--kill-leader-every', '2s'], /--kill-leader-every is for leadership members: add --stay/);
   await rejects(t, ['launch', '-n', '3', '--duration', '2s'], /--duration is for leadership members: add --stay/);
   await rejects(t, ['launch', '-n', '2', '--stay'], /--stay needs at least 3 members, got 2/);
   await rejects(t, ['launch', '-n', '3', '--stay', '--duration', 'soon'], /--duration must be a positive duration such as 30s, 500ms or 2m, got "soon"/);
   await rejects(t, ['launch', '-n', '3', '--stay', '--kill-leader-every', '0s'], /--kill-leader-every must be a positive duration/);
-  await rejects(t, ['launch', '-n', '3', '--stay', '--loss', '0.1'], /--stay cannot be combined with --loss/);
+  await rejects(t, ['launch', '-n', '3', '--stay', '--dup', '0.1'], /--stay cannot be combined with --dup/);
+  await rejects(t, ['launch', '-n', '3', '--stay', '--loss', '1.5'], /--loss must be a probability in \[0, 1\), got 1.5/);
+  await rejects(t, ['launch', '-n', '3', '--stay', '--burst-loss', '3s/300ms'], /--burst-loss: expected FOR\/EVERY with FOR shorter/);
+  await rejects(t, ['launch', '-n', '3', '--stay', '--fault-seed', '7'], /--fault-seed seeds the loss of --loss or --burst-loss/);
+  await rejects(t, ['launch', '-n', '3', '--stay', '--loss', '0.1', '--fault-seed', '-1'], /--fault-seed must be an integer/);
+  await rejects(t, ['launch', '-n', '3', '--stay', '--resign-leader-every', 'often'], /--resign-leader-every must be a positive duration/);
+  await rejects(t, ['launch', '-n', '3', '--burst-loss', '300ms/3s'], /--burst-loss is for leadership members: add --stay/);
   await rejects(t, ['launch', '-n', '3', '--stay', '--kill', '1@5'], /--stay cannot be combined with --kill /);
 });

@@ -1,5 +1,6 @@
 /** The bench's plots as Vega-Lite specs, rendered to SVG with the optional plotting library. */
 import type { TopLevelSpec } from 'vega-lite';
+import type { FailoverRow } from './failover.js';
 import type { LatencyRow } from './latency.js';
 import type { MessagesResult } from './messages.js';
 import type { OverheadRow } from './overhead.js';
@@ -126,5 +127,41 @@ export function overheadSpec(rows: readonly OverheadRow[]): TopLevelSpec {
     },
     // Loss multiplies the datagrams: each panel gets the y range of its own lines.
     resolve: { scale: { y: 'independent' } },
+  };
+}
+
+/** Failover times per fault and member count: p50 and p99 side by side, on a log axis (resigns take ms, crashes a lease). */
+export function failoverSpec(rows: readonly FailoverRow[]): TopLevelSpec {
+  const kinds = [
+    ['crash: to next leader', (r: FailoverRow) => r.crash],
+    ['resign: to successor', (r: FailoverRow) => r.resign],
+    ['cut off: to its step-down', (r: FailoverRow) => r.partition.stepDown],
+    ['cut off: to next leader', (r: FailoverRow) => r.partition.failover],
+  ] as const;
+  const values = rows.flatMap((r) =>
+    kinds.flatMap(([fault, of]) => {
+      const x = of(r);
+      return [
+        ...(x.p50 === null ? [] : [{ fault, n: `n = ${r.n}`, stat: 'p50', ms: x.p50 }]),
+        ...(x.p99 === null ? [] : [{ fault, n: `n = ${r.n}`, stat: 'p99', ms: x.p99 }]),
+      ];
+    }),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Leadership failover over loopback UDP (node --stay processes)',
+    data: { values },
+    facet: { column: { field: 'fault', type: 'nominal', sort: kinds.map(([k]) => k), header: { title: null, labelFontSize: 12 } } },
+    spec: {
+      width: 140,
+      height: 260,
+      mark: { type: 'bar' },
+      encoding: {
+        x: { field: 'n', type: 'nominal', axis: { title: null, labelAngle: 0 } },
+        xOffset: { field: 'stat', type: 'nominal' },
+        y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'ms from the fault', format: '~g' } },
+        color: { field: 'stat', type: 'nominal', scale: { scheme: 'tableau10' }, legend: LEGEND },
+      },
+    },
   };
 }

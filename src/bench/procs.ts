@@ -81,3 +81,17 @@ export function readStatus(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): n
     return null;
   }
 }
+
+/** CPU time (user and system) process `pid` has used, in ms from /proc/PID/stat (10 ms ticks), or null without /proc. */
+export function readCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,7 @@
 /** The bench results as text tables. */
 import { MEMORY_TARGET_MB, type Rss } from './memory.js';
 import { OVERHEAD_TARGETS } from './overhead.js';
+import { FAILOVER_TARGETS, type Times } from './failover.js';
 import type { BenchResults } from './run.js';
 
 /** The human-readable report of a bench run: one table per part. */
@@ -108,6 +109,33 @@ export function formatBench(r: BenchResults): string {
       ['algorithm', 'n', 'failed over', 'median ms'],
       r.compare.udpFailover.map((f) => [f.algorithm, f.n, `${f.failedOver}/${f.runs}`, dash(f.failoverMedianMs)]),
     ));
+  }
+  if (r.failover) {
+    const t = (x: Times) => (x.completed === 0 ? `- (0/${x.runs})` : `${x.p50} / ${x.p99} / ${x.max}${x.completed < x.runs ? ` (${x.completed}/${x.runs})` : ''}`);
+    const met = (ok: boolean | null) => (ok === null ? '-' : ok ? 'met' : 'missed');
+    const under = (x: Times, limit: number) => (x.p99 === null ? null : x.completed === x.runs && x.p99 <= limit);
+    out.push('', 'Failover of leadership members (node --stay) over loopback UDP, one process per member; ms on the host\'s monotonic clock, p50 / p99 / max');
+    out.push(table(
+      ['n', 'faults', 'crash: to next leader', `p99 ≤ ${FAILOVER_TARGETS.crashP99Ms}`, 'resign: to successor', `p99 ≤ ${FAILOVER_TARGETS.resignP99Ms}`, 'cut off: to its step-down', 'before lease end', 'cut off: to next leader', 'overlaps', 'tokens'],
+      r.failover.map((f) => [
+        f.n, f.crash.runs, t(f.crash), met(under(f.crash, FAILOVER_TARGETS.crashP99Ms)), t(f.resign), met(under(f.resign, FAILOVER_TARGETS.resignP99Ms)),
+        t(f.partition.stepDown), `${f.partition.stepDownBeforeLeaseEnd}/${f.partition.stepDown.runs}`, t(f.partition.failover), f.overlaps, f.tokenProblems === 0 ? 'increasing' : `${f.tokenProblems} problems`,
+      ]),
+    ));
+    out.push(
+      '(crash: SIGKILL of the leader in office; resign: SIGTERM, it resigns before exiting; cut off: the members\' SIGUSR2 chaos hook, all the',
+      ` leader sends and receives lost; "before lease end": its deposed line before the end of the last lease it logged (target ≤ ${FAILOVER_TARGETS.stepDownMs} ms from the cut);`,
+      ' each fault once the leader had been in office 600 ms, every member ready but the last victim at most (restarting); overlaps and tokens over every run of that size)',
+    );
+    out.push('', 'Leader changes with no fault (false failovers) under loss, and the cost of an idle member (per member, per second)');
+    out.push(table(
+      ['n', 'loss', 'run s', 'lost share', 'leader changes', `= ${FAILOVER_TARGETS.falseFailovers}`, 'idle s', 'leader sent/s', 'leader recv/s', 'leader CPU %', 'follower sent/s', 'follower recv/s', 'follower CPU %'],
+      r.failover.map((f) => [
+        f.n, `${Math.round(f.lossRun.loss * 100)}%`, f.lossRun.runMs / 1000, f.lossRun.lostShare, f.lossRun.falseFailovers, met(f.lossRun.falseFailovers === FAILOVER_TARGETS.falseFailovers),
+        f.idle.seconds, f.idle.leader.sentPerS, f.idle.leader.receivedPerS, f.idle.leader.cpuPercent, f.idle.follower.sentPerS, f.idle.follower.receivedPerS, f.idle.follower.cpuPercent,
+      ]),
+    ));
+    out.push('(leader changes: terms in office after the first, before the stop; CPU % of one core from /proc/PID/stat over the idle window; datagrams over the member\'s life)');
   }
   for (const [p, e] of Object.entries(r.errors)) out.push('', `${p}: FAILED: ${e}`);
   if (r.wallSeconds !== undefined) out.push('', `bench took ${r.wallSeconds} s`);

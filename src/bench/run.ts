@@ -6,15 +6,16 @@ import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { FULL_LATENCY, type LatencyRow, QUICK_LATENCY, runLatencyBench } from './latency.js';
 import { type CompareResult, FULL_COMPARE, QUICK_COMPARE, runCompareBench } from './compare.js';
 import { comparePlots } from './compare-plots.js';
+import { FULL_FAILOVER, type FailoverRow, QUICK_FAILOVER, runFailoverBench } from './failover.js';
 import { type MemoryRow, runMemoryBench } from './memory.js';
 import { FULL_MESSAGES, type MessagesResult, QUICK_MESSAGES, runMessagesBench } from './messages.js';
 import { FULL_OVERHEAD, type OverheadRow, QUICK_OVERHEAD, runOverheadBench } from './overhead.js';
-import { latencySpec, messagesSpec, overheadSpec, renderSvg } from './plots.js';
+import { failoverSpec, latencySpec, messagesSpec, overheadSpec, renderSvg } from './plots.js';
 import type { Progress } from './progress.js';
 import { FULL_SCALE, QUICK_SCALE, type SimScaleRow, type UdpScaleRow, runSimScale, runUdpScale } from './scale.js';
 
 /** The benchmark parts, in the order they run; `--only` picks a subset. */
-export const BENCH_PARTS = ['messages', 'overhead', 'latency', 'scale', 'memory', 'compare'] as const;
+export const BENCH_PARTS = ['messages', 'overhead', 'latency', 'scale', 'memory', 'compare', 'failover'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchOptions {
@@ -43,6 +44,7 @@ export interface BenchResults {
   scale?: { sim: SimScaleRow[]; udp: UdpScaleRow[] };
   memory?: MemoryRow[];
   compare?: CompareResult;
+  failover?: FailoverRow[];
   /** Parts that failed, with why; their results are absent. */
   readonly errors: Partial<Record<BenchPart, string>>;
   wallSeconds?: number;
@@ -93,6 +95,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   await part('compare', async () => {
     results.compare = await runCompareBench(q ? QUICK_COMPARE : FULL_COMPARE, opts.progress);
   });
+  await part('failover', async () => {
+    results.failover = await runFailoverBench(q ? QUICK_FAILOVER : FULL_FAILOVER, opts.progress);
+  });
   results.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
   return results;
 }
@@ -113,6 +118,7 @@ export async function writeBenchOutput(dir: string, r: BenchResults): Promise<st
   if (r.messages) await put('messages.svg', await renderSvg(messagesSpec(r.messages)));
   if (r.latency) await put('latency.svg', await renderSvg(latencySpec(r.latency)));
   if (r.overhead) await put('overhead.svg', await renderSvg(overheadSpec(r.overhead)));
+  if (r.failover) await put('failover.svg', await renderSvg(failoverSpec(r.failover)));
   if (r.compare) for (const [name, spec] of Object.entries(comparePlots(r.compare))) await put(name, await renderSvg(spec));
   return written;
 }

@@ -12,7 +12,7 @@ import { reexecWithBiggerYoungGeneration } from './young-generation.js';
 
 export const benchCommand = {
   command: 'bench',
-  describe: 'Measure messages, wire overhead, UDP latency, scale and memory; write results and plots',
+  describe: 'Measure messages, wire overhead, UDP latency, scale, memory and failover; write results and plots',
   builder: (y: Argv) =>
     y
       // The parts table in the epilog: yargs strips the indentation of usage lines, not of the epilog's.
@@ -30,7 +30,10 @@ export const benchCommand = {
           '            a ring of bare relay processes, and the same elections without the link layer\n' +
           '  scale     simulator at n = 10^3..10^5, ideal channels and full link (10^5 full: minutes);\n' +
           '            1024 nodes in 8 processes over UDP\n' +
-          '  memory    resident memory of node processes (/proc/PID/status)',
+          '  memory    resident memory of node processes (/proc/PID/status)\n' +
+          '  compare   HS, LCR, Bully and Raft-style election side by side (simulator and UDP)\n' +
+          '  failover  leadership members (node --stay), 5 and 16: 100 crashes, resigns and cut-off leaders\n' +
+          '            each, timed to the next leader; leader changes in 2 min at 20 % loss; idle cost',
       )
       .option('quick', { type: 'boolean', default: false, describe: 'Small sizes and few seeds: a smoke run' })
       .option('only', { type: 'string', requiresArg: true, describe: `Comma-separated parts: ${BENCH_PARTS.join(', ')}` })

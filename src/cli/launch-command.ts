@@ -22,6 +22,7 @@ import { type SizeSource, sizeGiven } from './ring-size.js';
 import { formatSummary } from './summary.js';
 import { parseDuration } from '../config/duration.js';
 import { runStayLaunch } from './launch-stay.js';
+import { stayFaults } from './node-stay.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
 
@@ -63,6 +64,8 @@ export const launchCommand = {
         .option('duration', { type: 'string', requiresArg: true, describe: 'With --stay: how long to run, e.g. 30s, 500ms, 2m (default 30s)', group: 'Leadership:' })
         .option('kill-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGKILL the leader at this interval, restarting it on its state dir a lease later', group: 'Leadership:' })
         .option('pause-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGSTOP the leader at this interval, SIGCONT after twice its lease', group: 'Leadership:' })
+        .option('resign-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGTERM the leader at this interval (it resigns and exits), restarting it once it exited', group: 'Leadership:' })
+        .option('burst-loss', { type: 'string', requiresArg: true, describe: 'With --stay: every member loses everything it sends for FOR every EVERY, e.g. 300ms/3s (--loss and --fault-seed also apply to every member)', group: 'Leadership:' })
         .option('kill', {
           type: 'string', requiresArg: true,
           describe: 'Crash test: SIGKILL node ID MS ms after the start (ID@MS); the others must stall, never elect wrongly',
@@ -85,11 +88,13 @@ interface LaunchArgs extends RuntimeLinkFlags, FaultArgs {
   duration?: string;
   'kill-leader-every'?: string;
   'pause-leader-every'?: string;
+  'resign-leader-every'?: string;
+  'burst-loss'?: string;
 }
 
 async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   if (argv.stay) return launchStay(argv);
-  for (const f of ['duration', 'kill-leader-every', 'pause-leader-every'] as const) {
+  for (const f of ['duration', 'kill-leader-every', 'pause-leader-every', 'resign-leader-every', 'burst-loss'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for leadership members: add --stay`);
   }
   const settings = nodeSettingsFrom(argv);
@@ -197,11 +202,9 @@ async function launchStay(argv: LaunchArgs): Promise<void> {
     ['--rto', argv.rto !== DEFAULT_LINK_CONFIG.initialRtoMs],
     ['--ack-delay', argv['ack-delay'] !== DEFAULT_LINK_CONFIG.ackDelayMs],
     ['--linger', argv.linger !== DEFAULT_LINK_CONFIG.lingerMs],
-    ['--loss', argv.loss !== 0],
     ['--dup', argv.dup !== 0],
     ['--delay', String(argv.delay) !== '0'],
     ['--reorder', argv.reorder],
-    ['--fault-seed', argv['fault-seed'] !== undefined],
   ];
   const given = oneShot.find(([, on]) => on);
   // Members speak the leadership protocol on their own sockets: these flags would do nothing.
@@ -218,14 +221,35 @@ async function launchStay(argv: LaunchArgs): Promise<void> {
   const durationMs = duration('--duration', argv.duration) ?? 30_000;
   const killEveryMs = duration('--kill-leader-every', argv['kill-leader-every']);
   const pauseEveryMs = duration('--pause-leader-every', argv['pause-leader-every']);
+  const resignEveryMs = duration('--resign-leader-every', argv['resign-leader-every']);
+  const { memberFlags, faultsText } = stayMemberFaults(argv);
   if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
   const host = checkPeerHost(await new HostResolver().resolve(argv.host, '--host'), '--host');
   await runStayLaunch({
-    ids, seed, host, durationMs, json: argv.json,
+    ids, seed, host, durationMs, json: argv.json, memberFlags,
+    ...(faultsText !== undefined ? { faultsText } : {}),
+    ...(resignEveryMs !== undefined ? { resignEveryMs } : {}),
     ...(killEveryMs !== undefined ? { killEveryMs } : {}),
     ...(pauseEveryMs !== undefined ? { pauseEveryMs } : {}),
     ...(argv['key-file'] !== undefined ? { keyFile: argv['key-file'] } : {}),
   });
+}
+
+/**
+ * --loss, --burst-loss and --fault-seed as flags for every member, checked here (one line, exit 2)
+ * as a member would check them; the seed is chosen and told when not given, so a run can be repeated.
+ */
+function stayMemberFaults(argv: LaunchArgs): { memberFlags: string[]; faultsText?: string } {
+  if (argv.loss === 0 && argv['burst-loss'] === undefined) {
+    if (argv['fault-seed'] !== undefined) throw new InvalidConfigError('--fault-seed seeds the loss of --loss or --burst-loss: give one of them');
+    return { memberFlags: [] };
+  }
+  const seed = argv['fault-seed'] ?? randomInt(2 ** 31);
+  // The members' own check, with their messages: a bad value is refused before any is spawned.
+  stayFaults({ ...argv, 'fault-seed': seed }, 0);
+  const memberFlags = ['--loss', String(argv.loss), '--fault-seed', String(seed), ...(argv['burst-loss'] !== undefined ? ['--burst-loss', String(argv['burst-loss'])] : [])];
+  const parts = [...(argv.loss > 0 ? [`loss ${argv.loss}`] : []), ...(argv['burst-loss'] !== undefined ? [`bursts of total loss ${argv['burst-loss']}`] : [])];
+  return { memberFlags, faultsText: `every member loses what it sends: ${parts.join(', ')} (fault seed ${seed})` };
 }
 
 /** The report of a mesh launch; with --kill, the survivors are judged and the failover timed from the kill. */

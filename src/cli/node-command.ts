@@ -55,7 +55,8 @@ export const nodeCommand = {
         .option('burst-loss', { type: 'string', requiresArg: true, describe: 'With --stay, for chaos runs: lose everything sent for FOR every EVERY, e.g. 300ms/3s (in step with every member on the host)', group: 'Leadership:' })
         .option('clock-rate', { type: 'number', requiresArg: true, describe: 'With --stay, for chaos runs: this member\'s clock runs at this rate of real time (1.02: 2 % fast); beyond 1 +- rho the guarantees end', group: 'Leadership:' })
         .option('metrics-port', { type: 'number', requiresArg: true, describe: 'With --stay: serve Prometheus metrics on http://HOST:PORT/metrics (needs prom-client; 0 picks a port)', group: 'Leadership:' })
-        .option('metrics-host', { type: 'string', requiresArg: true, describe: 'With --metrics-port: the address to serve on (default 127.0.0.1)', group: 'Leadership:' }),
+        .option('metrics-host', { type: 'string', requiresArg: true, describe: 'With --metrics-port: the address to serve on (default 127.0.0.1)', group: 'Leadership:' })
+        .option('chaos-signals', { type: 'boolean', default: false, describe: 'With --stay, for chaos runs: SIGUSR2 cuts this member off (all it sends and receives lost) until the next SIGUSR2', group: 'Leadership:' }),
     )),
   handler: runNodeCommand,
 };
@@ -78,6 +79,7 @@ interface NodeArgs extends RuntimeLinkFlags, FaultArgs {
   'clock-rate'?: number;
   'metrics-port'?: number;
   'metrics-host'?: string;
+  'chaos-signals': boolean;
 }
 
 /** Every member this process hosts: one, or several with `--ring FILE --self A,B,...`; host names resolved. */
@@ -127,6 +129,7 @@ async function runNodeCommand(argv: NodeArgs): Promise<void> {
   for (const f of ['state-dir', 'advertise', 'burst-loss', 'clock-rate', 'metrics-port', 'metrics-host'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for a leadership member: add --stay`);
   }
+  if (argv['chaos-signals']) throw new InvalidConfigError('--chaos-signals is for a leadership member: add --stay');
   try {
     const config: NodeConfig = {
       placements: await placements(argv),

@@ -47,6 +47,7 @@ export interface StayArgs {
   'fault-seed'?: number;
   'burst-loss'?: string;
   'clock-rate'?: number;
+  'chaos-signals'?: boolean;
 }
 
 /** The first flag that cannot go with --stay, as the one-line reason; undefined when none. */
@@ -81,7 +82,7 @@ export function stayConflict(a: StayArgs): string | undefined {
 }
 
 /** The faults --loss, --burst-loss, --clock-rate and --fault-seed ask this member to inflict on itself, or undefined for none. */
-export function stayFaults(a: StayArgs, self: number): MemberFaults | undefined {
+export function stayFaults(a: Pick<StayArgs, 'loss' | 'burst-loss' | 'clock-rate' | 'fault-seed'>, self: number): MemberFaults | undefined {
   let burst: MemberFaults['burst'];
   if (a['burst-loss'] !== undefined) {
     const [forText, everyText] = String(a['burst-loss']).split('/');
@@ -118,13 +119,22 @@ async function metricsFor(member: HsRingMember, a: StayArgs): Promise<MetricsSer
   }
 }
 
+/** CPU time (user and system) this process has used, in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return Number(((u.user + u.system) / 1000).toFixed(3));
+}
+
 /** Runs the member until SIGTERM or SIGINT; resolves once it resigned and closed. */
 export async function runStay(a: StayArgs): Promise<void> {
   const conflict = stayConflict(a);
   if (conflict) throw new InvalidConfigError(conflict);
-  const faults = stayFaults(a, parseId(a.self!, '--self'));
-  const member = await openMember({ ring: a.ring!, self: a.self!, 'state-dir': a['state-dir']!, 'key-file': a['key-file'], advertise: a.advertise }, undefined, faults);
-  const self = member.id;
+  const self = parseId(a.self!, '--self');
+  const faults = stayFaults(a, self);
+  // The chaos hook: SIGUSR2 cuts the member off both ways, the next one heals it.
+  let cut = false;
+  const isolation = a['chaos-signals'] ? { isolated: () => cut } : undefined;
+  const member = await openMember({ ring: a.ring!, self: a.self!, 'state-dir': a['state-dir']!, 'key-file': a['key-file'], advertise: a.advertise }, undefined, faults || isolation ? { ...faults, ...isolation } : undefined);
   const line = (event: string, fields: Record<string, unknown>) => writeLine(process.stdout, event, self, fields);
   writeMemberEvents(member, process.stdout, { lease: true });
   const metrics = await metricsFor(member, a);
@@ -132,8 +142,15 @@ export async function runStay(a: StayArgs): Promise<void> {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     member.on('failed', ({ error }) => resolve(error));
   });
+  if (isolation) {
+    process.on('SIGUSR2', () => {
+      cut = !cut;
+      line('isolated', { on: cut });
+    });
+  }
   member.start();
-  line('ready', { address: formatAddress(member.address), promised: member.status().promised, ...(faults ? { faults } : {}), ...(metrics ? { metrics: `http://${formatAddress(metrics.address)}/metrics` } : {}) });
+  // CPU used so far (start-up) with the ready line, and in all with the stopped line: an observer takes the difference.
+  line('ready', { address: formatAddress(member.address), promised: member.status().promised, cpuMs: cpuMs(), ...(faults ? { faults } : {}), ...(metrics ? { metrics: `http://${formatAddress(metrics.address)}/metrics` } : {}) });
   const why = await stopped;
   if (why instanceof Error) {
     // The member closed itself: a promise it could not save must not be relied on.
@@ -144,5 +161,5 @@ export async function runStay(a: StayArgs): Promise<void> {
   await member.resign();
   await member.close();
   await metrics?.close();
-  line('stopped', { signal: why });
+  line('stopped', { signal: why, datagrams: member.status().datagrams, cpuMs: cpuMs() });
 }

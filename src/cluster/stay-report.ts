@@ -15,8 +15,11 @@ export type ObservedEvent =
   | { readonly kind: 'deposed'; readonly id: number; readonly epoch: number; readonly at: number }
   /** The member's process was seen to exit (killed, or stopped): it acts no more. */
   | { readonly kind: 'exit'; readonly id: number; readonly at: number }
-  /** The observer killed (SIGKILL) or paused (SIGSTOP) the leader `id`. */
-  | { readonly kind: 'fault'; readonly fault: 'kill' | 'pause'; readonly id: number; readonly at: number };
+  /** The observer hurt the leader `id`: see StayFault. */
+  | { readonly kind: 'fault'; readonly fault: StayFault; readonly id: number; readonly at: number };
+
+/** SIGKILL, SIGSTOP, SIGTERM (a graceful resign), or the SIGUSR2 chaos hook cutting the member off. */
+export type StayFault = 'kill' | 'pause' | 'resign' | 'isolate';
 
 /** A member's time in office as the observer bounds it: it could act in office only within [from, to]. */
 export interface Term {
@@ -31,7 +34,7 @@ export interface Term {
 
 /** One fault and the leader that followed it. */
 export interface Failover {
-  readonly fault: 'kill' | 'pause';
+  readonly fault: StayFault;
   readonly victim: number;
   readonly at: number;
   /** The next leader in office after the fault, or null if none took office before the run ended. */
@@ -65,6 +68,11 @@ export interface StayReport {
   readonly tokens: readonly number[];
   readonly tokenProblems: readonly TokenProblem[];
   readonly overlaps: readonly Overlap[];
+  /**
+   * Leader changes no fault explains: every term but the first that is not the first term after
+   * a fault, and that began before the run's stop (SIGTERM to all, when successors are expected).
+   */
+  readonly falseFailovers: readonly Term[];
   /** No overlap and no repeated or decreasing token. */
   readonly safe: boolean;
 }
@@ -156,8 +164,14 @@ export function failoversOf(events: readonly ObservedEvent[], terms: readonly Te
   });
 }
 
-/** The whole verdict on a run that ended at `endAt`. */
-export function stayReport(events: readonly ObservedEvent[], endAt: number): StayReport {
+/** Terms after the first that follow no fault and began before `stoppingAt`. */
+export function falseFailoversOf(terms: readonly Term[], failovers: readonly Failover[], stoppingAt = Infinity): Term[] {
+  const explained = new Set(failovers.filter((f) => f.leader !== null).map((f) => `${f.leader}/${f.epoch}`));
+  return terms.slice(1).filter((t) => t.from < stoppingAt && !explained.has(`${t.id}/${t.epoch}`));
+}
+
+/** The whole verdict on a run that ended at `endAt`, whose members were told to stop at `stoppingAt`. */
+export function stayReport(events: readonly ObservedEvent[], endAt: number, stoppingAt = endAt): StayReport {
   const terms = termsOf(events, endAt);
   const failovers = failoversOf(events, terms);
   const times = failovers.map((f) => f.withoutLeaderMs).filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
@@ -170,6 +184,7 @@ export function stayReport(events: readonly ObservedEvent[], endAt: number): Sta
     tokens: terms.map((t) => t.token),
     tokenProblems,
     overlaps,
+    falseFailovers: falseFailoversOf(terms, failovers, stoppingAt),
     safe: overlaps.length === 0 && tokenProblems.length === 0,
   };
 }

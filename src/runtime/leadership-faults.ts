@@ -22,6 +22,11 @@ export interface MemberFaults {
   readonly clockRate?: number;
   /** Seed of the loss draws (default 1). */
   readonly seed?: number;
+  /**
+   * Consulted for every datagram sent and received: while it returns true, the member is cut off
+   * both ways (a partition of this member alone, switched on and off at a chosen moment).
+   */
+  readonly isolated?: () => boolean;
 }
 
 /** The first problem with `f`, naming the field, or undefined. */
@@ -33,6 +38,7 @@ export function memberFaultsProblem(f: MemberFaults): string | undefined {
     if (!(forMs >= 0 && forMs < everyMs)) return `faults.burst.forMs must be in [0, everyMs), got ${forMs}`;
   }
   if (f.clockRate !== undefined && !(f.clockRate > 0 && f.clockRate < 10)) return `faults.clockRate must be in (0, 10), got ${f.clockRate}`;
+  if (f.isolated !== undefined && typeof f.isolated !== 'function') return 'faults.isolated must be a function returning true while the member is cut off';
   if (f.seed !== undefined && !(Number.isInteger(f.seed) && f.seed >= 0 && f.seed < 2 ** 32)) return `faults.seed must be an integer in 0..2^32-1, got ${f.seed}`;
   return undefined;
 }
@@ -65,9 +71,14 @@ export class SendFaults {
     const b = this.f.burst;
     const inBurst = b !== undefined && this.hostNow() % b.everyMs < b.forMs;
     // The draw is made for every datagram, so a burst does not shift the loss sequence after it.
-    const dropped = (this.f.loss !== undefined && this.random.next() < this.f.loss) || inBurst;
+    const dropped = (this.f.loss !== undefined && this.random.next() < this.f.loss) || inBurst || this.isolated();
     if (dropped) this.lost += 1;
     return dropped;
+  }
+
+  /** True while the member is cut off both ways: what it receives is lost too. */
+  isolated(): boolean {
+    return this.f.isolated?.() === true;
   }
 }
 

@@ -318,7 +318,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   }
 
   private onDatagram(bytes: Uint8Array, from: Address): void {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || this.faults?.isolated()) return;
     const sender = this.bySource.get(addressKey(from));
     if (sender !== undefined && this.internals.cut?.(sender)) return;
     this.received += 1;

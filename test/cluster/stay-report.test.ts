@@ -37,6 +37,22 @@ test('stay report: failover times from each fault to the next leader in office, 
   t.true(r.safe);
 });
 
+test('stay report: leader changes no fault explains are false failovers; those after the stop began are the shutdown\'s own', (t) => {
+  t.deepEqual(stayReport(clean, 6000).falseFailovers, [], 'each new term follows a fault');
+  const events: ObservedEvent[] = [
+    ...clean,
+    // Under loss, 1 loses its lease unprovoked and 2 takes office: no fault explains it.
+    { kind: 'deposed', id: 1, epoch: 9, at: 5300 },
+    { kind: 'leader', id: 2, epoch: 11, token: 11, at: 5500, leaseEnd: 6000 },
+    // The launcher told every member to stop at 5800: 2 resigns and 3 takes office on the way out.
+    { kind: 'deposed', id: 2, epoch: 11, at: 5810 },
+    { kind: 'leader', id: 3, epoch: 12, token: 12, at: 5850, leaseEnd: 6350 },
+  ];
+  const r = stayReport(events, 6000, 5800);
+  t.deepEqual(r.falseFailovers.map((x) => [x.id, x.epoch]), [[2, 11]]);
+  t.deepEqual(stayReport(events, 6000).falseFailovers.map((x) => [x.id, x.epoch]), [[2, 11], [3, 12]], 'without a stop time every unexplained term counts');
+});
+
 test('stay report: a term ends at the first of its deposed line, its exit and its last logged lease', (t) => {
   const terms = termsOf(clean, 6000);
   t.deepEqual(terms.map((x) => [x.id, x.epoch, x.to, x.endedBy]), [
