@@ -12,12 +12,15 @@ import type { Epoch, LeadershipStep, StepDownReason } from '../core/leadership/t
 import { HsRingError, NodeClosedError } from '../errors.js';
 import { UdpTransport } from '../transport/udp.js';
 import { systemClock } from './clock.js';
+import { type EventLoopLag, EventLoopLagMonitor } from './event-loop-lag.js';
 import { LEADERSHIP_DROP_REASONS, type LeadershipDropReason, decodeLeadership, encodeLeadership } from './leadership-frames.js';
 import { type CheckedMember, type MemberOptions, checkMemberOptions } from './leadership-options.js';
 import { loadState, prepareStateDir, saveState } from './leadership-state.js';
+import { createThreadedMember } from './leadership-thread.js';
 
 export type { MemberOptions } from './leadership-options.js';
 export type { LeadershipDropReason } from './leadership-frames.js';
+export type { EventLoopLag } from './event-loop-lag.js';
 
 /** Why a member left office: the core's reasons, or `closed` (close() while leading; no Release is sent). */
 export type LeaveReason = StepDownReason | 'closed';
@@ -60,6 +63,12 @@ export interface MemberStatus {
    * busy. A lag near stepDownMargin means the signal may abort after the lease has ended.
    */
   readonly timerLagMs: { readonly last: number; readonly max: number };
+  /**
+   * How late the calling thread's event loop ran since start(), in ms (monitorEventLoopDelay): a
+   * long synchronous task there delays the signal, events and work. With `thread: true` the
+   * protocol's timers run elsewhere and timerLagMs is theirs.
+   */
+  readonly eventLoopLagMs: EventLoopLag;
   readonly drops: Readonly<Record<LeadershipDropReason, number>>;
 }
 
@@ -87,10 +96,12 @@ export interface HsRingMember extends EventEmitter<MemberEvents> {
 /**
  * Checks `options` (InvalidConfigError), prepares the state directory and loads it
  * (CorruptStateError for a corrupt state file), binds the member's address from the ring
- * (PortInUseError, AddressUnavailableError) and returns the member, not yet started.
+ * (PortInUseError, AddressUnavailableError) and returns the member, not yet started. With
+ * `thread: true` all but the check happen in a worker thread (leadership-thread.ts).
  */
 export async function createMember(options: MemberOptions): Promise<HsRingMember> {
   const c = checkMemberOptions(options);
+  if (c.thread) return createThreadedMember(options, c);
   prepareStateDir(c.stateDir);
   const persisted = loadState(c.stateDir);
   const transport = await UdpTransport.bind(c.listen);
@@ -118,6 +129,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   /** The last value each member advertised with a Renew. */
   private readonly advertised = new Map<number, string>();
   private lag = { last: 0, max: 0 };
+  private readonly loopLag = new EventLoopLagMonitor();
   private timerAt = Infinity;
   private sent = 0;
   private received = 0;
@@ -143,6 +155,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     if (this.state === 'closed' || this.state === 'failed') throw new NodeClosedError(`member ${this.id} is closed`);
     if (this.state === 'running') return;
     this.state = 'running';
+    this.loopLag.start();
     this.input((now) => this.core.start(now, this.persisted));
   }
 
@@ -167,6 +180,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       promised: this.state === 'created' ? this.persisted.promised : s.promised,
       datagrams: { sent: this.sent, received: this.received },
       timerLagMs: { ...this.lag },
+      eventLoopLagMs: this.loopLag.snapshot(),
       drops: { ...this.drops },
     };
   }
@@ -210,6 +224,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   }
 
   private stop(reason: LeaveReason): void {
+    this.loopLag.stop();
     clearTimeout(this.timer);
     this.timer = undefined;
     const o = this.office;

@@ -28,6 +28,12 @@ export interface MemberOptions {
   readonly key?: Uint8Array;
   /** What this member tells its followers while it leads (its service address, say): at most 255 UTF-8 bytes. */
   readonly advertise?: string;
+  /**
+   * Runs the protocol (socket, timers, state file) in a worker thread, so that a busy main thread
+   * does not stop heartbeats and renewals; events, the signal and runWhileLeader work stay on the
+   * calling thread. Default false.
+   */
+  readonly thread?: boolean;
 }
 
 /** The options once checked. */
@@ -42,6 +48,7 @@ export interface CheckedMember {
   readonly timing: LeadershipTiming;
   readonly key?: Uint8Array;
   readonly advertise?: string;
+  readonly thread: boolean;
 }
 
 const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof LeadershipTiming)[];
@@ -67,6 +74,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     const bytes = new TextEncoder().encode(advertise).length;
     if (bytes > MAX_ADVERTISE_BYTES) throw new InvalidConfigError(`advertise: ${bytes} bytes is over ${MAX_ADVERTISE_BYTES}`);
   }
+  if (options.thread !== undefined && typeof options.thread !== 'boolean') throw new InvalidConfigError('thread: must be true or false');
   // Ranks are positions, and every member must number the ring alike: a rotated copy of the ring
   // file is the same ring (same digest), so the order starts from the smallest id.
   let first = 0;
@@ -85,6 +93,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     timing,
     ...(options.key ? { key: new Uint8Array(options.key) } : {}),
     ...(advertise !== undefined ? { advertise } : {}),
+    thread: options.thread === true,
   };
 }
 

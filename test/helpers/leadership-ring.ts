@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HsRingMember, createMember } from '../../src/runtime/leadership-member.js';
+import { type HsRingMember, type MemberOptions, createMember } from '../../src/runtime/leadership-member.js';
 import { reserveUdpPorts } from '../../src/transport/ports.js';
 import type { RingMember } from '../../src/runtime/create-node.js';
 
@@ -75,8 +75,8 @@ export interface LeadershipRing {
   closeAll(): Promise<void>;
 }
 
-/** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given); nothing started yet. */
-export async function leadershipRing(ids: readonly number[], key?: Uint8Array): Promise<LeadershipRing> {
+/** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, and the `extra` options, if given); nothing started yet. */
+export async function leadershipRing(ids: readonly number[], key?: Uint8Array, extra: Partial<MemberOptions> = {}): Promise<LeadershipRing> {
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
   const ring = ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! }));
   const base = mkdtempSync(join(tmpdir(), 'hs-ring-lead-'));
@@ -89,7 +89,7 @@ export async function leadershipRing(ids: readonly number[], key?: Uint8Array): 
     members,
     observer,
     async up(i) {
-      const m = await createMember({ ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}) });
+      const m = await createMember({ ...extra, ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}) });
       members[i] = m;
       observer.watch(m);
       m.start();

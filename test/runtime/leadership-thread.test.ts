@@ -1,0 +1,94 @@
+/**
+ * createMember({ thread: true }): the protocol in a worker thread, the events, the signal and the
+ * work on the application's thread. Leaders take turns through runWhileLeader as in-thread ones
+ * do; errors from the worker keep their class and code; and a long synchronous task on the
+ * application's thread deposes an in-thread leader (another member takes office meanwhile) but
+ * not one whose protocol runs in a worker, whose lease the application's isLeader() still reads.
+ */
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CorruptStateError, PortInUseError, createMember } from '../../src/index.js';
+import { reserveUdpPorts } from '../../src/transport/ports.js';
+import { blockWhileLeading } from '../helpers/event-loop-block.js';
+import { leadershipRing } from '../helpers/leadership-ring.js';
+import { waitFor } from '../helpers/wait.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test.serial('thread: members in worker threads take turns through runWhileLeader, each work with its own token while isLeader() holds', async (t) => {
+  const r = await leadershipRing([1, 2, 3], undefined, { thread: true });
+  t.teardown(() => r.closeAll());
+  for (let i = 0; i < 3; i++) await r.up(i);
+  const works: { id: number; token: number; leading: boolean; signal: AbortSignal }[] = [];
+  const runs = r.members.map((m) =>
+    m!.runWhileLeader(async (token, signal) => {
+      works.push({ id: m!.id, token, leading: m!.isLeader(), signal });
+      await sleep(100);
+      return token;
+    }),
+  );
+  // A member that never leads before the teardown closes it rejects with NodeClosedError.
+  for (const run of runs) run.catch(() => undefined);
+  t.true(await waitFor(() => works.length >= 2, 15_000), 'two members ran their work in turn');
+  const [first, second] = works as [(typeof works)[0], (typeof works)[0]];
+  t.not(first.id, second.id);
+  t.true(second.token > first.token, `token ${second.token} > ${first.token}`);
+  t.true(first.leading && second.leading, 'isLeader() on this thread while the work ran');
+  t.true(first.signal.aborted, 'the first office\'s signal aborted when its work returned');
+  const firstRun = runs[r.members.findIndex((m) => m!.id === first.id)]!;
+  t.is(await firstRun, first.token, 'runWhileLeader resolves with what the work returned');
+  t.deepEqual(r.observer.violations(), []);
+});
+
+test.serial('thread: errors of a member in a worker thread keep their class and code (CorruptStateError, PortInUseError)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hs-ring-thread-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const [port, other] = await reserveUdpPorts('127.0.0.1', 2);
+  const ring = [
+    { id: 1, host: '127.0.0.1', port: port! },
+    { id: 2, host: '127.0.0.1', port: other! },
+  ];
+  mkdirSync(join(dir, 'corrupt'));
+  writeFileSync(join(dir, 'corrupt', 'leadership.json'), '{"promised": 14');
+  const corrupt = await t.throwsAsync(createMember({ ring, self: 1, stateDir: join(dir, 'corrupt'), thread: true }), { instanceOf: CorruptStateError });
+  t.is(corrupt?.code, 'CorruptState');
+
+  const taken = createSocket('udp4');
+  t.teardown(() => taken.close());
+  taken.bind(port, '127.0.0.1');
+  await once(taken, 'listening');
+  const inUse = await t.throwsAsync(createMember({ ring, self: 1, stateDir: join(dir, 'ok'), thread: true }), { instanceOf: PortInUseError });
+  t.is(inUse?.code, 'PortInUse');
+});
+
+// A lease of 1 s and a block of 2.5 s: an in-thread leader's lease surely lapses, and a worker
+// has 900 ms of slack per renewal on a loaded machine.
+const timing = { heartbeat: 100, lease: 1000 };
+const blockMs = 2500;
+
+test.serial('thread: a 2.5 s synchronous task on this thread deposes an in-thread leader, and another member takes office meanwhile', async (t) => {
+  const o = await blockWhileLeading({ thread: false, blockMs, timing, settleMs: 1500 });
+  t.log(JSON.stringify(o));
+  t.false(o.leaderRightAfter, 'isLeader() is false as soon as the block ends: the lease has run out');
+  t.not(o.deposed, null, 'the leader was deposed');
+  t.not(o.successor, null, 'another member took office');
+  t.true(o.successor!.token > o.token, 'with a higher token: a resource that fences refuses the old leader\'s late writes');
+  t.is(o.renewalsInBlock, 0, 'no renewal while blocked');
+  t.true(o.eventLoopLagMaxMs >= blockMs / 2, `status().eventLoopLagMs.max ${o.eventLoopLagMaxMs.toFixed(0)} ms shows the block`);
+  t.true(o.timerLagMaxMs >= blockMs / 4, `status().timerLagMs.max ${o.timerLagMaxMs.toFixed(0)} ms: the protocol timer was held up too`);
+});
+
+test.serial('thread: with thread: true the leader stays in office through the same block, and isLeader() reads its renewed lease', async (t) => {
+  const o = await blockWhileLeading({ thread: true, blockMs, timing, settleMs: 1500 });
+  t.log(JSON.stringify(o));
+  t.true(o.leaderRightAfter, 'isLeader() is true as soon as the block ends, before any renewal event is read');
+  t.is(o.deposed, null, 'not deposed');
+  t.is(o.successor, null, 'no other member took office');
+  t.true(o.renewalsInBlock > 0, 'the worker renewed the lease during the block');
+  t.true(o.eventLoopLagMaxMs >= blockMs / 2, `status().eventLoopLagMs.max ${o.eventLoopLagMaxMs.toFixed(0)} ms shows the block on this thread`);
+  t.true(o.timerLagMaxMs < blockMs / 4, `status().timerLagMs.max ${o.timerLagMaxMs.toFixed(0)} ms: the worker's timer was not held up`);
+});
