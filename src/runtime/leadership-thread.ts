@@ -217,6 +217,8 @@ class ThreadedMember extends EventEmitter<MemberEvents> implements HsRingMember 
     switch (m.name) {
       case 'leader': {
         const { token, epoch, leaseEndMs, atMs } = m.data;
+        // The worker reports a step-down before its next office; this one is only a safeguard.
+        if (this.office) this.leave(this.office, 'deposed');
         const office: Office = { epoch, controller: new AbortController(), working: 0, settled: new Set(), backup: undefined };
         this.office = office;
         this.armBackup(office, fromProcessMs(leaseEndMs));
