@@ -12,7 +12,9 @@ import { performance } from 'node:perf_hooks';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorruptStateError, PortInUseError, createMember } from '../../src/index.js';
+import { CorruptStateError, type HsRingError, NodeClosedError, OutputUnwritableError, PortInUseError, createMember } from '../../src/index.js';
+import { ringDigest } from '../../src/config/ring-digest.js';
+import { encodeLeadership } from '../../src/runtime/leadership-frames.js';
 import { reserveUdpPorts } from '../../src/transport/ports.js';
 import { blockWhileLeading } from '../helpers/event-loop-block.js';
 import { leadershipRing } from '../helpers/leadership-ring.js';
@@ -93,6 +95,27 @@ test.serial('thread: errors of a member in a worker thread keep their class and 
   await once(taken, 'listening');
   const inUse = await t.throwsAsync(createMember({ ring, self: 1, stateDir: join(dir, 'ok'), thread: true }), { instanceOf: PortInUseError });
   t.is(inUse?.code, 'PortInUse');
+});
+
+test.serial('thread: a member in a worker thread whose state cannot be saved fails with an OutputUnwritableError on this thread', async (t) => {
+  const r = await leadershipRing([1, 2, 3], undefined, { thread: true });
+  t.teardown(() => r.closeAll());
+  const x = await r.up(0);
+  const failed: HsRingError[] = [];
+  x.on('failed', ({ error }) => failed.push(error));
+  rmSync(r.dirs[0]!, { recursive: true, force: true });
+  writeFileSync(r.dirs[0]!, 'not a directory');
+  const peer = createSocket('udp4');
+  t.teardown(() => peer.close());
+  await new Promise<void>((res) => peer.bind(r.ring[1]!.port, '127.0.0.1', () => res()));
+  // Past the quiet period, a Request asks for a grant, which must be saved first.
+  await sleep(600);
+  peer.send(encodeLeadership({ kind: 'Request', epoch: 6 }, 1, ringDigest(r.ring), undefined), x.address.port, '127.0.0.1');
+  t.true(await waitFor(() => failed.length === 1, 5000), 'the failure reaches this thread');
+  t.true(failed[0] instanceof OutputUnwritableError);
+  t.is(failed[0]!.code, 'OutputUnwritable');
+  t.is(x.status().state, 'failed');
+  t.throws(() => x.start(), { instanceOf: NodeClosedError });
 });
 
 // A lease of 1 s and a block of 2 s: an in-thread leader's lease surely lapses, and a worker
