@@ -33,9 +33,12 @@ export class LeaseCell {
     Atomics.add(this.seq, 0, 1);
   }
 
-  /** The lease last written, or null when the worker holds no office. */
+  /**
+   * The lease last written, or null when the worker holds no office. Also null should a write
+   * never complete (a worker terminated halfway through one): no lease is safer than a guess.
+   */
   read(): SharedLease | null {
-    for (;;) {
+    for (let attempt = 0; attempt < 10_000; attempt++) {
       const before = Atomics.load(this.seq, 0);
       if (before % 2 !== 0) continue;
       const epoch = Number(Atomics.load(this.values, 0));
@@ -43,5 +46,6 @@ export class LeaseCell {
       if (Atomics.load(this.seq, 0) !== before) continue;
       return epoch < 0 ? null : { epoch, leaseEndMs: Number(endUs) / 1000 };
     }
+    return null;
   }
 }
