@@ -14,6 +14,7 @@ export {
   createNode,
 } from './runtime/create-node.js';
 export {
+  type EventLoopLag,
   type HsRingMember,
   type LeadershipDropReason,
   type LeaveReason,

@@ -13,13 +13,17 @@ import { HsRingError, NodeClosedError } from '../errors.js';
 import { UdpTransport } from '../transport/udp.js';
 import type { Clock } from './clock.js';
 import { SendFaults, driftingClock } from './leadership-faults.js';
+import { systemClock } from './clock.js';
+import { type EventLoopLag, EventLoopLagMonitor } from './event-loop-lag.js';
 import { LEADERSHIP_DROP_REASONS, type LeadershipDropReason, decodeLeadership, encodeLeadership } from './leadership-frames.js';
 import { type CheckedMember, type MemberOptions, checkMemberOptions } from './leadership-options.js';
 import { loadState, prepareStateDir, saveState } from './leadership-state.js';
+import { createThreadedMember } from './leadership-thread.js';
 
 export type { MemberOptions } from './leadership-options.js';
 export type { LeadershipDropReason } from './leadership-frames.js';
 export type { MemberFaults } from './leadership-faults.js';
+export type { EventLoopLag } from './event-loop-lag.js';
 
 /** Why a member left office: the core's reasons, or `closed` (close() while leading; no Release is sent). */
 export type LeaveReason = StepDownReason | 'closed';
@@ -67,6 +71,12 @@ export interface MemberStatus {
    * busy. A lag near stepDownMargin means the signal may abort after the lease has ended.
    */
   readonly timerLagMs: { readonly last: number; readonly max: number };
+  /**
+   * How late the calling thread's event loop ran since start(), in ms (monitorEventLoopDelay): a
+   * long synchronous task there delays the signal, events and work. With `thread: true` the
+   * protocol's timers run elsewhere and timerLagMs is theirs.
+   */
+  readonly eventLoopLagMs: EventLoopLag;
   readonly drops: Readonly<Record<LeadershipDropReason, number>>;
   /** The datagrams of `datagrams` by message kind; received counts only those that decoded. */
   readonly datagramsByKind: { readonly sent: Readonly<Record<LeadershipMessageKind, number>>; readonly received: Readonly<Record<LeadershipMessageKind, number>> };
@@ -121,7 +131,8 @@ export interface HsRingMember extends EventEmitter<MemberEvents> {
 /**
  * Checks `options` (InvalidConfigError), prepares the state directory and loads it
  * (CorruptStateError for a corrupt state file), binds the member's address from the ring
- * (PortInUseError, AddressUnavailableError) and returns the member, not yet started.
+ * (PortInUseError, AddressUnavailableError) and returns the member, not yet started. With
+ * `thread: true` all but the check happen in a worker thread (leadership-thread.ts).
  */
 export async function createMember(options: MemberOptions): Promise<HsRingMember> {
   return createMemberWithCore(options, {});
@@ -141,6 +152,7 @@ export interface MemberInternals {
 /** createMember with `internals` (tests only). */
 export async function createMemberWithCore(options: MemberOptions, internals: MemberInternals): Promise<HsRingMember> {
   const c = checkMemberOptions(options);
+  if (c.thread) return createThreadedMember(options, c);
   prepareStateDir(c.stateDir);
   const persisted = loadState(c.stateDir);
   const transport = await UdpTransport.bind(c.listen);
@@ -171,6 +183,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private readonly clock: Clock;
   private readonly rate: number;
   private readonly faults: SendFaults | undefined;
+  private readonly loopLag = new EventLoopLagMonitor();
   private timerAt = Infinity;
   private sent = 0;
   private received = 0;
@@ -207,6 +220,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     if (this.state === 'closed' || this.state === 'failed') throw new NodeClosedError(`member ${this.id} is closed`);
     if (this.state === 'running') return;
     this.state = 'running';
+    this.loopLag.start();
     this.input((now) => this.core.start(now, this.persisted));
   }
 
@@ -231,6 +245,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       promised: this.state === 'created' ? this.persisted.promised : s.promised,
       datagrams: { sent: this.sent, received: this.received, lost: this.faults?.lost ?? 0 },
       timerLagMs: { ...this.lag },
+      eventLoopLagMs: this.loopLag.snapshot(),
       drops: { ...this.drops },
       datagramsByKind: { sent: { ...this.byKind.sent }, received: { ...this.byKind.received } },
       suspicions: this.pastSuspicions + this.silentNow(this.clock.now()),
@@ -303,6 +318,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   }
 
   private stop(reason: LeaveReason): void {
+    this.loopLag.stop();
     clearTimeout(this.timer);
     this.timer = undefined;
     const o = this.office;

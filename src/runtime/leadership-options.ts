@@ -31,6 +31,12 @@ export interface MemberOptions {
   readonly advertise?: string;
   /** Loss, bursts of loss and clock drift this member inflicts on itself: for chaos runs and tests only. */
   readonly faults?: MemberFaults;
+  /**
+   * Runs the protocol (socket, timers, state file) in a worker thread, so that a busy main thread
+   * does not stop heartbeats and renewals; events, the signal and runWhileLeader work stay on the
+   * calling thread. Default false.
+   */
+  readonly thread?: boolean;
 }
 
 /** The options once checked. */
@@ -46,6 +52,7 @@ export interface CheckedMember {
   readonly key?: Uint8Array;
   readonly advertise?: string;
   readonly faults?: MemberFaults;
+  readonly thread: boolean;
 }
 
 const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof LeadershipTiming)[];
@@ -72,6 +79,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     if (bytes > MAX_ADVERTISE_BYTES) throw new InvalidConfigError(`advertise: ${bytes} bytes is over ${MAX_ADVERTISE_BYTES}`);
   }
   const faults = checkMemberFaults(options.faults);
+  if (options.thread !== undefined && typeof options.thread !== 'boolean') throw new InvalidConfigError('thread: must be true or false');
   // Ranks are positions, and every member must number the ring alike: a rotated copy of the ring
   // file is the same ring (same digest), so the order starts from the smallest id.
   let first = 0;
@@ -91,6 +99,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     ...(options.key ? { key: new Uint8Array(options.key) } : {}),
     ...(advertise !== undefined ? { advertise } : {}),
     ...(faults !== undefined ? { faults } : {}),
+    thread: options.thread === true,
   };
 }
 

@@ -39,6 +39,7 @@ test('createMember: each bad option is an InvalidConfigError naming the option',
     [{ ...base, key: new Uint8Array(4) }, /^key: 4 bytes is too short/],
     [{ ...base, advertise: 7 }, /^advertise: must be a string/],
     [{ ...base, advertise: 'é'.repeat(128) }, /^advertise: 256 bytes is over 255/],
+    [{ ...base, thread: 'yes' }, /^thread: must be true or false/],
   ];
   for (const [options, message] of cases) {
     const err = await t.throwsAsync(createMember(options as never), { instanceOf: InvalidConfigError, message }, JSON.stringify(options));

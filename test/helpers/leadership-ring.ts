@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeadershipTiming } from '../../src/core/leadership/settings.js';
-import { type HsRingMember, type MemberFaults, type MemberInternals, createMemberWithCore } from '../../src/runtime/leadership-member.js';
+import { type HsRingMember, type MemberFaults, type MemberInternals, createMember, createMemberWithCore } from '../../src/runtime/leadership-member.js';
 import { reserveUdpPorts } from '../../src/transport/ports.js';
 import type { RingMember } from '../../src/runtime/create-node.js';
 
@@ -103,6 +103,8 @@ export interface RingExtras {
   readonly timing?: Partial<LeadershipTiming>;
   /** Test-only internals per member: a sabotaged core, cut links. */
   readonly internals?: (id: number) => MemberInternals;
+  /** Run each member's protocol in a worker thread (createMember's `thread`). */
+  readonly thread?: boolean;
 }
 
 /** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given); nothing started yet. */
@@ -121,7 +123,8 @@ export async function leadershipRing(ids: readonly number[], key?: Uint8Array, f
     async up(i) {
       const f = faults?.(ids[i]!);
       const options = { ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}), ...(f ? { faults: f } : {}), ...(extras.timing ? { timing: extras.timing } : {}) };
-      const m = await createMemberWithCore(options, extras.internals?.(ids[i]!) ?? {});
+      // The test-only internals cannot cross into a worker thread.
+      const m = extras.thread ? await createMember({ ...options, thread: true }) : await createMemberWithCore(options, extras.internals?.(ids[i]!) ?? {});
       members[i] = m;
       observer.watch(m);
       m.start();

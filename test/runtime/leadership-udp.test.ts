@@ -100,7 +100,7 @@ test.serial('udp: resign hands over to another member, and the resigner\'s work 
   t.deepEqual(r.observer.violations(), []);
 });
 
-test.serial('udp: a leader whose event loop is blocked past its lease is no leader by isLeader() at once, and its timer lag says so', async (t) => {
+test.serial('udp: a leader whose event loop is blocked past its lease is no leader by isLeader() at once, and its timer and event-loop lag say so', async (t) => {
   const r = await fiveUp(t);
   t.true(await waitFor(() => leaders(r).length === 1, 5000));
   const leader = leaders(r)[0]!;
@@ -113,6 +113,7 @@ test.serial('udp: a leader whose event loop is blocked past its lease is no lead
   t.true(performance.now() > leaseEnd);
   t.false(leader.isLeader(), 'the lease ended on the monotonic clock, whatever the timers did');
   t.true(await waitFor(() => leader.status().timerLagMs.max >= 500, 1000), `timer lag ${leader.status().timerLagMs.max.toFixed(1)} ms`);
+  t.true(await waitFor(() => leader.status().eventLoopLagMs.max >= 500, 1000), `event-loop lag ${leader.status().eventLoopLagMs.max.toFixed(1)} ms`);
   t.true(await waitFor(() => leaders(r).length === 1, 5000), 'a leader again afterwards');
   t.deepEqual(r.observer.violations(), []);
 });
