@@ -45,6 +45,29 @@ async function scrape(port: number, path = '/metrics'): Promise<{ status: number
   return { status: res.status, type: res.headers.get('content-type'), samples: parse(await res.text()) };
 }
 
+/** What must not change while the pages are read for them to be compared with status(). */
+function leadership(members: readonly HsRingMember[]): string {
+  return JSON.stringify(members.map((m) => {
+    const s = m.status();
+    return [s.isLeader, s.epoch, s.promised, s.leader, s.term?.epoch];
+  }));
+}
+
+/**
+ * Every member's page, read while one leader known to all stayed in office and no epoch moved;
+ * undefined if that never happened. On a loaded machine a lease may run out between a scrape and
+ * the status() it is compared with, so a scrape that straddled a change is read again.
+ */
+async function steadyScrape(members: readonly HsRingMember[], ports: readonly number[]): Promise<Awaited<ReturnType<typeof scrape>>[] | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (!(await waitFor(() => members.filter((m) => m.isLeader()).length === 1 && members.every((m) => m.status().leader !== null), 10_000))) continue;
+    const before = leadership(members);
+    const pages = await Promise.all(ports.map((port) => scrape(port)));
+    if (leadership(members) === before && members.filter((m) => m.isLeader()).length === 1) return pages;
+  }
+  return undefined;
+}
+
 async function threeUp(t: { teardown(fn: () => Promise<void>): void }): Promise<LeadershipRing> {
   const r = await leadershipRing(IDS);
   t.teardown(() => r.closeAll());
@@ -59,8 +82,9 @@ test.serial('metrics: each member serves /metrics; exactly one says it leads, ep
   t.teardown(async () => {
     await Promise.all(servers.map((s) => s.close()));
   });
-  t.true(await waitFor(() => members.filter((m) => m.isLeader()).length === 1 && members.every((m) => m.status().leader !== null), 10_000), 'a leader, known to all');
-  const pages = await Promise.all(servers.map((s) => scrape(s.address.port)));
+  const pages = await steadyScrape(members, servers.map((s) => s.address.port));
+  t.truthy(pages, 'a leader, known to all, unchanged across one scrape of every member');
+  if (!pages) return;
   const isLeader = pages.map((p, i) => value(p.samples, 'hs_ring_is_leader', { member: String(members[i]!.id) }));
   t.deepEqual(isLeader.filter((v) => v === 1).length, 1, `is_leader: ${isLeader.join(', ')}`);
   t.deepEqual(isLeader.filter((v) => v === 0).length, 2);
