@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { formatAddress } from '../config/address.js';
 import { parseId } from '../config/ids.js';
 import { loadKeyFile } from '../config/key.js';
-import { loadRingFile } from '../config/ring-file.js';
+import { readRingFile } from '../config/ring-file.js';
 import { DEFAULT_ALGORITHM } from '../core/algorithms.js';
 import { InvalidConfigError } from '../errors.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
@@ -91,7 +91,8 @@ function leaseLeft(leaseEndMs: number): number {
 export async function runStay(a: StayArgs): Promise<void> {
   const conflict = stayConflict(a);
   if (conflict) throw new InvalidConfigError(conflict);
-  const ring = await loadRingFile(a.ring!);
+  // Names stay names: the member resolves them, and a suspected peer's again.
+  const ring = await readRingFile(a.ring!);
   const self = parseId(a.self!, '--self');
   if (!ring.some((m) => m.id === self)) throw new InvalidConfigError(`--self ${self} is not a member of the ring (ids: ${ring.map((m) => m.id).join(', ')})`);
   const member = await createMember({

@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { type Address, addressKey } from '../config/address.js';
+import type { Address } from '../config/address.js';
 import { LeadershipMember } from '../core/leadership/member.js';
 import type { Epoch, LeadershipStep, StepDownReason } from '../core/leadership/types.js';
 import { HsRingError, NodeClosedError } from '../errors.js';
@@ -14,6 +14,7 @@ import { UdpTransport } from '../transport/udp.js';
 import { systemClock } from './clock.js';
 import { LEADERSHIP_DROP_REASONS, type LeadershipDropReason, decodeLeadership, encodeLeadership } from './leadership-frames.js';
 import { type CheckedMember, type MemberOptions, checkMemberOptions } from './leadership-options.js';
+import { PeerAddresses } from './leadership-peers.js';
 import { loadState, prepareStateDir, saveState } from './leadership-state.js';
 
 export type { MemberOptions } from './leadership-options.js';
@@ -34,6 +35,12 @@ export interface MemberEvents {
   deposed: [{ readonly epoch: Epoch; readonly reason: LeaveReason; readonly atMs: number }];
   /** A datagram was dropped before reaching the protocol. */
   drop: [{ readonly reason: LeadershipDropReason; readonly detail: string; readonly from: Address }];
+  /** The failure detector suspects `member`: nothing heard from it for S (since `lastHeardMs`, or since the start if null). */
+  suspect: [{ readonly member: number; readonly lastHeardMs: number | null; readonly atMs: number }];
+  /** A suspected `member` was heard again. */
+  trust: [{ readonly member: number; readonly atMs: number }];
+  /** A peer's host name, looked up again after a suspicion, stands for a new address: datagrams go there, and come from there as that peer. */
+  address: [{ readonly member: number; readonly host: string; readonly address: Address; readonly previous: Address; readonly atMs: number }];
   /** The member stopped because its state could not be saved (it closed itself: a promise it cannot keep must not leave). */
   failed: [{ readonly error: HsRingError }];
 }
@@ -61,6 +68,11 @@ export interface MemberStatus {
    */
   readonly timerLagMs: { readonly last: number; readonly max: number };
   readonly drops: Readonly<Record<LeadershipDropReason, number>>;
+  /** Suspicions of peers since the start (each a `suspect` event), and the peers suspected now. */
+  readonly suspicions: number;
+  readonly suspected: readonly number[];
+  /** Fresh lookups of suspected peers' names: how many found a new address, and how many failed (the old address stays). */
+  readonly resolutions: { readonly changed: number; readonly failed: number };
 }
 
 /** A leadership member created by createMember. */
@@ -86,16 +98,21 @@ export interface HsRingMember extends EventEmitter<MemberEvents> {
 
 /**
  * Checks `options` (InvalidConfigError), prepares the state directory and loads it
- * (CorruptStateError for a corrupt state file), binds the member's address from the ring
- * (PortInUseError, AddressUnavailableError) and returns the member, not yet started.
+ * (CorruptStateError for a corrupt state file), resolves the ring's host names (InvalidConfigError
+ * if one does not resolve), binds the member's address from the ring (PortInUseError,
+ * AddressUnavailableError) and returns the member, not yet started.
  */
 export async function createMember(options: MemberOptions): Promise<HsRingMember> {
   const c = checkMemberOptions(options);
   prepareStateDir(c.stateDir);
   const persisted = loadState(c.stateDir);
-  const transport = await UdpTransport.bind(c.listen);
-  return new Member(c, persisted, transport);
+  const peers = await PeerAddresses.create(c.members, c.self, c.lookup);
+  const transport = await UdpTransport.bind(peers.listen);
+  return new Member(c, persisted, transport, peers);
 }
+
+/** How often the name of a peer that stays suspected is looked up again. */
+const RELOOKUP_MS = 1000;
 
 interface Office {
   readonly epoch: Epoch;
@@ -109,7 +126,6 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   readonly id: number;
   readonly address: Address;
   private readonly core: LeadershipMember;
-  private readonly bySource: Map<string, number>;
   private readonly session = randomInt(1, 2 ** 32);
   private readonly drops = Object.fromEntries(LEADERSHIP_DROP_REASONS.map((r) => [r, 0])) as Record<LeadershipDropReason, number>;
   private state: MemberStatus['state'] = 'created';
@@ -125,17 +141,21 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private stepping = false;
   private readonly pending: (() => void)[] = [];
   private readonly waiting = new Set<{ resolve: (o: Office) => void; reject: (e: Error) => void }>();
+  private suspicions = 0;
+  /** Suspected peers with a host name, and when their name was last looked up (monotonic ms). */
+  private readonly lookedUp = new Map<number, number>();
+  private readonly resolutions = { changed: 0, failed: 0 };
 
   constructor(
     private readonly c: CheckedMember,
     private readonly persisted: { readonly promised: Epoch; readonly counter: number },
     private readonly transport: UdpTransport,
+    private readonly peers: PeerAddresses,
   ) {
     super();
     this.id = c.self;
     this.address = transport.local;
-    this.core = new LeadershipMember({ members: c.ids, self: c.self, timing: c.timing, random: Math.random });
-    this.bySource = new Map([...c.addresses].map(([id, a]) => [addressKey(a), id]));
+    this.core = new LeadershipMember({ members: c.ids, self: c.self, timing: c.timing, random: Math.random, voteOnly: c.voteOnly });
     transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
   }
 
@@ -168,6 +188,9 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       datagrams: { sent: this.sent, received: this.received },
       timerLagMs: { ...this.lag },
       drops: { ...this.drops },
+      suspicions: this.suspicions,
+      suspected: this.state === 'running' ? s.suspected : [],
+      resolutions: { ...this.resolutions },
     };
   }
 
@@ -228,7 +251,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     if (this.state !== 'running') return;
     this.received += 1;
     const d = decodeLeadership(bytes, this.c.digest, this.c.key);
-    const sender = this.bySource.get(addressKey(from));
+    const sender = this.peers.idOf(from);
     if (!d.ok) return this.drop(d.reason, d.detail, from);
     if (sender === undefined) return this.drop('unknown-sender', 'the source address is no member of the ring', from);
     // Recorded before the step: the follower event it may cause names the value.
@@ -260,6 +283,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     }
     try {
       this.carryOut(step(now));
+      this.relookup(now);
     } finally {
       this.stepping = false;
     }
@@ -286,7 +310,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           // Only a leader's Renew carries the advertised value: that is when followers learn who leads.
           this.transport.send(
             encodeLeadership(c.message, this.session, this.c.digest, this.c.key, c.message.kind === 'Renew' ? this.c.advertise : undefined),
-            this.c.addresses.get(c.to)!,
+            this.peers.addressOf(c.to),
           );
           this.sent += 1;
           break;
@@ -314,8 +338,43 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
         case 'follower':
           this.emit('follower', { leader: c.leader, epoch: c.epoch, advertise: this.advertised.get(c.leader) ?? null, atMs: systemClock.now() });
           break;
+        case 'suspect':
+          this.suspicions += 1;
+          this.emit('suspect', { member: c.member, lastHeardMs: c.lastHeard, atMs: systemClock.now() });
+          // A silent peer may have moved: look its name up again (the old address stays meanwhile).
+          if (this.peers.hasName(c.member)) {
+            this.lookedUp.set(c.member, systemClock.now());
+            this.follow(c.member);
+          }
+          break;
+        case 'trust':
+          this.lookedUp.delete(c.member);
+          this.emit('trust', { member: c.member, atMs: systemClock.now() });
+          break;
       }
     }
+  }
+
+  /** Names of peers that stay suspected are looked up again every RELOOKUP_MS: a DNS change may come after the move. */
+  private relookup(now: number): void {
+    for (const [id, at] of this.lookedUp) {
+      if (now - at < RELOOKUP_MS) continue;
+      this.lookedUp.set(id, now);
+      this.follow(id);
+    }
+  }
+
+  /** Looks the name of peer `id` up again and counts what came of it; a new address is used from then on. */
+  private follow(id: number): void {
+    void this.peers.reresolve(id).then((r) => {
+      if (!r || r.kind === 'same' || this.state !== 'running') return;
+      if (r.kind === 'failed') {
+        this.resolutions.failed += 1;
+        return;
+      }
+      this.resolutions.changed += 1;
+      this.emit('address', { member: id, host: r.host, address: r.address, previous: r.previous, atMs: systemClock.now() });
+    });
   }
 
   /** The core asks for one timer at a time: a new one replaces the last. */

@@ -75,10 +75,10 @@ export interface LeadershipRing {
   closeAll(): Promise<void>;
 }
 
-/** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given); nothing started yet. */
-export async function leadershipRing(ids: readonly number[], key?: Uint8Array): Promise<LeadershipRing> {
+/** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given; `voteOnly` members flagged so); nothing started yet. */
+export async function leadershipRing(ids: readonly number[], key?: Uint8Array, voteOnly: readonly number[] = []): Promise<LeadershipRing> {
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
-  const ring = ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! }));
+  const ring = ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]!, ...(voteOnly.includes(id) ? { voteOnly: true } : {}) }));
   const base = mkdtempSync(join(tmpdir(), 'hs-ring-lead-'));
   const dirs = ids.map((id) => join(base, `member-${id}`));
   const members: (HsRingMember | undefined)[] = ids.map(() => undefined);
