@@ -23,6 +23,8 @@ export {
   createMember,
 } from './runtime/leadership-member.js';
 export { DEFAULT_TIMING, type LeadershipTiming } from './core/leadership/settings.js';
+export { falseSuspicionRate } from './core/leadership/false-suspicion.js';
+export type { Lookup } from './config/resolve.js';
 export type { LinkSettings } from './runtime/link-settings.js';
 export type { NodeOutcome, NodeResult } from './node/result.js';
 export type { Address } from './config/address.js';
