@@ -28,6 +28,8 @@ export {
 export { type MemberMetrics, type MemberMetricsOptions, type MetricsRegistry, memberMetrics } from './runtime/member-metrics.js';
 export { type MetricsServer, type MetricsServerOptions, serveMetrics } from './runtime/metrics-server.js';
 export { DEFAULT_TIMING, type LeadershipTiming } from './core/leadership/settings.js';
+export { falseSuspicionRate } from './core/leadership/false-suspicion.js';
+export type { Lookup } from './config/resolve.js';
 export type { LinkSettings } from './runtime/link-settings.js';
 export type { NodeOutcome, NodeResult } from './node/result.js';
 export type { Address } from './config/address.js';

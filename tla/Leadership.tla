@@ -71,8 +71,12 @@
 (*   WaitForExpiry  FALSE is the sabotage where a member grants a new     *)
 (*                epoch while it holds an unexpired grant to another       *)
 (*   Persist      FALSE is the sabotage where a restart loses the state   *)
-(*   Attempters   the members that may attempt before GST (all of them, or *)
-(*                fewer to keep a model small); after GST, HS's pick       *)
+(*   Electable    the members that may ever stand: the others are the     *)
+(*                ring file's vote-only members, which grant and renew    *)
+(*                but never stand                                          *)
+(*   Attempters   the members that may attempt before GST (all electable  *)
+(*                ones, or fewer to keep a model small); after GST, the   *)
+(*                pick                                                     *)
 (*   MaxCounter   attempts per member before GST                           *)
 (*   MaxCrashes   crashes in a behaviour                                   *)
 (*   MaxTime      ticks before GST: the faults happen in the first MaxTime *)
@@ -80,12 +84,13 @@
 EXTENDS Naturals, FiniteSets
 
 CONSTANTS N, Quorum, L, Rho, GrantTicks, QuietTicks, WaitForExpiry, Persist,
-          Attempters, MaxCounter, MaxCrashes, MaxTime
+          Electable, Attempters, MaxCounter, MaxCrashes, MaxTime
 
 ASSUME N \in Nat /\ N >= 1 /\ Quorum \in 1 .. N
 ASSUME L \in Nat /\ L >= 1 /\ Rho \in Nat /\ GrantTicks \in Nat /\ QuietTicks \in Nat
 ASSUME WaitForExpiry \in BOOLEAN /\ Persist \in BOOLEAN
-ASSUME Attempters \subseteq 0 .. N - 1
+ASSUME Electable \subseteq 0 .. N - 1 /\ Electable # {}
+ASSUME Attempters \subseteq Electable
 ASSUME MaxCounter \in Nat /\ MaxCounter >= 1 /\ MaxCrashes \in Nat /\ MaxTime \in Nat
 
 Member == 0 .. N - 1
@@ -132,8 +137,9 @@ InQuiet(j) == holder[j] = Quiet /\ grantLeft[j] > 0
 FreeToGrant(j, c) ==
   ~WaitForExpiry \/ holder[j] \in {None, Quiet, c} \/ grantLeft[j] = 0
 
-\* The pick of a view holding every live member: the highest live id.
-Preferred == CHOOSE i \in Member : up[i] /\ \A j \in Member : up[j] => j <= i
+\* The pick of a view holding every live member: the highest live id that
+\* is not vote-only (after GST the models keep one such member up).
+Preferred == CHOOSE i \in Electable : up[i] /\ \A j \in Electable : up[j] => j <= i
 
 \* c still sends its current message: a Request while it stands, a Renew
 \* while it leads. After GST a copy arrives before the next tick, so no

@@ -58,15 +58,24 @@ export class HostResolver {
     return { host: await this.resolve(a.host, what), port: a.port };
   }
 
-  private async lookupOnce(host: string): Promise<string> {
-    let found: readonly { address: string; family: number }[];
-    try {
-      found = await this.lookup(host);
-    } catch (err) {
-      throw new Error(`host name "${host}" does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    const pick = found.find((a) => a.family === 4) ?? found.find((a) => a.family === 6);
-    if (!pick || isIP(pick.address) === 0) throw new Error(`host name "${host}" resolves to no IP address`);
-    return pick.address;
+  private lookupOnce(host: string): Promise<string> {
+    return lookupHost(host, this.lookup);
   }
+}
+
+/**
+ * The literal host name `host` stands for now, by the rule of HostResolver, asked afresh (no
+ * cache): what a member uses to follow a peer whose address changed. Rejects with an Error
+ * naming the host.
+ */
+export async function lookupHost(host: string, lookup: Lookup = systemLookup): Promise<string> {
+  let found: readonly { address: string; family: number }[];
+  try {
+    found = await lookup(host);
+  } catch (err) {
+    throw new Error(`host name "${host}" does not resolve (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const pick = found.find((a) => a.family === 4) ?? found.find((a) => a.family === 6);
+  if (!pick || isIP(pick.address) === 0) throw new Error(`host name "${host}" resolves to no IP address`);
+  return pick.address;
 }

@@ -11,11 +11,12 @@ export interface DigestMember {
   readonly id: number;
   readonly host: string;
   readonly port: number;
+  readonly voteOnly?: boolean;
 }
 
 /**
  * The first 32 bits of SHA-256 over the members in ring order, one `id@address` line each,
- * starting from the smallest id: a rotated copy of a ring file lists the same ring (every member
+ * starting from the smallest id (and ` vote-only` for a member flagged so): a rotated copy of a ring file lists the same ring (every member
  * has the same neighbours) and so has the same digest; any other change of order, of an id or of
  * an address changes it. Addresses are spelt as the duplicate checks spell them (addressKey).
  * Never 0, which means "no ring file, not checked" (NO_RING_DIGEST in wire/frame.ts).
@@ -26,7 +27,7 @@ export function ringDigest(members: readonly DigestMember[]): number {
   const hash = createHash('sha256');
   for (let k = 0; k < members.length; k++) {
     const m = members[(first + k) % members.length]!;
-    hash.update(`${m.id}@${addressKey({ host: m.host, port: m.port })}\n`);
+    hash.update(`${m.id}@${addressKey({ host: m.host, port: m.port })}${m.voteOnly === true ? ' vote-only' : ''}\n`);
   }
   const digest = hash.digest().readUInt32BE(0);
   return digest === 0 ? 1 : digest;

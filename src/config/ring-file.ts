@@ -21,6 +21,11 @@ export interface Placement {
 /** A ring member: its id and the UDP address it listens on. */
 export interface Member extends Address {
   readonly id: number;
+  /**
+   * Leadership only: the member grants and renews but never stands for election. Part of the
+   * ring file (and its digest), so every member agrees who may lead.
+   */
+  readonly voteOnly?: true;
 }
 
 /**
@@ -29,6 +34,11 @@ export interface Member extends Address {
  * A host is an IP literal or a host name; names are resolved here, once, by `resolver`.
  */
 export async function loadRingFile(path: string, resolver: HostResolver = new HostResolver()): Promise<Member[]> {
+  return resolveRing(await readRingFile(path), `ring file ${path}`, resolver);
+}
+
+/** Reads and checks a ring file as loadRingFile does, but leaves host names as written (a leadership member resolves them itself, and again later). */
+export async function readRingFile(path: string): Promise<Member[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -41,8 +51,7 @@ export async function loadRingFile(path: string, resolver: HostResolver = new Ho
   } catch (err) {
     throw new ConfigError(`ring file ${path}: not valid JSON (${(err as Error).message})`);
   }
-  const what = `ring file ${path}`;
-  return resolveRing(readMembers(data, what), what, resolver);
+  return readMembers(data, `ring file ${path}`);
 }
 
 /** Validates parsed ring JSON whose hosts are all IP literals; `what` prefixes every error message. */
@@ -64,7 +73,7 @@ export function readMembers(data: unknown, what: string): Member[] {
   const members = list.map((m: unknown, i) => {
     const at = memberAt(what, i);
     if (typeof m !== 'object' || m === null) throw new ConfigError(`${at} is not an object`);
-    const { id, host, port } = m as Record<string, unknown>;
+    const { id, host, port, voteOnly } = m as Record<string, unknown>;
     if (id === undefined || host === undefined || port === undefined) {
       throw new ConfigError(`${at} needs "id", "host" and "port"`);
     }
@@ -74,7 +83,8 @@ export function readMembers(data: unknown, what: string): Member[] {
     if (typeof id !== 'number') throw new ConfigError(`${at}: id must be a number, got ${JSON.stringify(id)}`);
     // Every member is some node's neighbour: a wildcard is no address anyone can send to.
     const h = isIP(host) !== 0 ? checkPeerHost(host, at) : checkHostOrName(host, at);
-    return { id: parseId(id, at), host: h, port: checkPort(port, at) };
+    if (voteOnly !== undefined && typeof voteOnly !== 'boolean') throw new ConfigError(`${at}: voteOnly must be true or false, got ${JSON.stringify(voteOnly)}`);
+    return { id: parseId(id, at), host: h, port: checkPort(port, at), ...(voteOnly === true ? { voteOnly } : {}) };
   });
   checkUnique(
     members.map((m) => m.id),

@@ -28,6 +28,8 @@ export interface RingMember {
   readonly id: number;
   readonly host: string;
   readonly port: number;
+  /** Leadership only (createMember): the member grants and renews but never stands for election. */
+  readonly voteOnly?: boolean;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { type Address, addressKey } from '../config/address.js';
+import type { Address } from '../config/address.js';
 import { LeadershipMember, type MemberConfig } from '../core/leadership/member.js';
 import type { Epoch, LeadershipMessageKind, LeadershipStep, StepDownReason } from '../core/leadership/types.js';
 import { HsRingError, NodeClosedError } from '../errors.js';
@@ -17,6 +17,7 @@ import { systemClock } from './clock.js';
 import { type EventLoopLag, EventLoopLagMonitor } from './event-loop-lag.js';
 import { LEADERSHIP_DROP_REASONS, type LeadershipDropReason, decodeLeadership, encodeLeadership } from './leadership-frames.js';
 import { type CheckedMember, type MemberOptions, checkMemberOptions } from './leadership-options.js';
+import { PeerAddresses } from './leadership-peers.js';
 import { loadState, prepareStateDir, saveState } from './leadership-state.js';
 import { createThreadedMember } from './leadership-thread.js';
 
@@ -44,6 +45,12 @@ export interface MemberEvents {
   deposed: [{ readonly epoch: Epoch; readonly reason: LeaveReason; readonly atMs: number }];
   /** A datagram was dropped before reaching the protocol. */
   drop: [{ readonly reason: LeadershipDropReason; readonly detail: string; readonly from: Address }];
+  /** The failure detector suspects `member`: nothing heard from it for S (since `lastHeardMs`, or since the start if null). */
+  suspect: [{ readonly member: number; readonly lastHeardMs: number | null; readonly atMs: number }];
+  /** A suspected `member` was heard again. */
+  trust: [{ readonly member: number; readonly atMs: number }];
+  /** A peer's host name, looked up again after a suspicion, stands for a new address: datagrams go there, and come from there as that peer. */
+  address: [{ readonly member: number; readonly host: string; readonly address: Address; readonly previous: Address; readonly atMs: number }];
   /** The member stopped because its state could not be saved (it closed itself: a promise it cannot keep must not leave). */
   failed: [{ readonly error: HsRingError }];
 }
@@ -80,11 +87,11 @@ export interface MemberStatus {
   readonly drops: Readonly<Record<LeadershipDropReason, number>>;
   /** The datagrams of `datagrams` by message kind; received counts only those that decoded. */
   readonly datagramsByKind: { readonly sent: Readonly<Record<LeadershipMessageKind, number>>; readonly received: Readonly<Record<LeadershipMessageKind, number>> };
-  /**
-   * How often a member left this member's view: heard from, then silent for the suspicion time
-   * S. A member silent now counts once until it is heard again.
-   */
+  /** Suspicions of peers since the start (each a `suspect` event), and the peers suspected now. */
   readonly suspicions: number;
+  readonly suspected: readonly number[];
+  /** Fresh lookups of suspected peers' names: how many found a new address, and how many failed (the old address stays). */
+  readonly resolutions: { readonly changed: number; readonly failed: number };
   /** The newest term this member knows (its own included): its leader, epoch, and when it was first and last heard (a Renew, or its own office). */
   readonly term: Term | null;
   /** The term before `term`, as it was last heard: the end of the previous leader's term, as this member saw it. */
@@ -130,9 +137,10 @@ export interface HsRingMember extends EventEmitter<MemberEvents> {
 
 /**
  * Checks `options` (InvalidConfigError), prepares the state directory and loads it
- * (CorruptStateError for a corrupt state file), binds the member's address from the ring
- * (PortInUseError, AddressUnavailableError) and returns the member, not yet started. With
- * `thread: true` all but the check happen in a worker thread (leadership-thread.ts).
+ * (CorruptStateError for a corrupt state file), resolves the ring's host names (InvalidConfigError
+ * if one does not resolve), binds the member's address from the ring (PortInUseError,
+ * AddressUnavailableError) and returns the member, not yet started. With `thread: true` all but
+ * the check happen in a worker thread (leadership-thread.ts).
  */
 export async function createMember(options: MemberOptions): Promise<HsRingMember> {
   return createMemberWithCore(options, {});
@@ -155,9 +163,13 @@ export async function createMemberWithCore(options: MemberOptions, internals: Me
   if (c.thread) return createThreadedMember(options, c);
   prepareStateDir(c.stateDir);
   const persisted = loadState(c.stateDir);
-  const transport = await UdpTransport.bind(c.listen);
-  return new Member(c, persisted, transport, internals);
+  const peers = await PeerAddresses.create(c.members, c.self, c.lookup);
+  const transport = await UdpTransport.bind(peers.listen);
+  return new Member(c, persisted, transport, peers, internals);
 }
+
+/** How often the name of a peer that stays suspected is looked up again. */
+const RELOOKUP_MS = 1000;
 
 interface Office {
   readonly epoch: Epoch;
@@ -171,7 +183,6 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   readonly id: number;
   readonly address: Address;
   private readonly core: LeadershipMember;
-  private readonly bySource: Map<string, number>;
   private readonly session = randomInt(1, 2 ** 32);
   private readonly drops = Object.fromEntries(LEADERSHIP_DROP_REASONS.map((r) => [r, 0])) as Record<LeadershipDropReason, number>;
   private state: MemberStatus['state'] = 'created';
@@ -188,20 +199,22 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private sent = 0;
   private received = 0;
   private readonly byKind = { sent: zeroByKind(), received: zeroByKind() };
-  /** When each other member was last heard (an accepted datagram), and how many silences of S ended. */
-  private readonly heard = new Map<number, number>();
-  private pastSuspicions = 0;
   private term: { leader: number; epoch: Epoch; sinceMs: number; lastMs: number } | null = null;
   private previousTerm: Term | null = null;
   /** Inputs that arrive while a step is carried out (from an event listener) wait their turn: steps never interleave. */
   private stepping = false;
   private readonly pending: (() => void)[] = [];
   private readonly waiting = new Set<{ resolve: (o: Office) => void; reject: (e: Error) => void }>();
+  private suspicions = 0;
+  /** Suspected peers with a host name, and when their name was last looked up (monotonic ms). */
+  private readonly lookedUp = new Map<number, number>();
+  private readonly resolutions = { changed: 0, failed: 0 };
 
   constructor(
     private readonly c: CheckedMember,
     private readonly persisted: { readonly promised: Epoch; readonly counter: number },
     private readonly transport: UdpTransport,
+    private readonly peers: PeerAddresses,
     private readonly internals: MemberInternals,
   ) {
     super();
@@ -210,9 +223,8 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     this.rate = c.faults?.clockRate ?? 1;
     this.clock = driftingClock(this.rate);
     this.faults = c.faults ? new SendFaults(c.faults) : undefined;
-    const config: MemberConfig = { members: c.ids, self: c.self, timing: c.timing, random: Math.random };
+    const config: MemberConfig = { members: c.ids, self: c.self, timing: c.timing, random: Math.random, voteOnly: c.voteOnly };
     this.core = internals.core ? internals.core(config) : new LeadershipMember(config);
-    this.bySource = new Map([...c.addresses].map(([id, a]) => [addressKey(a), id]));
     transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
   }
 
@@ -248,23 +260,12 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
       eventLoopLagMs: this.loopLag.snapshot(),
       drops: { ...this.drops },
       datagramsByKind: { sent: { ...this.byKind.sent }, received: { ...this.byKind.received } },
-      suspicions: this.pastSuspicions + this.silentNow(this.clock.now()),
       term: this.term && { ...this.term },
       previousTerm: this.previousTerm,
+      suspicions: this.suspicions,
+      suspected: this.state === 'running' ? s.suspected : [],
+      resolutions: { ...this.resolutions },
     };
-  }
-
-  /** Members silent for S or more now, among those heard at least once. */
-  private silentNow(now: number): number {
-    let n = 0;
-    for (const at of this.heard.values()) if (now - at >= this.c.timing.suspicion) n += 1;
-    return n;
-  }
-
-  private noteHeard(from: number, now: number): void {
-    const last = this.heard.get(from);
-    if (last !== undefined && now - last >= this.c.timing.suspicion) this.pastSuspicions += 1;
-    this.heard.set(from, now);
   }
 
   /** Records that `leader` was heard in office in `epoch` at `now`; a newer term moves the current one to previousTerm. */
@@ -335,7 +336,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
 
   private onDatagram(bytes: Uint8Array, from: Address): void {
     if (this.state !== 'running' || this.faults?.isolated()) return;
-    const sender = this.bySource.get(addressKey(from));
+    const sender = this.peers.idOf(from);
     if (sender !== undefined && this.internals.cut?.(sender)) return;
     this.received += 1;
     const d = decodeLeadership(bytes, this.c.digest, this.c.key);
@@ -343,7 +344,6 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     if (sender === undefined) return this.drop('unknown-sender', 'the source address is no member of the ring', from);
     const now = this.clock.now();
     this.byKind.received[d.message.kind] += 1;
-    this.noteHeard(sender, now);
     // A Renew of the term already known extends it; a new term starts only with the core's follower command.
     if (d.message.kind === 'Renew' && this.term?.leader === sender && this.term.epoch === d.message.epoch) this.term.lastMs = now;
     // Recorded before the step: the follower event it may cause names the value.
@@ -375,6 +375,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     }
     try {
       this.carryOut(step(now));
+      this.relookup(now);
     } finally {
       this.stepping = false;
     }
@@ -402,7 +403,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           // Only a leader's Renew carries the advertised value: that is when followers learn who leads.
           this.transport.send(
             encodeLeadership(c.message, this.session, this.c.digest, this.c.key, c.message.kind === 'Renew' ? this.c.advertise : undefined),
-            this.c.addresses.get(c.to)!,
+            this.peers.addressOf(c.to),
           );
           this.sent += 1;
           this.byKind.sent[c.message.kind] += 1;
@@ -435,8 +436,43 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           this.noteTerm(c.leader, c.epoch, this.clock.now());
           this.emit('follower', { leader: c.leader, epoch: c.epoch, advertise: this.advertised.get(c.leader) ?? null, atMs: this.clock.now() });
           break;
+        case 'suspect':
+          this.suspicions += 1;
+          this.emit('suspect', { member: c.member, lastHeardMs: c.lastHeard, atMs: systemClock.now() });
+          // A silent peer may have moved: look its name up again (the old address stays meanwhile).
+          if (this.peers.hasName(c.member)) {
+            this.lookedUp.set(c.member, systemClock.now());
+            this.follow(c.member);
+          }
+          break;
+        case 'trust':
+          this.lookedUp.delete(c.member);
+          this.emit('trust', { member: c.member, atMs: systemClock.now() });
+          break;
       }
     }
+  }
+
+  /** Names of peers that stay suspected are looked up again every RELOOKUP_MS: a DNS change may come after the move. */
+  private relookup(now: number): void {
+    for (const [id, at] of this.lookedUp) {
+      if (now - at < RELOOKUP_MS) continue;
+      this.lookedUp.set(id, now);
+      this.follow(id);
+    }
+  }
+
+  /** Looks the name of peer `id` up again and counts what came of it; a new address is used from then on. */
+  private follow(id: number): void {
+    void this.peers.reresolve(id).then((r) => {
+      if (!r || r.kind === 'same' || this.state !== 'running') return;
+      if (r.kind === 'failed') {
+        this.resolutions.failed += 1;
+        return;
+      }
+      this.resolutions.changed += 1;
+      this.emit('address', { member: id, host: r.host, address: r.address, previous: r.previous, atMs: systemClock.now() });
+    });
   }
 
   /** The core asks for one timer at a time: a new one replaces the last. */

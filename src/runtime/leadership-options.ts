@@ -1,12 +1,13 @@
 /**
  * The options of createMember and their one-time check: the ring (in a canonical order every
- * member agrees on), this member's id, its state directory, timing, cluster key and the value it
- * advertises while leading. Every
- * problem is an InvalidConfigError naming the option.
+ * member agrees on, with who may lead), this member's id, its state directory, timing, cluster
+ * key and the value it advertises while leading. Every problem is an InvalidConfigError naming
+ * the option.
  */
-import type { Address } from '../config/address.js';
+import { type Address, checkDistinctAddresses } from '../config/address.js';
 import { keyProblem } from '../config/key.js';
-import { parseRing } from '../config/ring-file.js';
+import type { Lookup } from '../config/resolve.js';
+import { type Member, readMembers } from '../config/ring-file.js';
 import { ringDigest } from '../config/ring-digest.js';
 import { DEFAULT_TIMING, type LeadershipTiming, timingProblem } from '../core/leadership/settings.js';
 import { isValidId } from '../core/types.js';
@@ -17,7 +18,12 @@ import { type MemberFaults, checkMemberFaults } from './leadership-faults.js';
 
 /** What createMember takes. */
 export interface MemberOptions {
-  /** Every member of the ring, `[{ id, host, port }, ...]` as a ring file lists them; hosts are IP literals. */
+  /**
+   * Every member of the ring, `[{ id, host, port, voteOnly? }, ...]` as a ring file lists them. A
+   * host is an IP literal or a host name: names are resolved by createMember, and a peer's name
+   * again whenever the peer is suspected. A `voteOnly` member grants and renews but never
+   * stands; at least one member must be able to lead.
+   */
   readonly ring: readonly RingMember[];
   /** This member's id among them. */
   readonly self: number;
@@ -37,6 +43,8 @@ export interface MemberOptions {
    * calling thread. Default false.
    */
   readonly thread?: boolean;
+  /** Resolves host names; default the system resolver (getaddrinfo). Give one to follow names another way, or in tests. */
+  readonly lookup?: Lookup;
 }
 
 /** The options once checked. */
@@ -44,8 +52,10 @@ export interface CheckedMember {
   /** Member ids in canonical ring order: the rank of a member is its position here. */
   readonly ids: readonly number[];
   readonly self: number;
-  readonly addresses: ReadonlyMap<number, Address>;
-  readonly listen: Address;
+  /** The members as the ring lists them, hosts as written (literals or names). */
+  readonly members: readonly Member[];
+  /** Members that never stand for election. */
+  readonly voteOnly: readonly number[];
   readonly digest: number;
   readonly stateDir: string;
   readonly timing: LeadershipTiming;
@@ -53,6 +63,7 @@ export interface CheckedMember {
   readonly advertise?: string;
   readonly faults?: MemberFaults;
   readonly thread: boolean;
+  readonly lookup?: Lookup;
 }
 
 const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof LeadershipTiming)[];
@@ -62,7 +73,10 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
   if (typeof options !== 'object' || options === null) throw new InvalidConfigError('createMember: options must be an object');
   const { self, stateDir } = options;
   if (!Array.isArray(options.ring)) throw new InvalidConfigError('ring: must be the list of members [{ id, host, port }, ...]');
-  const members = parseRing({ members: options.ring }, 'ring');
+  // Hosts as written: names are resolved (and the addresses checked again) by createMember.
+  const members = readMembers({ members: options.ring }, 'ring');
+  checkDistinctAddresses(members, (m) => m, 'ring');
+  if (members.every((m) => m.voteOnly)) throw new InvalidConfigError('ring: every member is voteOnly, so none may lead; leave at least one without it');
   if (typeof self !== 'number' || !isValidId(self)) throw new InvalidConfigError(`self: ${JSON.stringify(self) ?? String(self)} is not an integer id in 0..2^53-1`);
   if (!members.some((m) => m.id === self)) throw new InvalidConfigError(`self: ${self} is not a member of the ring (ids: ${members.map((m) => m.id).join(', ')})`);
   if (typeof stateDir !== 'string' || stateDir === '') throw new InvalidConfigError('stateDir: must be a directory path (one per member)');
@@ -73,6 +87,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     if (problem) throw new InvalidConfigError(`key: ${problem}`);
   }
   const { advertise } = options;
+  if (options.lookup !== undefined && typeof options.lookup !== 'function') throw new InvalidConfigError('lookup: must be a function (host) => Promise<[{ address, family }]>');
   if (advertise !== undefined) {
     if (typeof advertise !== 'string') throw new InvalidConfigError('advertise: must be a string');
     const bytes = new TextEncoder().encode(advertise).length;
@@ -87,12 +102,12 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     if (m.id < members[first]!.id) first = i;
   });
   const ordered = [...members.slice(first), ...members.slice(0, first)];
-  const addresses = new Map(ordered.map((m) => [m.id, { host: m.host, port: m.port }]));
   return {
     ids: ordered.map((m) => m.id),
     self,
-    addresses,
-    listen: addresses.get(self)!,
+    members,
+    voteOnly: members.filter((m) => m.voteOnly).map((m) => m.id),
+    // Over the hosts as written: a name stays the same ring whatever it resolves to.
     digest: ringDigest(members),
     stateDir,
     timing,
@@ -100,6 +115,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     ...(advertise !== undefined ? { advertise } : {}),
     ...(faults !== undefined ? { faults } : {}),
     thread: options.thread === true,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
   };
 }
 

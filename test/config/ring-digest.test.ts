@@ -40,3 +40,10 @@ test('ring digest: never 0, which means "no ring file, not checked", and fits 32
   );
   t.pass();
 });
+
+test('ring digest: a member flagged voteOnly is another ring (members that disagree who may lead refuse each other as ring-mismatch); voteOnly false is no flag', (t) => {
+  const flagged = ring.map((m) => (m.id === 9 ? { ...m, voteOnly: true } : m));
+  t.not(ringDigest(flagged), ringDigest(ring));
+  t.is(ringDigest(ring.map((m) => ({ ...m, voteOnly: false }))), ringDigest(ring));
+  t.is(ringDigest([...flagged.slice(2), ...flagged.slice(0, 2)]), ringDigest(flagged), 'rotated, still the same ring');
+});

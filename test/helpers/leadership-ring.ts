@@ -105,12 +105,14 @@ export interface RingExtras {
   readonly internals?: (id: number) => MemberInternals;
   /** Run each member's protocol in a worker thread (createMember's `thread`). */
   readonly thread?: boolean;
+  /** Members flagged `voteOnly` in the ring: they grant and renew but never lead. */
+  readonly voteOnly?: readonly number[];
 }
 
 /** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given); nothing started yet. */
 export async function leadershipRing(ids: readonly number[], key?: Uint8Array, faults?: (id: number) => MemberFaults | undefined, extras: RingExtras = {}): Promise<LeadershipRing> {
   const ports = await reserveUdpPorts('127.0.0.1', ids.length);
-  const ring = ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]! }));
+  const ring = ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i]!, ...(extras.voteOnly?.includes(id) ? { voteOnly: true } : {}) }));
   const base = mkdtempSync(join(tmpdir(), 'hs-ring-lead-'));
   const dirs = ids.map((id) => join(base, `member-${id}`));
   const members: (HsRingMember | undefined)[] = ids.map(() => undefined);

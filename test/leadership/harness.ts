@@ -168,3 +168,31 @@ export function keepsInvariants(arbitrary: fc.Arbitrary<LeadershipCase>, extra: 
     if (problem) throw new Error(problem);
   });
 }
+
+/** A schedule whose ring marks some members vote-only (mask by rank); at least one member stays electable. */
+export interface VoteOnlyCase {
+  readonly c: LeadershipCase;
+  readonly mask: readonly boolean[];
+}
+
+export function voteOnlyArbitrary(menu: FaultMenu = {}): fc.Arbitrary<VoteOnlyCase> {
+  return fc.record({ c: caseArbitrary(menu), mask: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }) });
+}
+
+/** The ids of case `v` that are vote-only; if the mask covers every member, the first stays electable. */
+export function voteOnlyIds(v: VoteOnlyCase): number[] {
+  const ids = v.c.ids.filter((_, m) => v.mask[m]);
+  return ids.length === v.c.ids.length ? ids.slice(1) : ids;
+}
+
+/** The property that a ring with vote-only members keeps every invariant and never has a vote-only member in office. */
+export function keepsInvariantsVoteOnly(arbitrary: fc.Arbitrary<VoteOnlyCase>) {
+  return fc.property(arbitrary, (v) => {
+    const voteOnly = voteOnlyIds(v);
+    const r = runCase(v.c, { voteOnly });
+    const problem = firstViolation(r);
+    if (problem) throw new Error(problem);
+    const wrong = r.terms.find((term) => voteOnly.includes(term.member));
+    if (wrong) throw new Error(`vote-only member ${wrong.member} took office in epoch ${wrong.epoch} at ${wrong.at.toFixed(3)} ms`);
+  });
+}

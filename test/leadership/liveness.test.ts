@@ -7,7 +7,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { majority } from '../../src/core/leadership/epoch.js';
 import { simulateLeadership } from '../../src/sim/leadership/simulator.js';
-import { assertLeadership, caseArbitrary, permanentlyDown, runCase, runs } from './harness.js';
+import { assertLeadership, caseArbitrary, faultsFor, permanentlyDown, runCase, runs, voteOnlyArbitrary, voteOnlyIds } from './harness.js';
 
 test('Liveness: once faults stop with a connected majority up, a leader is in office within livenessBound', (t) => {
   const property = fc.property(caseArbitrary({ permanent: true }), (c) => {
@@ -40,4 +40,40 @@ test('Liveness: a crashed leader is replaced within failoverBound, and a resigne
   // A handover needs no lease to run out: the Release frees every grant.
   t.true(Math.max(...resign) < 100, `resign handovers up to ${Math.max(...resign)} ms`);
   t.log(`crash failover ms: max ${Math.max(...crash).toFixed(1)}; resign handover ms: max ${Math.max(...resign).toFixed(1)}`);
+});
+
+test('Liveness with vote-only members: once faults stop with a connected majority up, one electable among them, a leader is in office within livenessBound, never a vote-only one', (t) => {
+  const property = fc.property(voteOnlyArbitrary({ permanent: true }), (v) => {
+    const { c } = v;
+    const voteOnly = voteOnlyIds(v);
+    const dead = new Set(faultsFor(c).flatMap((f) => (f.kind === 'crash' && !Number.isFinite(f.downFor) ? [c.ids[f.member]!] : [])));
+    fc.pre(c.ids.length - dead.size >= majority(c.ids.length));
+    fc.pre(c.ids.some((id) => !dead.has(id) && !voteOnly.includes(id)));
+    const r = runCase(c, { voteOnly });
+    if (r.violations.length > 0) throw new Error(`${r.violations[0]!.invariant} violated: ${r.violations[0]!.detail}`);
+    const wrong = r.terms.find((term) => voteOnly.includes(term.member));
+    if (wrong) throw new Error(`vote-only member ${wrong.member} took office in epoch ${wrong.epoch}`);
+    if (r.timeToLeader === null || r.timeToLeader > r.livenessBound) {
+      throw new Error(`no leader in office ${r.livenessBound.toFixed(1)} ms after the faults stopped at ${r.faultsEnd} ms (first at ${r.timeToLeader})`);
+    }
+  });
+  assertLeadership('Liveness vote-only', property, runs(40));
+  t.pass();
+});
+
+test('a ring whose one electable member is dead has no leader: the vote-only members keep granting nothing and never stand', (t) => {
+  for (let seed = 1; seed <= runs(4); seed++) {
+    // Member 5 is the only one that may lead; it leads, then dies for good at 2 s.
+    const r = simulateLeadership({
+      ids: [1, 2, 3, 4, 5],
+      seed,
+      voteOnly: [1, 2, 3, 4],
+      network: { delayMin: 0.1, delayMax: 2 },
+      faults: [{ at: 2000, kind: 'crash', member: 4, downFor: Infinity }],
+      tail: 5000,
+    });
+    t.deepEqual(r.violations, []);
+    t.true(r.terms.length > 0 && r.terms.every((term) => term.member === 5 && term.at < 2000), `seed ${seed}: terms ${JSON.stringify(r.terms)}`);
+    t.true(r.terms.some((term) => term.at < 1000), `seed ${seed}: member 5 leads within a second`);
+  }
 });

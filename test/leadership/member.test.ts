@@ -137,3 +137,39 @@ test('configuration errors are named: an id outside the members, duplicate ids, 
   t.throws(() => new LeadershipMember({ members: [1, 1, 2], self: 1, random: () => 0 }), { message: /distinct/ });
   t.throws(() => member(10, { timing: { ...DEFAULT_TIMING, grantMargin: 0 } }), { message: /grantMargin/ });
 });
+
+test('vote-only: the view pick skips a vote-only member, which grants and renews but never stands, even nominated', (t) => {
+  const top = member(30, { voteOnly: [30] });
+  top.start(0, FRESH);
+  top.receive(D - 1, 20, { kind: 'Heartbeat' });
+  for (let now = D; now < 4 * D; now += 50) t.false(top.tick(now).actions.includes('RequestGrants'), `at ${now}`);
+  t.is(sends(top.receive(4 * D, 20, { kind: 'Request', epoch: 4 }), 'Grant').length, 1, 'it grants');
+  t.is(sends(top.receive(4 * D + 1, 20, { kind: 'Renew', epoch: 4, round: 1 }), 'RenewAck').length, 1, 'it renews');
+  // Member 20 sees 30 alive, yet is the pick: 30 is vote-only.
+  const next = member(20, { voteOnly: [30] });
+  next.start(0, FRESH);
+  next.receive(D - 1, 30, { kind: 'Heartbeat' });
+  t.true(next.tick(D).actions.includes('RequestGrants'));
+  const nominated = member(30, { voteOnly: [30], candidateChoice: 'external' });
+  nominated.start(0, FRESH);
+  nominated.receive(D - 1, 20, { kind: 'Heartbeat' });
+  t.false(nominated.nominate(D, 30).actions.includes('RequestGrants'));
+  t.throws(() => member(10, { voteOnly: [99] }), { message: /vote-only 99 is not among the members/ });
+});
+
+test('failure detection: a peer silent for S is suspected once, S after it was last heard (or after the start), and trusted when heard again', (t) => {
+  const S = DEFAULT_TIMING.suspicion;
+  const m = member(10, { voteOnly: [10] });
+  const detector = (s: LeadershipStep) => s.commands.filter((c) => c.type === 'suspect' || c.type === 'trust');
+  t.deepEqual(detector(m.start(0, FRESH)), []);
+  t.deepEqual(detector(m.receive(5, 20, { kind: 'Heartbeat' })), []);
+  // The core asks for a tick at the first deadline: 30, never heard, at S after the start.
+  const first = m.tick(S - 1);
+  t.like(first.commands.find((c) => c.type === 'timer'), { at: S });
+  t.deepEqual(detector(m.tick(S)), [{ type: 'suspect', member: 30, lastHeard: null }]);
+  t.deepEqual(detector(m.tick(S + 1)), [], 'a suspicion is reported once');
+  t.deepEqual(detector(m.tick(5 + S)), [{ type: 'suspect', member: 20, lastHeard: 5 }]);
+  t.deepEqual(m.status().suspected, [20, 30]);
+  t.deepEqual(detector(m.receive(400, 30, { kind: 'Heartbeat' })), [{ type: 'trust', member: 30 }]);
+  t.deepEqual(m.status().suspected, [20]);
+});

@@ -5,10 +5,15 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { assertLeadership, caseArbitrary, checkLeadership, firstViolation, keepsInvariants, runCase, runs } from './harness.js';
+import { assertLeadership, caseArbitrary, checkLeadership, firstViolation, keepsInvariants, keepsInvariantsVoteOnly, runCase, runs, voteOnlyArbitrary } from './harness.js';
 
 test('OneLeaderPerEpoch, EpochsIncrease, NoOverlappingLeases and fencing hold under loss, duplication, reordering, partitions, crashes (also mid-persist), restarts, pauses and drift within rho', (t) => {
   assertLeadership('invariants', keepsInvariants(caseArbitrary()), runs(60));
+  t.pass();
+});
+
+test('with some members vote-only: OneLeaderPerEpoch, EpochsIncrease, NoOverlappingLeases and fencing hold, and no vote-only member ever takes office', (t) => {
+  assertLeadership('vote-only', keepsInvariantsVoteOnly(voteOnlyArbitrary()), runs(40));
   t.pass();
 });
 

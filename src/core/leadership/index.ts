@@ -4,3 +4,4 @@ export * from './settings.js';
 export * from './epoch.js';
 export * from './view.js';
 export * from './member.js';
+export * from './false-suspicion.js';

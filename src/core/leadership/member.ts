@@ -45,6 +45,12 @@ export interface MemberConfig {
   /** Seeded source of numbers in [0, 1) for back-off jitter (the core draws no randomness itself). */
   readonly random: () => number;
   readonly candidateChoice?: CandidateChoice;
+  /**
+   * Members that grant and renew but never stand (the ring file's `voteOnly` members). Every
+   * member must be given the same list: the view's pick skips them, and a pick that is vote-only
+   * on one member and not on another would leave nobody standing, or two.
+   */
+  readonly voteOnly?: readonly number[];
 }
 
 /** A grant this member holds: it promised `leader` to back epoch `epoch` until `expiresAt` (local). */
@@ -67,6 +73,8 @@ export interface MemberStatus {
   readonly grant: HeldGrant | null;
   /** The leader it follows, heard through renewals less than S ago. */
   readonly leader: number | null;
+  /** The peers its failure detector suspects now, in ring order. */
+  readonly suspected: readonly number[];
 }
 
 interface Attempt {
@@ -125,6 +133,7 @@ export class LeadershipMember {
   /** Members (this one included) that resigned epoch `epoch` and stand in no election until `until` or a later leader. */
   private readonly sittingOut = new Map<number, { epoch: Epoch; until: number }>();
   private nominee: number | null = null;
+  private readonly voteOnly: ReadonlySet<number>;
 
   constructor(private readonly config: MemberConfig) {
     const { members, self } = config;
@@ -138,7 +147,15 @@ export class LeadershipMember {
     if (problem) throw new Error(`leadership: ${problem}`);
     this.grantPeriod = grantPeriod(this.timing);
     this.choice = config.candidateChoice ?? 'view';
-    this.view = new View(self, this.timing.suspicion);
+    this.view = new View(self, this.timing.suspicion, members);
+    const stranger = (config.voteOnly ?? []).find((m) => !members.includes(m));
+    if (stranger !== undefined) throw new Error(`leadership: vote-only ${stranger} is not among the members ${members.join(', ')}`);
+    this.voteOnly = new Set(config.voteOnly);
+  }
+
+  /** True when this member may stand for election (it is not vote-only). */
+  get electable(): boolean {
+    return !this.voteOnly.has(this.id);
   }
 
   /** Grants needed to take office (this member's own included). Overridden only by sabotaged test builds. */
@@ -168,6 +185,7 @@ export class LeadershipMember {
     this.counter = persisted.counter;
     this.highestSeen = persisted.promised;
     this.quietUntil = now + this.grantPeriod;
+    this.view.start(now);
     const out = new Out();
     out.act('Restart');
     return this.finish(now, out);
@@ -264,6 +282,7 @@ export class LeadershipMember {
       counter: this.counter,
       grant: this.grant,
       leader: this.office ? this.id : (this.leaderSeen?.id ?? null),
+      suspected: this.config.members.filter((m) => this.view.isSuspected(m)),
     };
   }
 
@@ -448,7 +467,7 @@ export class LeadershipMember {
     if (this.choice === 'external') return this.nominee;
     let best: number | null = null;
     for (const m of this.config.members) {
-      if (this.sittingOut.has(m) || !this.view.alive(m, now)) continue;
+      if (this.voteOnly.has(m) || this.sittingOut.has(m) || !this.view.alive(m, now)) continue;
       if (best === null || m > best) best = m;
     }
     return best;
@@ -473,6 +492,7 @@ export class LeadershipMember {
   }
 
   private mayStand(now: number): boolean {
+    if (!this.electable) return false;
     if (now < this.quietUntil || now < this.backoffUntil || this.leaderSeen) return false;
     if (this.grant && this.grant.leader !== this.id && now < this.grant.expiresAt) return false;
     // A view without a majority cannot win: standing would only raise epochs.
@@ -518,6 +538,9 @@ export class LeadershipMember {
 
   /** Runs the regular work and asks for the next tick at the earliest deadline. */
   private finish(now: number, out: Out): LeadershipStep {
+    for (const t of this.view.transitions(now)) {
+      out.push(t.kind === 'suspect' ? { type: 'suspect', member: t.member, lastHeard: t.lastHeard } : { type: 'trust', member: t.member });
+    }
     this.drive(now, out);
     const t = this.timing;
     const deadlines: number[] = [];

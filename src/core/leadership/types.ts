@@ -84,7 +84,14 @@ export type LeadershipCommand =
    */
   | { readonly type: 'stepDown'; readonly epoch: Epoch; readonly reason: StepDownReason }
   /** This member follows `leader`, which leads `epoch` (heard through its renewals). */
-  | { readonly type: 'follower'; readonly leader: number; readonly epoch: Epoch };
+  | { readonly type: 'follower'; readonly leader: number; readonly epoch: Epoch }
+  /**
+   * The failure detector suspects `member`: nothing heard from it for S since `lastHeard` (local
+   * ms; null: never heard since the start). Liveness only: it leaves the view.
+   */
+  | { readonly type: 'suspect'; readonly member: number; readonly lastHeard: number | null }
+  /** A suspected `member` was heard again: it is back in the view. */
+  | { readonly type: 'trust'; readonly member: number };
 
 /** Names of the member's transitions, as in the TLA+ spec (plus the liveness-only view actions). */
 export const LEADERSHIP_ACTIONS = [

@@ -60,6 +60,10 @@ export interface LeadershipSimOptions {
   readonly trace?: boolean;
   /** Test-only sabotage: carry out a step's persist after its sends, as a runtime that does not wait for the disk. */
   readonly persistLast?: boolean;
+  /** Members (by id) that grant and renew but never stand, as the ring file's `voteOnly` flag makes them. */
+  readonly voteOnly?: readonly number[];
+  /** Real ms until which the network loses and duplicates; default: until the faults stop. */
+  readonly lossyUntil?: number;
   /** Receives the observable events trace validation replays (tla/LeadershipTrace.tla); does not change the run. */
   readonly onEvent?: (event: LeadershipEvent) => void;
 }
@@ -119,6 +123,8 @@ export interface LeadershipSimResult {
   /** The real time the run stopped at. */
   readonly end: number;
   readonly checked: readonly LeadershipInvariant[];
+  /** Every suspicion a member's failure detector reported: real time, observer id, suspected id. */
+  readonly suspicions: readonly { readonly at: number; readonly observer: number; readonly member: number }[];
   readonly trace?: readonly LeadershipTraceLine[];
 }
 
@@ -199,6 +205,7 @@ class LeadershipSimulator {
   private resourceHighest = -1;
   private accepted = 0;
   private refused = 0;
+  private readonly suspicions: { at: number; observer: number; member: number }[] = [];
 
   constructor(private readonly options: LeadershipSimOptions) {
     const { ids } = options;
@@ -250,7 +257,7 @@ class LeadershipSimulator {
       quietUntil: null,
     }));
     for (const f of faults) this.queue.push(f.at, { kind: 'fault', fault: f });
-    this.queue.push(this.faultsEnd, { kind: 'calm' });
+    this.queue.push(options.lossyUntil ?? this.faultsEnd, { kind: 'calm' });
   }
 
   run(): LeadershipSimResult {
@@ -281,6 +288,7 @@ class LeadershipSimulator {
       persists: this.members.reduce((s, sm) => s + sm.store.completed, 0),
       end: this.now,
       checked: this.checked,
+      suspicions: this.suspicions,
       ...(this.trace ? { trace: this.trace } : {}),
     };
   }
@@ -481,8 +489,12 @@ class LeadershipSimulator {
           sm.acting = null;
           this.emit({ t: this.now, ev: 'StepDown', member: sm.id });
           break;
+        case 'suspect':
+          this.suspicions.push({ at: this.now, observer: sm.id, member: c.member });
+          break;
         case 'extendLease':
         case 'follower':
+        case 'trust':
           break;
       }
     }
@@ -616,7 +628,13 @@ class LeadershipSimulator {
 
   private restart(sm: SimMember, incarnation: number): void {
     if (sm.core || sm.incarnation !== incarnation) return;
-    const core = this.build({ members: this.options.ids, self: sm.id, timing: this.timing, random: this.rng.fn });
+    const core = this.build({
+      members: this.options.ids,
+      self: sm.id,
+      timing: this.timing,
+      random: this.rng.fn,
+      ...(this.options.voteOnly ? { voteOnly: this.options.voteOnly } : {}),
+    });
     sm.core = core;
     sm.timerAt = Infinity;
     this.emit({ t: this.now, ev: 'Restart', member: sm.id });
