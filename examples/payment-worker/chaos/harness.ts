@@ -9,12 +9,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoordinatorUnavailableError, type CoordinatorKind } from '../coordinators/coordinator.js';
-import { ringUnavailable } from '../coordinators/ring.js';
+import type { CoordinatorKind } from '../coordinators/coordinator.js';
 import type { Ensemble } from '../ensembles/ensemble.js';
 import { startEtcd } from '../ensembles/etcd.js';
 import { startPostgres } from '../ensembles/postgres.js';
 import { tempDir } from '../ensembles/process.js';
+import { startRing } from '../ensembles/ring.js';
 import { startZooKeeper } from '../ensembles/zookeeper.js';
 import { openStore } from '../open-store.js';
 import { workload, type PaymentStore } from '../store.js';
@@ -34,6 +34,10 @@ export interface ChaosOptions {
   pauseEvery: number;
   firstPauseTick: number;
   leaseMs: number;
+  /** The leader's signal fires this long before its lease can end. */
+  marginMs: number;
+  /** Ring only: the fraction of its datagrams each member loses (seeded by `seed` and its id). */
+  loss: number;
   workMs: number;
   seed: number;
   /** Test-only: replicas built without the token check. The run must then fail. */
@@ -46,7 +50,7 @@ export interface ChaosOptions {
 
 export const defaults: ChaosOptions = {
   coordinator: 'zookeeper', store: 'sqlite', replicas: 5, payments: 2000, accounts: 20, killEveryMs: 2000,
-  restartAfterMs: 1000, pauses: 3, pauseEvery: 4, firstPauseTick: 2, leaseMs: 1000, workMs: 5, seed: 1, unfenced: false,
+  restartAfterMs: 1000, pauses: 3, pauseEvery: 4, firstPauseTick: 2, leaseMs: 1000, marginMs: 200, loss: 0.2, workMs: 5, seed: 1, unfenced: false,
   maxSeconds: 600, chaosSeconds: Number.POSITIVE_INFINITY, keep: false,
 };
 
@@ -79,17 +83,25 @@ interface Replica {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const replicaJs = fileURLToPath(new URL('../replica.js', import.meta.url));
 
+/** The coordinator's servers for one run; the ring has none, only the ring file its replicas share. */
+function startCoordinators(opts: ChaosOptions): Promise<Ensemble> {
+  switch (opts.coordinator) {
+    case 'zookeeper': return startZooKeeper();
+    case 'etcd': return startEtcd();
+    case 'ring': return startRing(opts.replicas);
+  }
+}
+
 /**
  * Runs one chaos test. `running` is a coordinator ensemble already started for `opts.coordinator`
  * (the test suite runs several short runs on one); without it the run starts and stops its own.
  */
 export async function runChaos(opts: ChaosOptions, progress: (line: string) => void = () => undefined, running?: Ensemble): Promise<ChaosReport> {
-  if (opts.coordinator === 'ring') throw new CoordinatorUnavailableError(ringUnavailable);
   const dir = tempDir('hs-ring-chaos-');
   const cleanups: (() => Promise<void>)[] = [];
   let store: PaymentStore | undefined;
   try {
-    const ensemble: Ensemble = running ?? (opts.coordinator === 'zookeeper' ? await startZooKeeper() : await startEtcd());
+    const ensemble: Ensemble = running ?? await startCoordinators(opts);
     if (!running) cleanups.push(() => ensemble.stop(opts.keep));
     let storeSpec = `sqlite:${join(dir, 'payments.db')}`;
     if (opts.store === 'postgres') {
@@ -101,7 +113,8 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     await store.setup();
     const w = workload(opts.seed, opts.accounts, opts.payments);
     await store.seed(w.accounts, w.payments);
-    progress(`${opts.coordinator} ensemble at ${ensemble.connect}; store ${opts.store}; ${opts.payments} payments, ${opts.replicas} replicas${opts.unfenced ? ' (UNFENCED build)' : ''}`);
+    const at = opts.coordinator === 'ring' ? `ring file ${ensemble.connect}, ${opts.loss * 100} % datagram loss` : `ensemble at ${ensemble.connect}`;
+    progress(`${opts.coordinator} ${at}; store ${opts.store}; ${opts.payments} payments, ${opts.replicas} replicas${opts.unfenced ? ' (UNFENCED build)' : ''}`);
 
     // Every term, stepdown, kill and pause with its time, for reading a run afterwards (--keep).
     const events = openSync(join(dir, 'events.log'), 'a');
@@ -137,7 +150,10 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
 
     const start = (r: Replica) => {
       const args = ['--coordinator', opts.coordinator, '--connect', ensemble.connect, '--store', storeSpec, '--name', r.name,
-        '--lease-ms', String(opts.leaseMs), '--work-ms', String(opts.workMs), '--pause-hook', ...(opts.unfenced ? ['--unfenced'] : [])];
+        '--lease-ms', String(opts.leaseMs), '--margin-ms', String(opts.marginMs), '--work-ms', String(opts.workMs), '--pause-hook',
+        ...(opts.unfenced ? ['--unfenced'] : []),
+        // The member's promises outlive the process: a restarted member must keep them.
+        ...(opts.coordinator === 'ring' ? ['--state-dir', join(dir, 'ring-state', r.name), '--loss', String(opts.loss), '--seed', String(opts.seed)] : [])];
       const err = openSync(join(dir, `${r.name}.log`), 'a');
       const child = fork(replicaJs, args, { stdio: ['ignore', err, err, 'ipc'], execArgv: [] });
       r.child = child;
