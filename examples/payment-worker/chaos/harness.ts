@@ -18,6 +18,7 @@ import { startRing } from '../ensembles/ring.js';
 import { startZooKeeper } from '../ensembles/zookeeper.js';
 import { openStore } from '../open-store.js';
 import { workload, type PaymentStore } from '../store.js';
+import { processCpuMs } from './cpu.js';
 import { audit, failures, percentiles, type Audit, type Percentiles } from './audit.js';
 
 export interface ChaosOptions {
@@ -70,6 +71,8 @@ export interface ChaosReport {
   durationMs: number;
   /** Payments per second over the run. */
   throughput: number;
+  /** CPU the replica processes used (the coordinator's client or member, the worker, the store), ms; null without /proc. */
+  replicaCpuMs: number | null;
   dir?: string;
 }
 
@@ -130,6 +133,12 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     const restarts = new Set<NodeJS.Timeout>();
 
     let finished = false;
+    // Read from /proc just before a replica is killed or stopped: a dead process's count is gone.
+    let replicaCpu: number | null = 0;
+    const countCpu = (child: ChildProcess) => {
+      const ms = processCpuMs(child.pid);
+      replicaCpu = ms === null || replicaCpu === null ? null : replicaCpu + ms;
+    };
     const onPausing = async (r: Replica, child: ChildProcess, token: bigint) => {
       r.stopped = true;
       const t0 = performance.now();
@@ -173,7 +182,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     replicas.forEach(start);
     cleanups.push(async () => {
       for (const t of restarts) clearTimeout(t);
-      for (const c of live) { c.kill('SIGCONT'); c.kill('SIGTERM'); }
+      for (const c of live) { countCpu(c); c.kill('SIGCONT'); c.kill('SIGTERM'); }
       const deadline = Date.now() + 5000;
       while (live.size > 0 && Date.now() < deadline) await sleep(50);
       for (const c of live) c.kill('SIGKILL');
@@ -217,6 +226,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
         note(`${l.name} pause armed`);
         l.child.send({ type: 'arm-pause' });
       } else {
+        countCpu(l.child);
         l.child.kill('SIGKILL');
         note(`${l.name} killed`);
         kills++;
@@ -234,7 +244,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     return {
       options: opts, passed: why.length === 0, failures: why, audit: a, kills, pauses: pausesDone,
       pauseMs: percentiles(pauseDurations), terms, stepdowns, durationMs: Math.round(durationMs),
-      throughput: Math.round((a.appliedExactlyOnce / durationMs) * 1000),
+      throughput: Math.round((a.appliedExactlyOnce / durationMs) * 1000), replicaCpuMs: replicaCpu,
       ...(opts.keep ? { dir } : {}),
     };
   } finally {

@@ -9,6 +9,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CoordinatorUnavailableError, coordinatorKinds, type CoordinatorKind } from '../coordinators/coordinator.js';
 import { EnsembleStartError, MissingPackageError } from '../ensembles/process.js';
+import { selfAndChildrenCpuMs } from './cpu.js';
 import { defaults, runChaos, type ChaosOptions, type ChaosReport } from './harness.js';
 
 const argv = await yargs(hideBin(process.argv))
@@ -59,7 +60,12 @@ const opts: ChaosOptions = {
   unfenced: argv.unfenced, maxSeconds: argv['max-seconds'], chaosSeconds: argv['chaos-seconds'] ?? defaults.chaosSeconds, keep: argv.keep,
 };
 
-function print(r: ChaosReport): void {
+const fmtCpu = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`);
+
+/** The report, with the CPU of everything the run started (servers' start-up included), read once they have all exited. */
+type Printed = ChaosReport & { cpuMs: number | null };
+
+function print(r: Printed): void {
   const a = r.audit;
   const lines = [
     `chaos ${r.options.coordinator}${r.options.coordinator === 'ring' ? ` (${r.options.loss * 100} % loss)` : ''} on ${r.options.store}${r.options.unfenced ? ' (UNFENCED build)' : ''}: ${r.passed ? 'PASSED' : 'FAILED'}`,
@@ -68,7 +74,7 @@ function print(r: ChaosReport): void {
     `  stale-token writes refused     ${a.staleWritesRefused} (applied: ${a.staleWritesApplied}); duplicates refused ${a.duplicateWritesRefused}`,
     `  no replica processing (ms)     p50 ${a.gapMs.p50}  p99 ${a.gapMs.p99}  max ${a.gapMs.max}  over ${a.leaderChanges} leader changes`,
     `  chaos                          ${r.kills} leaders killed, ${r.pauses} paused (pause p50 ${r.pauseMs.p50} ms, max ${r.pauseMs.max} ms), ${r.terms} terms (ended: ${Object.entries(r.stepdowns).map(([k, v]) => `${k} ${v}`).join(', ') || 'all killed'})`,
-    `  run                            ${(r.durationMs / 1000).toFixed(1)} s, ${r.throughput} payments/s`,
+    `  run                            ${(r.durationMs / 1000).toFixed(1)} s, ${r.throughput} payments/s; CPU: replicas ${fmtCpu(r.replicaCpuMs)}, everything ${fmtCpu(r.cpuMs)}`,
     ...r.failures.map((f) => `  FAIL: ${f}`),
     ...(r.dir ? [`  kept: ${r.dir}`] : []),
   ];
@@ -76,7 +82,7 @@ function print(r: ChaosReport): void {
 }
 
 try {
-  const report = await runChaos(opts, (line) => { if (!argv.json) console.error(line); });
+  const report: Printed = { ...await runChaos(opts, (line) => { if (!argv.json) console.error(line); }), cpuMs: selfAndChildrenCpuMs() };
   if (argv.json) console.log(JSON.stringify(report, null, 2));
   else print(report);
   process.exit(report.passed ? 0 : 1);
