@@ -1,9 +1,9 @@
 /**
  * `bench --only worker`: the payment worker's chaos run (examples/payment-worker) on ZooKeeper,
  * etcd and the ring in one bench run, one coordinator at a time (the machine may have 2 cores),
- * the same workload each: failover gap, throughput, CPU, and the false failovers each timeout
- * setting causes, over a sweep of each one's timeout (ZooKeeper session timeout, etcd lease TTL,
- * ring lease).
+ * the same workload and the same loss each: failover gap, throughput, CPU, and the false
+ * failovers each timeout setting causes, over a sweep of each one's timeout (ZooKeeper session
+ * timeout, etcd lease TTL, ring lease).
  *
  * The examples are not part of the library, so the bench does not import them: it spawns the
  * compiled chaos runner from dist/examples of a built checkout and reads its --json report.
@@ -24,21 +24,21 @@ export interface WorkerPlan {
   readonly leases: Readonly<Record<WorkerCoordinator, readonly number[]>>;
   /** Chaos runner flags every run shares (the workload). */
   readonly workload: readonly string[];
-  /** Fraction of its datagrams each ring member loses. */
-  readonly ringLoss: number;
+  /** Fraction of datagrams lost, the same for every coordinator (the ring's members drop their own; the others' links go through lossy proxies). */
+  readonly loss: number;
 }
 
 /** The chaos runner's defaults (2,000 payments, a kill every 2 s, 3 pauses, 5 replicas); leases around its 1 s. */
 export const FULL_WORKER: WorkerPlan = {
   leases: { zookeeper: [1000, 500, 2000], etcd: [1000, 2000, 3000], ring: [1000, 500, 2000] },
   workload: [],
-  ringLoss: 0.2,
+  loss: 0.2,
 };
 
 export const QUICK_WORKER: WorkerPlan = {
   leases: { zookeeper: [1000], etcd: [1000], ring: [1000] },
   workload: ['--payments', '300', '--work', '10', '--pauses', '1', '--first-pause', '1', '--chaos-seconds', '10', '--max-seconds', '120'],
-  ringLoss: 0.2,
+  loss: 0.2,
 };
 
 /** One chaos run of one coordinator at one timeout setting. */
@@ -47,7 +47,7 @@ export interface WorkerRow {
   /** Lease / session timeout / TTL asked for, ms (etcd rounds up to whole seconds). */
   readonly leaseMs: number;
   readonly isDefault: boolean;
-  /** Datagram loss the coordinator ran under (the ring's members inflict it on themselves; ZooKeeper and etcd run over TCP without it). */
+  /** Loss the coordinator ran under (the ring's members inflict it on themselves; ZooKeeper's and etcd's clients reach them through lossy proxies). */
   readonly loss: number;
   readonly passed: boolean;
   readonly failures: readonly string[];
@@ -105,10 +105,10 @@ export async function runWorkerBench(plan: WorkerPlan, progress: Progress): Prom
   const skipped: Partial<Record<WorkerCoordinator, string>> = {};
   for (const coordinator of WORKER_COORDINATORS) {
     for (const [i, leaseMs] of plan.leases[coordinator].entries()) {
-      const loss = coordinator === 'ring' ? plan.ringLoss : 0;
+      const loss = plan.loss;
       // The margin stays below what the shortest lease allows the ring (attempt timeout + margin < lease).
       const margin = Math.min(200, Math.floor(leaseMs / 5));
-      const args = ['--coordinator', coordinator, '--lease', String(leaseMs), '--margin', String(margin), ...(coordinator === 'ring' ? ['--loss', String(loss)] : []), ...plan.workload, '--json'];
+      const args = ['--coordinator', coordinator, '--lease', String(leaseMs), '--margin', String(margin), '--loss', String(loss), ...plan.workload, '--json'];
       progress(`worker: ${coordinator}, lease ${leaseMs} ms${loss ? `, ${loss * 100} % loss` : ''}`);
       const run = await runChaos(args);
       if (run.code === CANNOT_RUN) {

@@ -14,6 +14,7 @@ import type { Ensemble } from '../ensembles/ensemble.js';
 import { startEtcd } from '../ensembles/etcd.js';
 import { startPostgres } from '../ensembles/postgres.js';
 import { tempDir } from '../ensembles/process.js';
+import { startLossyProxies } from '../ensembles/lossy-proxy.js';
 import { startRing } from '../ensembles/ring.js';
 import { startZooKeeper } from '../ensembles/zookeeper.js';
 import { openStore } from '../open-store.js';
@@ -37,8 +38,11 @@ export interface ChaosOptions {
   leaseMs: number;
   /** The leader's signal fires this long before its lease can end. */
   marginMs: number;
-  /** Ring only: the fraction of its datagrams each member loses (seeded by `seed` and its id). */
-  loss: number;
+  /**
+   * Fraction of datagrams lost (undefined: 0.2 for the ring, none for the others): each ring member
+   * loses its own (seeded by `seed` and its id); ZooKeeper and etcd get it through lossy proxies.
+   */
+  loss: number | undefined;
   workMs: number;
   seed: number;
   /** Test-only: replicas built without the token check. The run must then fail. */
@@ -51,7 +55,7 @@ export interface ChaosOptions {
 
 export const defaults: ChaosOptions = {
   coordinator: 'zookeeper', store: 'sqlite', replicas: 5, payments: 2000, accounts: 20, killEveryMs: 2000,
-  restartAfterMs: 1000, pauses: 3, pauseEvery: 4, firstPauseTick: 2, leaseMs: 1000, marginMs: 200, loss: 0.2, workMs: 5, seed: 1, unfenced: false,
+  restartAfterMs: 1000, pauses: 3, pauseEvery: 4, firstPauseTick: 2, leaseMs: 1000, marginMs: 200, loss: undefined, workMs: 5, seed: 1, unfenced: false,
   maxSeconds: 600, chaosSeconds: Number.POSITIVE_INFINITY, keep: false,
 };
 
@@ -86,6 +90,11 @@ interface Replica {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const replicaJs = fileURLToPath(new URL('../replica.js', import.meta.url));
 
+/** The loss a run has: asked for, or the coordinator's default (the ring's is the issue's 20 %). */
+export function lossOf(opts: Pick<ChaosOptions, 'coordinator' | 'loss'>): number {
+  return opts.loss ?? (opts.coordinator === 'ring' ? 0.2 : 0);
+}
+
 /** The coordinator's servers for one run; the ring has none, only the ring file its replicas share. */
 function startCoordinators(opts: ChaosOptions): Promise<Ensemble> {
   switch (opts.coordinator) {
@@ -116,7 +125,15 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     await store.setup();
     const w = workload(opts.seed, opts.accounts, opts.payments);
     await store.seed(w.accounts, w.payments);
-    const at = opts.coordinator === 'ring' ? `ring file ${ensemble.connect}, ${opts.loss * 100} % datagram loss` : `ensemble at ${ensemble.connect}`;
+    const loss = lossOf(opts);
+    let connect = ensemble.connect;
+    if (loss > 0 && opts.coordinator !== 'ring') {
+      const proxies = await startLossyProxies(ensemble.connect, loss, opts.seed);
+      cleanups.push(() => proxies.close());
+      connect = proxies.connect;
+    }
+    const lossNote = loss > 0 ? `, ${Math.round(loss * 100)} % loss${opts.coordinator === 'ring' ? '' : ' through proxies'}` : '';
+    const at = `${opts.coordinator === 'ring' ? 'ring file' : 'ensemble at'} ${ensemble.connect}${lossNote}`;
     progress(`${opts.coordinator} ${at}; store ${opts.store}; ${opts.payments} payments, ${opts.replicas} replicas${opts.unfenced ? ' (UNFENCED build)' : ''}`);
 
     // Every term, stepdown, kill and pause with its time, for reading a run afterwards (--keep).
@@ -158,11 +175,11 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     };
 
     const start = (r: Replica) => {
-      const args = ['--coordinator', opts.coordinator, '--connect', ensemble.connect, '--store', storeSpec, '--name', r.name,
+      const args = ['--coordinator', opts.coordinator, '--connect', connect, '--store', storeSpec, '--name', r.name,
         '--lease-ms', String(opts.leaseMs), '--margin-ms', String(opts.marginMs), '--work-ms', String(opts.workMs), '--pause-hook',
         ...(opts.unfenced ? ['--unfenced'] : []),
         // The member's promises outlive the process: a restarted member must keep them.
-        ...(opts.coordinator === 'ring' ? ['--state-dir', join(dir, 'ring-state', r.name), '--loss', String(opts.loss), '--seed', String(opts.seed)] : [])];
+        ...(opts.coordinator === 'ring' ? ['--state-dir', join(dir, 'ring-state', r.name), '--loss', String(loss), '--seed', String(opts.seed)] : [])];
       const err = openSync(join(dir, `${r.name}.log`), 'a');
       const child = fork(replicaJs, args, { stdio: ['ignore', err, err, 'ipc'], execArgv: [] });
       r.child = child;

@@ -10,7 +10,7 @@ import { hideBin } from 'yargs/helpers';
 import { CoordinatorUnavailableError, coordinatorKinds, type CoordinatorKind } from '../coordinators/coordinator.js';
 import { EnsembleStartError, MissingPackageError } from '../ensembles/process.js';
 import { selfAndChildrenCpuMs } from './cpu.js';
-import { defaults, runChaos, type ChaosOptions, type ChaosReport } from './harness.js';
+import { defaults, lossOf, runChaos, type ChaosOptions, type ChaosReport } from './harness.js';
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName('npm run chaos --')
@@ -27,7 +27,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('first-pause', { type: 'number', default: defaults.firstPauseTick, describe: 'the tick of the first pause' })
   .option('lease', { type: 'number', default: defaults.leaseMs, describe: 'ms: ZooKeeper session timeout / etcd lease TTL (rounded up to s) / ring lease' })
   .option('margin', { type: 'number', default: defaults.marginMs, describe: 'ms: the leader\'s signal fires this long before its lease can end' })
-  .option('loss', { type: 'number', describe: `ring only: fraction of its datagrams each member loses (default ${defaults.loss})` })
+  .option('loss', { type: 'number', describe: 'fraction of datagrams lost: each ring member drops its own; ZooKeeper and etcd get it through proxies that delay a lost chunk as TCP would (default: 0.2 for ring, 0 for the others)' })
   .option('work', { type: 'number', default: defaults.workMs, describe: 'ms of work per payment besides the database' })
   .option('seed', { type: 'number', default: defaults.seed, describe: 'workload seed' })
   .option('chaos-seconds', { type: 'number', describe: 'stop killing and pausing after this long, then let the queue drain (default: never)' })
@@ -41,7 +41,6 @@ const argv = await yargs(hideBin(process.argv))
     }
     if (a.accounts < 2) throw new Error('--accounts must be at least 2');
     if (!Number.isInteger(a.margin) || a.margin < 0 || a.margin >= a.lease) throw new Error('--margin must be an integer number of ms in [0, --lease)');
-    if (a.loss !== undefined && a.coordinator !== 'ring') throw new Error('--loss is for --coordinator ring only (its members drop their own datagrams)');
     if (a.loss !== undefined && !(a.loss >= 0 && a.loss < 1)) throw new Error('--loss must be a fraction in [0, 1)');
     return true;
   })
@@ -56,7 +55,7 @@ const opts: ChaosOptions = {
   coordinator: argv.coordinator as CoordinatorKind, store: argv.store, replicas: argv.replicas, payments: argv.payments,
   accounts: argv.accounts, killEveryMs: argv['kill-every'], restartAfterMs: argv['restart-after'], pauses: argv.pauses,
   pauseEvery: Math.max(1, argv['pause-every']), firstPauseTick: Math.max(1, argv['first-pause']), leaseMs: argv.lease, marginMs: argv.margin,
-  loss: argv.coordinator === 'ring' ? (argv.loss ?? defaults.loss) : 0, workMs: argv.work, seed: argv.seed,
+  loss: argv.loss, workMs: argv.work, seed: argv.seed,
   unfenced: argv.unfenced, maxSeconds: argv['max-seconds'], chaosSeconds: argv['chaos-seconds'] ?? defaults.chaosSeconds, keep: argv.keep,
 };
 
@@ -68,7 +67,7 @@ type Printed = ChaosReport & { cpuMs: number | null };
 function print(r: Printed): void {
   const a = r.audit;
   const lines = [
-    `chaos ${r.options.coordinator}${r.options.coordinator === 'ring' ? ` (${r.options.loss * 100} % loss)` : ''} on ${r.options.store}${r.options.unfenced ? ' (UNFENCED build)' : ''}: ${r.passed ? 'PASSED' : 'FAILED'}`,
+    `chaos ${r.options.coordinator}${lossOf(r.options) > 0 ? ` (${Math.round(lossOf(r.options) * 100)} % loss)` : ''} on ${r.options.store}${r.options.unfenced ? ' (UNFENCED build)' : ''}: ${r.passed ? 'PASSED' : 'FAILED'}`,
     `  payments applied exactly once  ${a.appliedExactlyOnce}/${a.payments}${a.notApplied ? `, ${a.notApplied} never` : ''}${a.appliedMoreThanOnce ? `, ${a.appliedMoreThanOnce} twice or more` : ''}`,
     `  balances add up                ${a.balancesAddUp ? 'yes' : `NO (${a.accountsOff} accounts off, ${a.moneyCreated} cents created)`}`,
     `  stale-token writes refused     ${a.staleWritesRefused} (applied: ${a.staleWritesApplied}); duplicates refused ${a.duplicateWritesRefused}`,
