@@ -69,7 +69,7 @@ export interface WorkerRow {
 
 export interface WorkerResult {
   readonly rows: WorkerRow[];
-  /** Coordinators that could not run here (a package missing), with why. */
+  /** Coordinators that could not run here (a package missing) or whose run crashed, with why. */
   readonly skipped: Partial<Record<WorkerCoordinator, string>>;
 }
 
@@ -120,7 +120,10 @@ export async function runWorkerBench(plan: WorkerPlan, progress: Progress): Prom
       try {
         r = JSON.parse(run.stdout) as ChaosJson;
       } catch {
-        throw new Error(`the chaos runner for ${coordinator} exited ${run.code} without a report: ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+        // A crash of one coordinator's run must not lose the others' minutes of measuring.
+        skipped[coordinator] = `the chaos runner exited ${run.code} without a report: ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`;
+        progress(`worker: ${coordinator}: ${skipped[coordinator]}`);
+        break;
       }
       const falseFailovers = r.stepdowns.signal ?? 0;
       const row: WorkerRow = {
