@@ -1,7 +1,8 @@
 /**
  * One replica of the payment worker as an OS process (the chaos harness forks five):
- *   node replica.js --coordinator zookeeper|etcd --connect <servers> --store sqlite:<file>|postgres://...
- *                   --name r1 [--lease-ms 1000] [--work-ms 5]
+ *   node replica.js --coordinator zookeeper|etcd|ring --connect <servers or ring file> --store sqlite:<file>|postgres://...
+ *                   --name r1 [--lease-ms 1000] [--margin-ms 200] [--work-ms 5]
+ *                   [--state-dir <dir> --loss 0.2 --seed 1]   (ring: the member's promises, its self-inflicted loss)
  * Test-only switches: --unfenced (the build without the token check) and --pause-hook (the harness
  * may ask, over IPC, to be stopped right after the next leadership check).
  * It reports its terms to the parent over IPC: {type:'leader', token}, {type:'stepdown', ...}.
@@ -20,13 +21,16 @@ const { values } = parseArgs({
     'lease-ms': { type: 'string', default: '1000' },
     'margin-ms': { type: 'string', default: '200' },
     'work-ms': { type: 'string', default: '5' },
+    'state-dir': { type: 'string' },
+    loss: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
     unfenced: { type: 'boolean', default: false },
     'pause-hook': { type: 'boolean', default: false },
   },
 });
 const kind = values.coordinator as CoordinatorKind;
 if (!coordinatorKinds.includes(kind) || !values.connect || !values.store || !values.name) {
-  console.error('usage: replica.js --coordinator zookeeper|etcd --connect <servers> --store <spec> --name <name>');
+  console.error('usage: replica.js --coordinator zookeeper|etcd|ring --connect <servers|ring file> --store <spec> --name <name>');
   process.exit(2);
 }
 
@@ -38,6 +42,9 @@ const coordinator = await createCoordinator(kind, {
   name: values.name,
   leaseMs: Number(values['lease-ms']),
   stepDownMarginMs: Number(values['margin-ms']),
+  ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
+  loss: Number(values.loss),
+  seed: Number(values.seed),
 });
 
 let pauseArmed = false;

@@ -137,6 +137,22 @@ export function formatBench(r: BenchResults): string {
     ));
     out.push('(leader changes: terms in office after the first, before the stop; CPU % of one core from /proc/PID/stat over the idle window; datagrams over the member\'s life)');
   }
+  if (r.worker) {
+    out.push('', 'Payment worker chaos run per coordinator and timeout setting (examples/payment-worker; one coordinator at a time, same workload)');
+    out.push(table(
+      ['coordinator', 'timeout ms', 'loss', 'verdict', 'gap p50 ms', 'p99', 'max', 'leader changes', 'kills', 'pauses', 'false failovers', 'per min', 'stale refused', 'payments/s', 'run s', 'CPU replicas s', 'CPU all s'],
+      r.worker.rows.map((w) => [
+        w.coordinator, `${w.leaseMs}${w.isDefault ? ' (default)' : ''}`, `${Math.round(w.loss * 100)}%`, w.passed ? 'passed' : 'FAILED',
+        w.gapMs.p50, w.gapMs.p99, w.gapMs.max, w.leaderChanges, w.kills, w.pauses, w.falseFailovers, w.falseFailoversPerMinute,
+        w.staleWritesRefused, w.paymentsPerSecond, w.runSeconds, w.replicaCpuSeconds, w.totalCpuSeconds,
+      ]),
+    ));
+    out.push(
+      '(timeout: ZooKeeper session timeout, etcd lease TTL (whole seconds), ring lease; false failovers: terms that ended because the',
+      ' leader\'s signal fired while it ran unpaused; CPU all: the runner and everything it started, servers\' start-up included)',
+    );
+    for (const [c, why] of Object.entries(r.worker.skipped)) out.push(`${c}: not run here: ${why}`);
+  }
   for (const [p, e] of Object.entries(r.errors)) out.push('', `${p}: FAILED: ${e}`);
   if (r.wallSeconds !== undefined) out.push('', `bench took ${r.wallSeconds} s`);
   return out.join('\n');

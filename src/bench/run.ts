@@ -13,10 +13,17 @@ import { FULL_OVERHEAD, type OverheadRow, QUICK_OVERHEAD, runOverheadBench } fro
 import { failoverSpec, latencySpec, messagesSpec, overheadSpec, renderSvg } from './plots.js';
 import type { Progress } from './progress.js';
 import { FULL_SCALE, QUICK_SCALE, type SimScaleRow, type UdpScaleRow, runSimScale, runUdpScale } from './scale.js';
+import { FULL_WORKER, QUICK_WORKER, type WorkerResult, runWorkerBench } from './worker.js';
+import { workerSpec } from './worker-plot.js';
 
 /** The benchmark parts, in the order they run; `--only` picks a subset. */
-export const BENCH_PARTS = ['messages', 'overhead', 'latency', 'scale', 'memory', 'compare', 'failover'] as const;
+export const BENCH_PARTS = ['messages', 'overhead', 'latency', 'scale', 'memory', 'compare', 'failover', 'worker'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
+/**
+ * What runs without --only: the worker part needs ZooKeeper and etcd installed and a built
+ * checkout, and the failover part takes about 20 minutes, so each is asked for by name.
+ */
+export const DEFAULT_PARTS: readonly BenchPart[] = BENCH_PARTS.filter((p) => p !== 'worker' && p !== 'failover');
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -45,6 +52,7 @@ export interface BenchResults {
   memory?: MemoryRow[];
   compare?: CompareResult;
   failover?: FailoverRow[];
+  worker?: WorkerResult;
   /** Parts that failed, with why; their results are absent. */
   readonly errors: Partial<Record<BenchPart, string>>;
   wallSeconds?: number;
@@ -98,6 +106,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   await part('failover', async () => {
     results.failover = await runFailoverBench(q ? QUICK_FAILOVER : FULL_FAILOVER, opts.progress);
   });
+  await part('worker', async () => {
+    results.worker = await runWorkerBench(q ? QUICK_WORKER : FULL_WORKER, opts.progress);
+  });
   results.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
   return results;
 }
@@ -119,6 +130,7 @@ export async function writeBenchOutput(dir: string, r: BenchResults): Promise<st
   if (r.latency) await put('latency.svg', await renderSvg(latencySpec(r.latency)));
   if (r.overhead) await put('overhead.svg', await renderSvg(overheadSpec(r.overhead)));
   if (r.failover) await put('failover.svg', await renderSvg(failoverSpec(r.failover)));
+  if (r.worker && r.worker.rows.length > 0) await put('worker.svg', await renderSvg(workerSpec(r.worker)));
   if (r.compare) for (const [name, spec] of Object.entries(comparePlots(r.compare))) await put(name, await renderSvg(spec));
   return written;
 }

@@ -1,7 +1,7 @@
 /** `hs-ring bench`: measures messages, wire overhead, latency, scale and memory, and writes results and plots. */
 import type { Argv } from 'yargs';
 import { InvalidConfigError, outputWriteError } from '../errors.js';
-import { BENCH_PARTS, type BenchPart, runBench, writeBenchOutput } from '../bench/run.js';
+import { BENCH_PARTS, type BenchPart, DEFAULT_PARTS, runBench, writeBenchOutput } from '../bench/run.js';
 import { formatBench } from '../bench/report.js';
 import { silent, stderrProgress } from '../bench/progress.js';
 import { prepareOutputFolder } from '../config/output-path.js';
@@ -18,7 +18,7 @@ export const benchCommand = {
       // The parts table in the epilog: yargs strips the indentation of usage lines, not of the epilog's.
       .usage(
         'Measure what docs/performance.md reports, from scratch.\n\n' +
-          'hs-ring bench --out results          everything (minutes); results.json and SVG plots\n' +
+          'hs-ring bench --out results          every part but worker (minutes); results.json and SVG plots\n' +
           'hs-ring bench --quick --json         a small version of each part (seconds)\n' +
           'hs-ring bench --only messages,latency',
       )
@@ -32,8 +32,11 @@ export const benchCommand = {
           '            1024 nodes in 8 processes over UDP\n' +
           '  memory    resident memory of node processes (/proc/PID/status)\n' +
           '  compare   HS, LCR, Bully and Raft-style election side by side (simulator and UDP)\n' +
-          '  failover  leadership members (node --stay), 5 and 16: 100 crashes, resigns and cut-off leaders\n' +
-          '            each, timed to the next leader; leader changes in 2 min at 20 % loss; idle cost',
+          '  failover  only by name: leadership members (node --stay), 5 and 16: 100 crashes, resigns and\n' +
+          '            cut-off leaders each, timed to the next leader; leader changes in 2 min at 20 % loss; idle cost\n' +
+          '  worker    only by name: the payment worker\'s chaos run on ZooKeeper, etcd and the ring, one at a\n' +
+          '            time, at each one\'s default timeout and a sweep of it (failover gap, false failovers,\n' +
+          '            throughput, CPU); needs a built checkout and Debian\'s zookeeperd and etcd-server',
       )
       .option('quick', { type: 'boolean', default: false, describe: 'Small sizes and few seeds: a smoke run' })
       .option('only', { type: 'string', requiresArg: true, describe: `Comma-separated parts: ${BENCH_PARTS.join(', ')}` })
@@ -85,7 +88,7 @@ async function runBenchCommand(argv: BenchArgs): Promise<void> {
 }
 
 function parseParts(text: string | undefined): BenchPart[] {
-  if (text === undefined) return [...BENCH_PARTS];
+  if (text === undefined) return [...DEFAULT_PARTS];
   const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of parts) {
     if (!(BENCH_PARTS as readonly string[]).includes(p)) throw new InvalidConfigError(`--only: unknown part "${p}" (parts: ${BENCH_PARTS.join(', ')})`);

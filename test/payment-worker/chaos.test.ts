@@ -3,12 +3,15 @@
  * on a 2-core machine), a fenced run that kills leaders every 2 s and pauses one past its lease
  * right after its leadership check (every payment exactly once, balances that add up, the stale
  * write refused), then the test-only unfenced build under the same pauses, which must FAIL: that
- * is what shows the token check is doing the work. `npm run chaos` is the long run.
+ * is what shows the token check is doing the work. The ring needs no server (its members live in
+ * the replicas, losing 20 % of their datagrams): its "ensemble" is the ring file they share.
+ * `npm run chaos` is the long run.
  */
 import test from 'ava';
 import { defaults, runChaos, type ChaosOptions } from '../../examples/payment-worker/chaos/harness.js';
 import type { Ensemble } from '../../examples/payment-worker/ensembles/ensemble.js';
 import { startEtcd } from '../../examples/payment-worker/ensembles/etcd.js';
+import { startRing } from '../../examples/payment-worker/ensembles/ring.js';
 import { startZooKeeper } from '../../examples/payment-worker/ensembles/zookeeper.js';
 import { ci, missing } from './availability.js';
 
@@ -17,10 +20,11 @@ const short: ChaosOptions = { ...defaults, payments: 300, workMs: 10, pauses: 1,
 const cases = [
   { coordinator: 'zookeeper', store: 'sqlite', pkg: 'zookeeperd', start: () => startZooKeeper() },
   { coordinator: 'etcd', store: 'postgres', pkg: 'etcd-server', start: () => startEtcd() },
+  { coordinator: 'ring', store: 'sqlite', pkg: undefined, start: () => startRing(short.replicas) },
 ] as const;
 
 for (const c of cases) {
-  const why = missing(c.pkg) ?? (c.store === 'postgres' ? missing('postgresql') : undefined);
+  const why = (c.pkg ? missing(c.pkg) : undefined) ?? (c.store === 'postgres' ? missing('postgresql') : undefined);
   const run = why && !ci ? test.serial.skip : test.serial;
   const note = why && !ci ? ` (SKIPPED: ${why})` : '';
 

@@ -9,15 +9,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoordinatorUnavailableError, type CoordinatorKind } from '../coordinators/coordinator.js';
-import { ringUnavailable } from '../coordinators/ring.js';
+import type { CoordinatorKind } from '../coordinators/coordinator.js';
 import type { Ensemble } from '../ensembles/ensemble.js';
 import { startEtcd } from '../ensembles/etcd.js';
 import { startPostgres } from '../ensembles/postgres.js';
 import { tempDir } from '../ensembles/process.js';
+import { startLossyProxies } from '../ensembles/lossy-proxy.js';
+import { startRing } from '../ensembles/ring.js';
 import { startZooKeeper } from '../ensembles/zookeeper.js';
 import { openStore } from '../open-store.js';
 import { workload, type PaymentStore } from '../store.js';
+import { processCpuMs } from './cpu.js';
 import { audit, failures, percentiles, type Audit, type Percentiles } from './audit.js';
 
 export interface ChaosOptions {
@@ -34,6 +36,13 @@ export interface ChaosOptions {
   pauseEvery: number;
   firstPauseTick: number;
   leaseMs: number;
+  /** The leader's signal fires this long before its lease can end. */
+  marginMs: number;
+  /**
+   * Fraction of datagrams lost (undefined: 0.2 for the ring, none for the others): each ring member
+   * loses its own (seeded by `seed` and its id); ZooKeeper and etcd get it through lossy proxies.
+   */
+  loss: number | undefined;
   workMs: number;
   seed: number;
   /** Test-only: replicas built without the token check. The run must then fail. */
@@ -46,7 +55,7 @@ export interface ChaosOptions {
 
 export const defaults: ChaosOptions = {
   coordinator: 'zookeeper', store: 'sqlite', replicas: 5, payments: 2000, accounts: 20, killEveryMs: 2000,
-  restartAfterMs: 1000, pauses: 3, pauseEvery: 4, firstPauseTick: 2, leaseMs: 1000, workMs: 5, seed: 1, unfenced: false,
+  restartAfterMs: 1000, pauses: 3, pauseEvery: 4, firstPauseTick: 2, leaseMs: 1000, marginMs: 200, loss: undefined, workMs: 5, seed: 1, unfenced: false,
   maxSeconds: 600, chaosSeconds: Number.POSITIVE_INFINITY, keep: false,
 };
 
@@ -66,6 +75,8 @@ export interface ChaosReport {
   durationMs: number;
   /** Payments per second over the run. */
   throughput: number;
+  /** CPU the replica processes used (the coordinator's client or member, the worker, the store), ms; null without /proc. */
+  replicaCpuMs: number | null;
   dir?: string;
 }
 
@@ -79,17 +90,30 @@ interface Replica {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const replicaJs = fileURLToPath(new URL('../replica.js', import.meta.url));
 
+/** The loss a run has: asked for, or the coordinator's default (the ring's is the issue's 20 %). */
+export function lossOf(opts: Pick<ChaosOptions, 'coordinator' | 'loss'>): number {
+  return opts.loss ?? (opts.coordinator === 'ring' ? 0.2 : 0);
+}
+
+/** The coordinator's servers for one run; the ring has none, only the ring file its replicas share. */
+function startCoordinators(opts: ChaosOptions): Promise<Ensemble> {
+  switch (opts.coordinator) {
+    case 'zookeeper': return startZooKeeper();
+    case 'etcd': return startEtcd();
+    case 'ring': return startRing(opts.replicas);
+  }
+}
+
 /**
  * Runs one chaos test. `running` is a coordinator ensemble already started for `opts.coordinator`
  * (the test suite runs several short runs on one); without it the run starts and stops its own.
  */
 export async function runChaos(opts: ChaosOptions, progress: (line: string) => void = () => undefined, running?: Ensemble): Promise<ChaosReport> {
-  if (opts.coordinator === 'ring') throw new CoordinatorUnavailableError(ringUnavailable);
   const dir = tempDir('hs-ring-chaos-');
   const cleanups: (() => Promise<void>)[] = [];
   let store: PaymentStore | undefined;
   try {
-    const ensemble: Ensemble = running ?? (opts.coordinator === 'zookeeper' ? await startZooKeeper() : await startEtcd());
+    const ensemble: Ensemble = running ?? await startCoordinators(opts);
     if (!running) cleanups.push(() => ensemble.stop(opts.keep));
     let storeSpec = `sqlite:${join(dir, 'payments.db')}`;
     if (opts.store === 'postgres') {
@@ -101,7 +125,16 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     await store.setup();
     const w = workload(opts.seed, opts.accounts, opts.payments);
     await store.seed(w.accounts, w.payments);
-    progress(`${opts.coordinator} ensemble at ${ensemble.connect}; store ${opts.store}; ${opts.payments} payments, ${opts.replicas} replicas${opts.unfenced ? ' (UNFENCED build)' : ''}`);
+    const loss = lossOf(opts);
+    let connect = ensemble.connect;
+    if (loss > 0 && opts.coordinator !== 'ring') {
+      const proxies = await startLossyProxies(ensemble.connect, loss, opts.seed);
+      cleanups.push(() => proxies.close());
+      connect = proxies.connect;
+    }
+    const lossNote = loss > 0 ? `, ${Math.round(loss * 100)} % loss${opts.coordinator === 'ring' ? '' : ' through proxies'}` : '';
+    const at = `${opts.coordinator === 'ring' ? 'ring file' : 'ensemble at'} ${ensemble.connect}${lossNote}`;
+    progress(`${opts.coordinator} ${at}; store ${opts.store}; ${opts.payments} payments, ${opts.replicas} replicas${opts.unfenced ? ' (UNFENCED build)' : ''}`);
 
     // Every term, stepdown, kill and pause with its time, for reading a run afterwards (--keep).
     const events = openSync(join(dir, 'events.log'), 'a');
@@ -117,6 +150,12 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     const restarts = new Set<NodeJS.Timeout>();
 
     let finished = false;
+    // Read from /proc just before a replica is killed or stopped: a dead process's count is gone.
+    let replicaCpu: number | null = 0;
+    const countCpu = (child: ChildProcess) => {
+      const ms = processCpuMs(child.pid);
+      replicaCpu = ms === null || replicaCpu === null ? null : replicaCpu + ms;
+    };
     const onPausing = async (r: Replica, child: ChildProcess, token: bigint) => {
       r.stopped = true;
       const t0 = performance.now();
@@ -136,8 +175,11 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     };
 
     const start = (r: Replica) => {
-      const args = ['--coordinator', opts.coordinator, '--connect', ensemble.connect, '--store', storeSpec, '--name', r.name,
-        '--lease-ms', String(opts.leaseMs), '--work-ms', String(opts.workMs), '--pause-hook', ...(opts.unfenced ? ['--unfenced'] : [])];
+      const args = ['--coordinator', opts.coordinator, '--connect', connect, '--store', storeSpec, '--name', r.name,
+        '--lease-ms', String(opts.leaseMs), '--margin-ms', String(opts.marginMs), '--work-ms', String(opts.workMs), '--pause-hook',
+        ...(opts.unfenced ? ['--unfenced'] : []),
+        // The member's promises outlive the process: a restarted member must keep them.
+        ...(opts.coordinator === 'ring' ? ['--state-dir', join(dir, 'ring-state', r.name), '--loss', String(loss), '--seed', String(opts.seed)] : [])];
       const err = openSync(join(dir, `${r.name}.log`), 'a');
       const child = fork(replicaJs, args, { stdio: ['ignore', err, err, 'ipc'], execArgv: [] });
       r.child = child;
@@ -157,7 +199,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     replicas.forEach(start);
     cleanups.push(async () => {
       for (const t of restarts) clearTimeout(t);
-      for (const c of live) { c.kill('SIGCONT'); c.kill('SIGTERM'); }
+      for (const c of live) { countCpu(c); c.kill('SIGCONT'); c.kill('SIGTERM'); }
       const deadline = Date.now() + 5000;
       while (live.size > 0 && Date.now() < deadline) await sleep(50);
       for (const c of live) c.kill('SIGKILL');
@@ -201,6 +243,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
         note(`${l.name} pause armed`);
         l.child.send({ type: 'arm-pause' });
       } else {
+        countCpu(l.child);
         l.child.kill('SIGKILL');
         note(`${l.name} killed`);
         kills++;
@@ -218,7 +261,7 @@ export async function runChaos(opts: ChaosOptions, progress: (line: string) => v
     return {
       options: opts, passed: why.length === 0, failures: why, audit: a, kills, pauses: pausesDone,
       pauseMs: percentiles(pauseDurations), terms, stepdowns, durationMs: Math.round(durationMs),
-      throughput: Math.round((a.appliedExactlyOnce / durationMs) * 1000),
+      throughput: Math.round((a.appliedExactlyOnce / durationMs) * 1000), replicaCpuMs: replicaCpu,
       ...(opts.keep ? { dir } : {}),
     };
   } finally {

@@ -33,9 +33,14 @@ export interface CoordinatorOptions {
   readonly leaseMs: number;
   /** The signal fires this long before the lease would end at the server. */
   readonly stepDownMarginMs: number;
+  /** Ring only: the member's own directory for its promises, kept across the replica's restarts. */
+  readonly stateDir?: string;
+  /** Ring only: the fraction of its datagrams the member loses on purpose (chaos), and the seed of the draws. */
+  readonly loss?: number;
+  readonly seed?: number;
 }
 
-/** The coordinator named exists but cannot run here yet. */
+/** The coordinator cannot run with what it was given (a ring file without this replica, say). */
 export class CoordinatorUnavailableError extends Error {
   override readonly name = 'CoordinatorUnavailableError';
 }
