@@ -135,18 +135,24 @@ export function overlapsOf(terms: readonly Term[]): Overlap[] {
     for (let j = i + 1; j < byStart.length; j++) {
       const a = byStart[i]!;
       const b = byStart[j]!;
-      if (b.from >= a.to) continue;
-      out.push({ first: { id: a.id, epoch: a.epoch }, second: { id: b.id, epoch: b.epoch }, ms: Math.min(a.to, b.to) - b.from });
+      const ms = Math.min(a.to, b.to) - b.from;
+      // An empty term (its lease over before its leader line: the member was stopped in between) overlaps nothing.
+      if (ms <= 0) continue;
+      out.push({ first: { id: a.id, epoch: a.epoch }, second: { id: b.id, epoch: b.epoch }, ms });
     }
   }
   return out;
 }
 
-/** Tokens in the order their terms began: each must exceed every one before it (EpochsIncrease). */
+/**
+ * Tokens in the order their terms began: each must exceed every one before it (EpochsIncrease).
+ * Empty terms are left out: a leader line printed after its lease ended came with an aborted
+ * signal, so no work was done with that token, and the line's time says nothing of when it was won.
+ */
 export function tokenProblemsOf(terms: readonly Term[]): TokenProblem[] {
   const out: TokenProblem[] = [];
   let max = -Infinity;
-  for (const t of [...terms].sort((a, b) => a.from - b.from)) {
+  for (const t of [...terms].filter((x) => x.to > x.from).sort((a, b) => a.from - b.from)) {
     if (t.token <= max) out.push({ id: t.id, token: t.token, previous: max, problem: t.token === max ? 'repeated' : 'decreasing' });
     max = Math.max(max, t.token);
   }

@@ -414,8 +414,13 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
         case 'takeOffice': {
           const office: Office = { epoch: c.epoch, controller: new AbortController(), working: 0, settled: new Set() };
           this.office = office;
+          // Taken office with the lease (nearly) over, the process having been stopped since the step began:
+          // the signal is aborted before anyone sees it, and no runWhileLeader work starts in it.
+          const late = this.realMsUntil(c.leaseEnd) <= this.c.timing.stepDownMargin;
+          if (late) office.controller.abort(new Error('lease'));
           this.noteTerm(this.id, c.epoch, this.clock.now());
           this.emit('leader', { token: c.epoch, epoch: c.epoch, signal: office.controller.signal, leaseEndMs: c.leaseEnd, leaseLeftMs: this.realMsUntil(c.leaseEnd), atMs: this.clock.now() });
+          if (late) break;
           for (const w of this.waiting) w.resolve(office);
           this.waiting.clear();
           break;

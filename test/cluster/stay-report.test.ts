@@ -124,3 +124,20 @@ test('percentile: nearest rank', (t) => {
   t.is(percentile([7], 99), 7);
   t.throws(() => percentile([], 50), { instanceOf: RangeError });
 });
+
+test('stay report: a leader line printed after its own lease ended is an empty term: no overlap, no token out of order', (t) => {
+  // The soak's case: member 4 won epoch 13, was stopped before printing, and printed it after epoch 14 took office.
+  const events: ObservedEvent[] = [
+    { kind: 'leader', id: 5, epoch: 14, token: 14, at: 1000, leaseEnd: 1500 },
+    { kind: 'leader', id: 4, epoch: 13, token: 13, at: 1200, leaseEnd: 594 },
+    { kind: 'deposed', id: 4, epoch: 13, at: 1210 },
+  ];
+  const r = stayReport(events, 2000);
+  t.deepEqual(r.overlaps, []);
+  t.deepEqual(r.tokenProblems, []);
+  t.true(r.safe);
+  // One real moment of two leases at once is still caught, however short.
+  const real = stayReport([...events, { kind: 'leader', id: 3, epoch: 15, token: 15, at: 1499, leaseEnd: 1999 }], 2000);
+  t.is(real.overlaps.length, 1);
+  t.false(real.safe);
+});
