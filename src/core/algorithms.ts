@@ -3,15 +3,15 @@
  * message bound. Everything that runs or judges an algorithm (node layer, simulators, CLI, bench,
  * verdict) looks it up here by name, so adding an algorithm means adding an entry, not branches
  * elsewhere. Ring algorithms (HS, LCR) run on a ring of two links per node; mesh algorithms
- * (Bully, Raft-style) on a full mesh, a link to every other member.
+ * (Bully, Raft-style, entered in mesh-algorithms.ts) on a full mesh, a link to every other member.
  */
 import { messageBound } from './bound.js';
-import { bullyAlgorithm, bullyMessageBound } from './bully.js';
 import type { CoreFactory } from './election-core.js';
 import { HsNode } from './hs.js';
 import { LcrNode, lcrExactMessages, lcrMessageBound } from './lcr.js';
-import type { MeshAlgorithm } from './mesh-core.js';
-import { raftAlgorithm } from './raft-election.js';
+import { MESH_ALGORITHMS, MESH_ALGORITHM_NAMES, type MeshAlgorithmEntry, type MeshAlgorithmName } from './mesh-algorithms.js';
+
+export { type AnyMeshAlgorithm, MESH_ALGORITHMS, MESH_ALGORITHM_NAMES, type MeshAlgorithmEntry, type MeshAlgorithmName, type MeshTiming, SIM_MESH_TIMING, UDP_MESH_TIMING } from './mesh-algorithms.js';
 
 /** The network an algorithm assumes: a bidirectional ring, or every member linked to every other. */
 export type Topology = 'ring' | 'mesh';
@@ -30,46 +30,6 @@ export interface AlgorithmEntry {
   /** The exact message count for ids in ring order, where it does not depend on the schedule. */
   readonly exactMessages?: (idsInRingOrder: readonly number[]) => number;
 }
-
-/**
- * Timing of a mesh algorithm's failure detector (ms): the leader's heartbeat period and the
- * longest one-way delay the network is assumed to keep to.
- */
-export interface MeshTiming {
-  readonly heartbeatMs: number;
-  readonly delayBoundMs: number;
-}
-
-/** The timing of the simulator's network (delays 1-10 ms): each core's published defaults. */
-export const SIM_MESH_TIMING: MeshTiming = { heartbeatMs: 50, delayBoundMs: 10 };
-/**
- * Over UDP the delay bound must cover scheduling on a busy machine too (tens of processes on a
- * few cores), not just loopback's microseconds.
- */
-export const UDP_MESH_TIMING: MeshTiming = { heartbeatMs: 50, delayBoundMs: 50 };
-
-/**
- * A mesh algorithm: it never stops messaging (the leader heartbeats), so "done" is a leader that
- * every live member knows. `promises` are the observer's properties it guarantees on every step
- * with the network inside its assumptions; tests show counterexamples for the others.
- */
-export interface MeshAlgorithmEntry {
-  readonly name: string;
-  readonly topology: 'mesh';
-  readonly title: string;
-  /** The core with the given timing. */
-  readonly algorithm: (timing: MeshTiming) => AnyMeshAlgorithm;
-  /** Step properties it keeps (named as in spec/elections.md and the observer). */
-  readonly promises: readonly string[];
-  /** What the promises assume, for reports. */
-  readonly assumption: string;
-  /** Most election messages (heartbeats aside) of one election among n started together, where one exists. */
-  readonly messageBound?: (n: number) => number;
-  readonly boundFormula?: string;
-}
-
-/** A mesh algorithm with its message and state types erased, as the generic drivers take it. */
-export type AnyMeshAlgorithm = MeshAlgorithm<{ readonly kind: string }, unknown>;
 
 const hs: AlgorithmEntry = {
   name: 'hs',
@@ -90,34 +50,9 @@ const lcr: AlgorithmEntry = {
   exactMessages: lcrExactMessages,
 };
 
-const bully: MeshAlgorithmEntry = {
-  name: 'bully',
-  topology: 'mesh',
-  title: 'Bully (Garcia-Molina)',
-  algorithm: (t) => bullyAlgorithm({ delayBound: t.delayBoundMs, heartbeatEvery: t.heartbeatMs }) as AnyMeshAlgorithm,
-  promises: ['AtMostOneLeader', 'LeaderIsMaxLive'],
-  assumption: 'every message delivered within the delay bound (no loss, no partition)',
-  messageBound: bullyMessageBound,
-  boundFormula: '(n-1)(n+2)',
-};
-
-const raft: MeshAlgorithmEntry = {
-  name: 'raft',
-  topology: 'mesh',
-  title: 'Raft-style election (PreVote, CheckQuorum)',
-  // etcd's ratio: an election timeout of ten heartbeats would be slow here; six keeps the
-  // simulator's published default (300 ms for 50 ms heartbeats).
-  algorithm: (t) => raftAlgorithm({ electionTimeout: 6 * t.heartbeatMs, heartbeatEvery: t.heartbeatMs, preVote: true, checkQuorum: true }) as AnyMeshAlgorithm,
-  promises: ['OneLeaderPerTerm', 'KnownLeaderIsTermLeader'],
-  assumption: 'none for safety; a majority up and a stable network for a leader to be elected',
-};
-
 /** The ring algorithms' names, the default first. */
 export const RING_ALGORITHM_NAMES = ['hs', 'lcr'] as const;
 export type RingAlgorithmName = (typeof RING_ALGORITHM_NAMES)[number];
-/** The mesh algorithms' names. */
-export const MESH_ALGORITHM_NAMES = ['bully', 'raft'] as const;
-export type MeshAlgorithmName = (typeof MESH_ALGORITHM_NAMES)[number];
 
 /** Every algorithm's name, the default first. */
 export const ALGORITHM_NAMES = [...RING_ALGORITHM_NAMES, ...MESH_ALGORITHM_NAMES] as const;
@@ -125,8 +60,6 @@ export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
 /** The ring algorithms by name. */
 export const ALGORITHMS: Readonly<Record<RingAlgorithmName, AlgorithmEntry>> = { hs, lcr };
-/** The mesh algorithms by name. */
-export const MESH_ALGORITHMS: Readonly<Record<MeshAlgorithmName, MeshAlgorithmEntry>> = { bully, raft };
 
 /** The algorithm nodes run unless told otherwise. */
 export const DEFAULT_ALGORITHM: RingAlgorithmName = 'hs';

@@ -34,11 +34,11 @@ test('registry: bully and raft run on a mesh, and asking for the other topology 
     t.false(isRingAlgorithm(name), name);
     t.is(meshAlgorithm(name), MESH_ALGORITHMS[name]);
     t.is(meshAlgorithm(name).topology, 'mesh');
-    t.throws(() => ringAlgorithm(name), { instanceOf: RangeError });
+    t.throws(() => ringAlgorithm(name), { instanceOf: RangeError, message: `${name} is a mesh algorithm` });
   }
   for (const name of ['hs', 'lcr'] as const) {
     t.true(isRingAlgorithm(name), name);
-    t.throws(() => meshAlgorithm(name), { instanceOf: RangeError });
+    t.throws(() => meshAlgorithm(name), { instanceOf: RangeError, message: `${name} is a ring algorithm` });
   }
 });
 

@@ -2,8 +2,8 @@
  * A tiny driver over the pure cores with any delivery order: every start and every message gets a
  * delay taken from `delays`, unbounded, so a property reaches schedules no bounded network delay
  * produces (a message overtaken by a whole election, a node starting last). Channels are
- * exactly-once, as the reliable link provides; a message for a node not yet started waits until
- * it starts, as the link holds it.
+ * exactly-once, as the reliable link provides, unless `replay` asks for a second copy of some
+ * messages; a message for a node not yet started waits until it starts, as the link holds it.
  */
 import type { ElectionCore } from '../../src/core/election-core.js';
 import type { Direction, Message, Step } from '../../src/core/types.js';
@@ -23,8 +23,15 @@ export interface DriverRun {
   readonly allDone: boolean;
 }
 
-/** Runs the cores of `ids` to quiescence; starts and messages beyond the end of `delays` take delay 1. */
-export function driveCores(ids: readonly number[], make: (id: number) => ElectionCore, delays: readonly number[], maxSteps = 100_000): DriverRun {
+/** A bound on the steps of one run, so a core that relays forever fails the check instead of hanging it. */
+const MAX_STEPS = 100_000;
+
+/**
+ * Runs the cores of `ids` to quiescence; starts and messages beyond the end of `delays` take
+ * delay 1. Each message sent to position `to` for which `replay` holds is delivered twice, each
+ * copy at its own delay.
+ */
+export function driveCores(ids: readonly number[], make: (id: number) => ElectionCore, delays: readonly number[], replay?: (message: Message, to: number) => boolean): DriverRun {
   const n = ids.length;
   const cores = ids.map((id) => make(id));
   const started = new Array<boolean>(n).fill(false);
@@ -45,14 +52,16 @@ export function driveCores(ids: readonly number[], make: (id: number) => Electio
       if (c.type === 'send') {
         sent.push({ direction: c.direction, message: c.message });
         const to = c.direction === 'right' ? (position + 1) % n : (position + n - 1) % n;
-        queue.push({ at: later(now), seq: seq++, to, input: { from: c.direction === 'right' ? 'left' : 'right', message: c.message } });
+        const input = { from: c.direction === 'right' ? ('left' as const) : ('right' as const), message: c.message };
+        queue.push({ at: later(now), seq: seq++, to, input });
+        if (replay?.(c.message, to)) queue.push({ at: later(now), seq: seq++, to, input });
       } else if (c.type === 'decide') decided[position] = true;
       else if (c.type === 'done') done[position] = true;
     }
     steps.push({ position, ...(received ? { received } : {}), sent, decidedBefore, decidedAfter: decided[position]! });
   };
 
-  for (let count = 0; count < maxSteps && queue.length > 0; count++) {
+  for (let count = 0; count < MAX_STEPS && queue.length > 0; count++) {
     let first = 0;
     for (let k = 1; k < queue.length; k++) {
       const a = queue[k]!;

@@ -67,7 +67,8 @@ export function checkCounts(ids: readonly number[], journeys: readonly Journey[]
       const j = journeyOf(m, travel);
       if (j) {
         const taken = !s.decidedBefore;
-        if (m.kind === 'reply' && m.origin === id && taken) j.replyHomeAt = at;
+        // The first arrival counts: a copy delivered again later brings nothing back.
+        if (m.kind === 'reply' && m.origin === id && taken) j.replyHomeAt ??= at;
         const mid = messageId(m, travel, m.kind === 'probe' ? m.hops : j.replyHops);
         if (j.last?.id === mid) j.last.taken = taken;
         pending.delete(mid);

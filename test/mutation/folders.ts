@@ -25,11 +25,13 @@ export const MUTATION_FOLDERS: readonly MutationFolder[] = [
       'election-core.ts',
       // Their own folder entry below (opt-in): the leadership protocol has its own suite.
       'leadership/**',
-      // The comparison cores (Bully, Raft-style, their mesh interface) are tested by test/compare,
-      // which the ring election's tests do not touch; see docs/verification-mutation.md.
+      // The comparison cores (Bully, Raft-style, their mesh interface and registry entries) are
+      // tested by test/compare, which the ring election's tests do not touch; see
+      // docs/verification-mutation.md.
       'bully.ts',
       'raft-election.ts',
       'mesh-core.ts',
+      'mesh-algorithms.ts',
     ],
   },
   {

@@ -13,7 +13,8 @@
  * Reports go to dist/mutation/<folder>.json and .html, the sandboxes to dist/mutation/tmp (both
  * under dist/, which git ignores). Exit code 1 if a folder scores below THRESHOLD.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
@@ -25,10 +26,16 @@ export const THRESHOLD = 90;
 const OUT = 'dist/mutation';
 const EQUIVALENTS = 'test/mutation/equivalent.json';
 /**
- * A mutant may take the slower of this and 1.5 times the unmutated run, plus this: long enough
- * on a busy shared machine, short enough that a mutant making a node relay forever costs seconds.
+ * A mutant may take TIMEOUT_FACTOR times the unmutated run plus TIMEOUT_MS. The unmutated run is
+ * timed once, at the start; the shared machine's load can triple before the end, and a survivor
+ * slowed that much must not pass for a mutant that loops (Stryker counts a timeout as detected).
  */
-const TIMEOUT_MS = 10_000;
+const TIMEOUT_MS = 20_000;
+const TIMEOUT_FACTOR = 3;
+/** A mutant that timed out is run again alone with this long: the load, not the mutant, may have been slow. */
+const RECHECK_MS = 180_000;
+/** Preloaded into each test process: a property stops at its first counterexample (no shrinking). */
+const PRELOAD = './dist/test/mutation/stop-at-first-failure.js';
 
 /** A tool in this checkout's node_modules, by absolute path: the sandbox has no node_modules of its own to run from. */
 function tool(path: string): string {
@@ -72,19 +79,22 @@ async function mutate(f: MutationFolder, files: readonly string[], concurrency: 
   const name = own.length > 0 ? `${reportName(f.folder)}.rerun` : reportName(f.folder);
   if (own.length === 0) rmSync(`${OUT}/${name}.rerun.json`, { force: true });
   const started = Date.now();
-  await new Stryker({
+  const command = `node ${tool('ava/entrypoints/cli.mjs')} --fail-fast --timeout=60s --node-arguments="--import=${PRELOAD}" ${f.tests.join(' ')}`;
+  // Kept until the timed-out mutants are rechecked in it.
+  rmSync(`${OUT}/tmp`, { recursive: true, force: true });
+  const results = await new Stryker({
     mutate,
     testRunner: 'command',
     // ava directly (no npx): a mutant costs its tests' time only. --fail-fast: one failure kills it.
-    commandRunner: { command: `node ${tool('ava/entrypoints/cli.mjs')} --fail-fast --timeout=60s ${f.tests.join(' ')}` },
+    commandRunner: { command },
     // Once per run: the sandbox holds every mutant behind a switch, which the command's environment sets.
     buildCommand: `node ${tool('typescript/bin/tsc')} -p tsconfig.json`,
     coverageAnalysis: 'off',
     concurrency,
     timeoutMS: TIMEOUT_MS,
-    timeoutFactor: 1.5,
+    timeoutFactor: TIMEOUT_FACTOR,
     tempDirName: `${OUT}/tmp`,
-    cleanTempDir: 'always',
+    cleanTempDir: false,
     ignorePatterns: ['dist', 'results', 'tla/states', 'docs', 'examples'],
     reporters: ['json', 'html', 'progress'],
     jsonReporter: { fileName: `${OUT}/${name}.json` },
@@ -94,10 +104,49 @@ async function mutate(f: MutationFolder, files: readonly string[], concurrency: 
     plugins: [],
   }).runMutationTest();
   console.log(`${f.folder}: Stryker took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+  await recheckTimeouts(`${OUT}/${name}.json`, command, results.filter((r) => r.status === 'Timeout').map((r) => r.id), concurrency);
+  rmSync(`${OUT}/tmp`, { recursive: true, force: true });
   // A --files run over a folder already run in full: fold its results into the full report at
   // once, so that successive reruns add up rather than replace each other.
   const full = `${OUT}/${reportName(f.folder)}.json`;
   if (own.length > 0 && existsSync(full)) foldRerun(full, `${OUT}/${name}.json`);
+}
+
+/** Runs `command` in `cwd` with mutant `id` switched on; its status, or Timeout after `ms` (the whole process group is killed). */
+function runMutant(command: string, cwd: string, id: string, ms: number): Promise<'Killed' | 'Survived' | 'Timeout'> {
+  return new Promise((done) => {
+    const child = spawn(command, { cwd, shell: true, detached: true, stdio: 'ignore', env: { ...process.env, __STRYKER_ACTIVE_MUTANT__: id } });
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGKILL');
+      done('Timeout');
+    }, ms);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done(code === 0 ? 'Survived' : 'Killed');
+    });
+  });
+}
+
+/**
+ * Each mutant Stryker timed out on, run again in the sandbox (`concurrency` at a time) with RECHECK_MS: one that now
+ * passes was a survivor the machine's load slowed, one that fails is killed, and only one that
+ * still runs out keeps Timeout (it loops). The JSON report is updated; the HTML one is Stryker's.
+ */
+async function recheckTimeouts(report: string, command: string, ids: readonly string[], concurrency: number): Promise<void> {
+  if (ids.length === 0) return;
+  const sandbox = readdirSync(`${OUT}/tmp`).find((d) => d.startsWith('sandbox-'));
+  if (!sandbox || !existsSync(report)) throw new Error(`cannot recheck ${ids.length} timed-out mutants: no sandbox or report`);
+  const status = new Map<string, string>();
+  const queue = [...ids];
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) status.set(id, await runMutant(command, `${OUT}/tmp/${sandbox}`, id, RECHECK_MS));
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const r = readReport(report);
+  const files = Object.fromEntries(Object.entries(r.files).map(([f, v]) => [f, { ...v, mutants: v.mutants.map((m) => ({ ...m, status: status.get(m.id) ?? m.status })) }]));
+  writeFileSync(report, JSON.stringify({ ...r, files }));
+  const counts = [...status.values()].reduce<Record<string, number>>((c, s) => ({ ...c, [s]: (c[s] ?? 0) + 1 }), {});
+  console.log(`${ids.length} timed-out mutants rechecked alone (${RECHECK_MS / 1000} s each at most): ${JSON.stringify(counts)}`);
 }
 
 /** Writes the full report with the rerun's statuses in place and removes the rerun's report. */
