@@ -10,6 +10,7 @@ import { type MemberLine, type StayCluster, withStayCluster } from '../cluster/s
 import type { StayReport } from '../cluster/stay-report.js';
 import { randomIds } from '../config/ids.js';
 import { hostMonotonicMs as hostNow } from '../runtime/leadership-faults.js';
+import { DEFAULT_TIMING, grantPeriod } from '../core/leadership/settings.js';
 import { readCpuMs } from './procs.js';
 import type { Progress } from './progress.js';
 import { max, mean, quantile, round } from './stats.js';
@@ -109,7 +110,9 @@ export async function runFailoverBench(plan: FailoverPlan, progress: Progress): 
         const l = await next;
         void exited.then(() => c.start(id).catch(() => undefined));
         return l === null ? null : l.hostMs - at;
-      }),
+        // Every member back and past its grant period first: a restarted member grants nothing for
+        // D, and a resign measured against one would time the restart, not the hand-over.
+      }, grantPeriod(DEFAULT_TIMING)),
       await faultLoop(c, w, plan.faults, `n = ${n}, leader cut off`, progress, async (id) => {
         const deposed = c.next((l) => l.event === 'deposed' && l.id === id, ANSWER_TIMEOUT_MS);
         const next = c.next((l) => l.event === 'leader' && l.id !== id, ANSWER_TIMEOUT_MS);
@@ -163,24 +166,25 @@ function watch(c: StayCluster): Watch {
  * (the last victim, restarting) where losing the leader too still leaves a majority; its id.
  * Not waiting for each restart to finish keeps a run of 100 crashes within minutes.
  */
-async function steady(c: StayCluster, w: Watch, ids: readonly number[]): Promise<number> {
+async function steady(c: StayCluster, w: Watch, ids: readonly number[], allUpForMs?: number): Promise<number> {
   const give = hostNow() + 30_000;
   const majority = Math.floor(ids.length / 2) + 1;
-  const mayBeDown = Math.min(1, ids.length - majority - 1);
+  const mayBeDown = allUpForMs === undefined ? Math.min(1, ids.length - majority - 1) : 0;
   for (;;) {
     const down = ids.filter((id) => !c.isReady(id)).length;
-    if (c.leader !== null && c.isReady(c.leader.id) && down <= mayBeDown && hostNow() - w.since() >= SETTLE_MS) return c.leader.id;
+    const upLongEnough = allUpForMs === undefined || ids.every((id) => hostNow() - (c.readyAt(id) ?? Infinity) >= allUpForMs);
+    if (c.leader !== null && c.isReady(c.leader.id) && down <= mayBeDown && upLongEnough && hostNow() - w.since() >= SETTLE_MS) return c.leader.id;
     if (hostNow() > give) throw new Error(`no steady leader within 30 s (leader ${c.leader?.id ?? 'none'})`);
     await c.sleep(25);
   }
 }
 
 /** `count` times: waits for a steady leader, hurts it with `fault`, and collects the times it returns. */
-async function faultLoop(c: StayCluster, w: Watch, count: number, label: string, progress: Progress, fault: (leader: number) => Promise<number | null>): Promise<number[]> {
+async function faultLoop(c: StayCluster, w: Watch, count: number, label: string, progress: Progress, fault: (leader: number) => Promise<number | null>, allUpForMs?: number): Promise<number[]> {
   const out: number[] = [];
   const ids = [...c.ids];
   for (let k = 1; k <= count; k++) {
-    const leader = await steady(c, w, ids);
+    const leader = await steady(c, w, ids, allUpForMs);
     const ms = await fault(leader);
     if (ms !== null) out.push(ms);
     if (k % 10 === 0 || k === count) progress(`failover: ${label}: ${k}/${count}${out.length ? `, median ${round(quantile(out, 0.5), 1)} ms` : ''}`);
