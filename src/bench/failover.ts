@@ -95,7 +95,9 @@ export async function runFailoverBench(plan: FailoverPlan, progress: Progress): 
     // One ring for the three faults: each waits for a steady leader, every member up, before it hurts it.
     const [crash, resign, partition] = await ring(async (c, w) => [
       await faultLoop(c, w, plan.faults, `n = ${n}, crash`, progress, async (id) => {
-        const next = c.next((l) => l.event === 'leader' && l.id !== id, ANSWER_TIMEOUT_MS);
+        // Any leader line after the kill is a new term, the restarted victim's included: back within
+        // the grant period, it is still the view's pick, and the others wait for it.
+        const next = c.next((l) => l.event === 'leader', ANSWER_TIMEOUT_MS);
         const { at, exited } = c.kill(id);
         await exited;
         // Restarted at once on its state dir (it grants nothing for a grant period, as after any
@@ -105,7 +107,7 @@ export async function runFailoverBench(plan: FailoverPlan, progress: Progress): 
         return l === null ? null : l.hostMs - at;
       }),
       await faultLoop(c, w, plan.faults, `n = ${n}, graceful resign`, progress, async (id) => {
-        const next = c.next((l) => l.event === 'leader' && l.id !== id, ANSWER_TIMEOUT_MS);
+        const next = c.next((l) => l.event === 'leader', ANSWER_TIMEOUT_MS);
         const { at, exited } = c.resign(id);
         const l = await next;
         void exited.then(() => c.start(id).catch(() => undefined));

@@ -20,6 +20,7 @@ import { type CheckedMember, type MemberOptions, checkMemberOptions } from './le
 import { PeerAddresses } from './leadership-peers.js';
 import { loadState, prepareStateDir, saveState } from './leadership-state.js';
 import { createThreadedMember } from './leadership-thread.js';
+import { runInOffice } from './office-work.js';
 
 export type { MemberOptions } from './leadership-options.js';
 export type { LeadershipDropReason } from './leadership-frames.js';
@@ -282,17 +283,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
 
   async runWhileLeader<T>(work: (token: Epoch, signal: AbortSignal) => Promise<T> | T): Promise<T> {
     const office = await this.nextOffice();
-    office.working += 1;
-    const run = (async () => work(office.epoch, office.controller.signal))();
-    office.settled.add(run);
-    try {
-      return await run;
-    } finally {
-      office.working -= 1;
-      office.settled.delete(run);
-      // Only now, the work having returned, may a successor take office before this lease ends.
-      if (office.working === 0 && this.office === office) this.input((now) => this.core.resign(now));
-    }
+    return runInOffice(office, work, () => this.office === office, () => this.input((now) => this.core.resign(now)));
   }
 
   async resign(): Promise<void> {

@@ -19,6 +19,7 @@ import { LeaseCell } from './lease-cell.js';
 import type { HsRingMember, LeaveReason, MemberEvents, MemberOptions, MemberStatus } from './leadership-member.js';
 import type { CheckedMember } from './leadership-options.js';
 import type { ErrorData, FromWorker, ToWorker, WorkerEvent } from './leadership-thread-messages.js';
+import { runInOffice } from './office-work.js';
 
 type Ready = Extract<FromWorker, { type: 'ready' }>;
 
@@ -139,17 +140,7 @@ class ThreadedMember extends EventEmitter<MemberEvents> implements HsRingMember 
 
   async runWhileLeader<T>(work: (token: Epoch, signal: AbortSignal) => Promise<T> | T): Promise<T> {
     const office = await this.nextOffice();
-    office.working += 1;
-    const run = (async () => work(office.epoch, office.controller.signal))();
-    office.settled.add(run);
-    try {
-      return await run;
-    } finally {
-      office.working -= 1;
-      office.settled.delete(run);
-      // Only now, the work having returned, may a successor take office before this lease ends.
-      if (office.working === 0 && this.office === office) await this.resignOffice(office);
-    }
+    return runInOffice(office, work, () => this.office === office, () => this.resignOffice(office));
   }
 
   async resign(): Promise<void> {
