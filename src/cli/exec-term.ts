@@ -71,7 +71,12 @@ export async function runTerm(o: TermOptions): Promise<TermOutcome> {
   let report: KeeperReport = {};
   let pid: number | undefined;
   createInterface({ input: keeper.stdio[3] as Readable }).on('line', (text) => {
-    const r = JSON.parse(text) as KeeperReport;
+    let r: KeeperReport;
+    try {
+      r = JSON.parse(text) as KeeperReport;
+    } catch {
+      return; // Not a keeper report (a torn write): the keeper's exit still ends the term.
+    }
     if (r.started !== undefined) {
       pid = r.started;
       o.line('started', { pid, pgid: keeper.pid, command: o.command });

@@ -13,7 +13,6 @@ import { HsRingError, NodeClosedError } from '../errors.js';
 import { UdpTransport } from '../transport/udp.js';
 import type { Clock } from './clock.js';
 import { SendFaults, driftingClock } from './leadership-faults.js';
-import { systemClock } from './clock.js';
 import { type EventLoopLag, EventLoopLagMonitor } from './event-loop-lag.js';
 import { LEADERSHIP_DROP_REASONS, type LeadershipDropReason, decodeLeadership, encodeLeadership } from './leadership-frames.js';
 import { type CheckedMember, type MemberOptions, checkMemberOptions } from './leadership-options.js';
@@ -434,16 +433,16 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
           break;
         case 'suspect':
           this.suspicions += 1;
-          this.emit('suspect', { member: c.member, lastHeardMs: c.lastHeard, atMs: systemClock.now() });
+          this.emit('suspect', { member: c.member, lastHeardMs: c.lastHeard, atMs: this.clock.now() });
           // A silent peer may have moved: look its name up again (the old address stays meanwhile).
           if (this.peers.hasName(c.member)) {
-            this.lookedUp.set(c.member, systemClock.now());
+            this.lookedUp.set(c.member, this.clock.now());
             this.follow(c.member);
           }
           break;
         case 'trust':
           this.lookedUp.delete(c.member);
-          this.emit('trust', { member: c.member, atMs: systemClock.now() });
+          this.emit('trust', { member: c.member, atMs: this.clock.now() });
           break;
       }
     }
@@ -467,7 +466,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
         return;
       }
       this.resolutions.changed += 1;
-      this.emit('address', { member: id, host: r.host, address: r.address, previous: r.previous, atMs: systemClock.now() });
+      this.emit('address', { member: id, host: r.host, address: r.address, previous: r.previous, atMs: this.clock.now() });
     });
   }
 

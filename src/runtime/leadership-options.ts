@@ -95,6 +95,9 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
   }
   const faults = checkMemberFaults(options.faults);
   if (options.thread !== undefined && typeof options.thread !== 'boolean') throw new InvalidConfigError('thread: must be true or false');
+  // A worker is given data only: functions cannot cross, and a fault or lookup silently dropped would lie.
+  if (options.thread === true && options.faults !== undefined) throw new InvalidConfigError('thread: cannot be combined with faults (they stay on the calling thread); drop one');
+  if (options.thread === true && options.lookup !== undefined) throw new InvalidConfigError('thread: cannot be combined with lookup (a function cannot cross into the worker); drop one');
   // Ranks are positions, and every member must number the ring alike: a rotated copy of the ring
   // file is the same ring (same digest), so the order starts from the smallest id.
   let first = 0;

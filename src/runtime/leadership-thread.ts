@@ -49,7 +49,7 @@ export async function createThreadedMember(options: MemberOptions, c: CheckedMem
 /** The options as data a worker can be given (no functions, no extra fields), without `thread`. */
 function plainOptions(o: MemberOptions): MemberOptions {
   return {
-    ring: o.ring.map(({ id, host, port }) => ({ id, host, port })),
+    ring: o.ring.map(({ id, host, port, voteOnly }) => ({ id, host, port, ...(voteOnly !== undefined ? { voteOnly } : {}) })),
     self: o.self,
     stateDir: o.stateDir,
     ...(o.timing !== undefined ? { timing: { ...o.timing } } : {}),

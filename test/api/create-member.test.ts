@@ -39,6 +39,8 @@ test('createMember: each bad option is an InvalidConfigError naming the option',
     [{ ...base, key: new Uint8Array(4) }, /^key: 4 bytes is too short/],
     [{ ...base, advertise: 7 }, /^advertise: must be a string/],
     [{ ...base, advertise: 'é'.repeat(128) }, /^advertise: 256 bytes is over 255/],
+    [{ ...base, thread: true, faults: { loss: 0.1 } }, /^thread: cannot be combined with faults/],
+    [{ ...base, thread: true, lookup: async () => [] }, /^thread: cannot be combined with lookup/],
     [{ ...base, thread: 'yes' }, /^thread: must be true or false/],
   ];
   for (const [options, message] of cases) {
