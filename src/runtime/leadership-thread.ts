@@ -234,6 +234,20 @@ class ThreadedMember extends EventEmitter<MemberEvents> implements HsRingMember 
       case 'drop':
         this.emit('drop', m.data);
         break;
+      case 'suspect':
+        this.emit('suspect', { ...m.data, lastHeardMs: m.data.lastHeardMs === null ? null : fromProcessMs(m.data.lastHeardMs), atMs: fromProcessMs(m.data.atMs) });
+        break;
+      case 'trust':
+        this.emit('trust', { ...m.data, atMs: fromProcessMs(m.data.atMs) });
+        break;
+      case 'address':
+        this.emit('address', { ...m.data, atMs: fromProcessMs(m.data.atMs) });
+        break;
+      default: {
+        // Every event the member emits crosses: a new one fails to compile until handled here.
+        const unhandled: never = m;
+        void unhandled;
+      }
     }
   }
 

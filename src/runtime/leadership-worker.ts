@@ -50,6 +50,9 @@ function serve(member: HsRingMember): void {
   });
   member.on('follower', (e) => post({ type: 'event', name: 'follower', data: { ...e, atMs: toProcessMs(e.atMs) }, status: status() }));
   member.on('drop', (e) => post({ type: 'event', name: 'drop', data: e, status: status() }));
+  member.on('suspect', (e) => post({ type: 'event', name: 'suspect', data: { ...e, lastHeardMs: e.lastHeardMs === null ? null : toProcessMs(e.lastHeardMs), atMs: toProcessMs(e.atMs) }, status: status() }));
+  member.on('trust', (e) => post({ type: 'event', name: 'trust', data: { ...e, atMs: toProcessMs(e.atMs) }, status: status() }));
+  member.on('address', (e) => post({ type: 'event', name: 'address', data: { ...e, atMs: toProcessMs(e.atMs) }, status: status() }));
   member.on('failed', ({ error }) => {
     cell.write(null);
     post({ type: 'failed', error: errorData(error), status: status() });

@@ -47,6 +47,21 @@ test.serial('thread: members in worker threads take turns through runWhileLeader
   t.deepEqual(r.observer.violations(), []);
 });
 
+test.serial('thread: a member in a worker thread reports a closed peer suspected, and trusted again once it is back', async (t) => {
+  const r = await leadershipRing([1, 2, 3], undefined, undefined, { thread: true });
+  t.teardown(() => r.closeAll());
+  for (let i = 0; i < 3; i++) await r.up(i);
+  const seen: string[] = [];
+  r.members[0]!.on('suspect', ({ member, atMs }) => seen.push(`suspect ${member} ${atMs > 0}`));
+  r.members[0]!.on('trust', ({ member }) => seen.push(`trust ${member}`));
+  t.true(await waitFor(() => r.members.some((m) => m?.isLeader()), 15_000), 'a leader');
+  await r.down(2);
+  t.true(await waitFor(() => seen.includes('suspect 3 true'), 10_000), `suspect event crossed the thread: ${seen.join(', ')}`);
+  await r.up(2);
+  t.true(await waitFor(() => seen.includes('trust 3'), 10_000), `trust event crossed the thread: ${seen.join(', ')}`);
+  t.true(r.members[0]!.status().suspicions >= 1);
+});
+
 test.serial('thread: when the lease lapses while this thread is blocked, isLeader() is false as soon as it runs again, and the office ends once', async (t) => {
   const r = await leadershipRing([1, 2, 3], undefined, undefined, { thread: true });
   t.teardown(() => r.closeAll());
