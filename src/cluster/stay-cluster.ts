@@ -274,20 +274,19 @@ export class StayCluster {
 
   /** The next member line `match` accepts, or null after `timeoutMs`. */
   next(match: (l: MemberLine) => boolean, timeoutMs: number): Promise<MemberLine | null> {
-    return this.interruptible(
-      new Promise<MemberLine | null>((resolve) => {
-        const timer = setTimeout(() => {
-          stop();
-          resolve(null);
-        }, timeoutMs);
-        const stop = this.onLine((l) => {
-          if (!match(l)) return;
-          clearTimeout(timer);
-          stop();
-          resolve(l);
-        });
-      }),
-    );
+    let timer: NodeJS.Timeout | undefined;
+    let stop = (): void => undefined;
+    const line = new Promise<MemberLine | null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+      stop = this.onLine((l) => {
+        if (match(l)) resolve(l);
+      });
+    });
+    // Settled either way (a line, the timeout, or Ctrl-C): nothing of the wait is left behind.
+    return this.interruptible(line).finally(() => {
+      clearTimeout(timer);
+      stop();
+    });
   }
 
   /** Waits `ms`; InterruptedError on Ctrl-C. */
