@@ -186,7 +186,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
   private readonly session = randomInt(1, 2 ** 32);
   private readonly drops = Object.fromEntries(LEADERSHIP_DROP_REASONS.map((r) => [r, 0])) as Record<LeadershipDropReason, number>;
   private state: MemberStatus['state'] = 'created';
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private office: Office | null = null;
   /** The last value each member advertised with a Renew. */
   private readonly advertised = new Map<number, string>();
@@ -310,7 +310,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
 
   private stop(reason: LeaveReason): void {
     this.loopLag.stop();
-    clearTimeout(this.timer);
+    this.clock.clearTimer(this.timer);
     this.timer = undefined;
     const o = this.office;
     this.office = null;
@@ -472,13 +472,14 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
 
   /** The core asks for one timer at a time: a new one replaces the last. */
   private arm(at: number): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimer(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
     if (!Number.isFinite(at)) return;
     // Rounded up: a timer that fired a fraction of a ms early would only be asked for again.
     this.timerAt = at;
-    this.timer = setTimeout(() => this.input((now) => this.core.tick(now)), Math.max(0, Math.ceil((at - this.clock.now()) / this.rate)));
+    // The member's clock turns its own ms into real ones (a drifting clock scales them).
+    this.timer = this.clock.setTimer(() => this.input((now) => this.core.tick(now)), Math.max(0, Math.ceil(at - this.clock.now())));
   }
 
   /** Real ms until `at` on this member's clock. */

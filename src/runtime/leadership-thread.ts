@@ -16,7 +16,7 @@ import { type HsRingError, NodeClosedError, NodeStartError, errorFromCode } from
 import { fromProcessMs, systemClock } from './clock.js';
 import { EventLoopLagMonitor } from './event-loop-lag.js';
 import { LeaseCell } from './lease-cell.js';
-import type { HsRingMember, LeaveReason, MemberEvents, MemberOptions, MemberStatus } from './leadership-member.js';
+import type { HsRingMember, LeaveReason, MemberEvents, MemberOptions, MemberStatus, Term } from './leadership-member.js';
 import type { CheckedMember } from './leadership-options.js';
 import type { ErrorData, FromWorker, ToWorker, WorkerEvent } from './leadership-thread-messages.js';
 import { runInOffice } from './office-work.js';
@@ -134,6 +134,8 @@ class ThreadedMember extends EventEmitter<MemberEvents> implements HsRingMember 
       leaderAdvertise: running ? s.leaderAdvertise : null,
       isLeader: leading,
       leaseEndMs: lease ? fromProcessMs(lease.leaseEndMs) : null,
+      term: onThisClock(s.term),
+      previousTerm: onThisClock(s.previousTerm),
       eventLoopLagMs: this.loopLag.snapshot(),
     };
   }
@@ -297,4 +299,9 @@ class ThreadedMember extends EventEmitter<MemberEvents> implements HsRingMember 
 /** What is left now of `leaseLeftMs`, reported by the worker at `atProcessMs`: the report took time to arrive. */
 function leftNow(leaseLeftMs: number, atProcessMs: number): number {
   return leaseLeftMs - (performance.now() - fromProcessMs(atProcessMs));
+}
+
+/** A term the worker reported on the process clock, on this thread's monotonic clock. */
+function onThisClock(t: Term | null): Term | null {
+  return t && { ...t, sinceMs: fromProcessMs(t.sinceMs), lastMs: fromProcessMs(t.lastMs) };
 }

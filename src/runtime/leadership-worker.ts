@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_TIMING } from '../core/leadership/settings.js';
 import { toProcessMs } from './clock.js';
 import { LeaseCell } from './lease-cell.js';
-import { type HsRingMember, type MemberStatus, createMember } from './leadership-member.js';
+import { type HsRingMember, type MemberStatus, type Term, createMember } from './leadership-member.js';
 import { type FromWorker, type ToWorker, type WorkerStart, errorData } from './leadership-thread-messages.js';
 
 const port = parentPort!;
@@ -27,7 +27,9 @@ try {
 function serve(member: HsRingMember): void {
   const status = (): MemberStatus => {
     const s = member.status();
-    return { ...s, leaseEndMs: s.leaseEndMs === null ? null : toProcessMs(s.leaseEndMs) };
+    // Every time in it crosses on the process clock: this thread's performance.now() has its own origin.
+    const term = (t: Term | null): Term | null => t && { ...t, sinceMs: toProcessMs(t.sinceMs), lastMs: toProcessMs(t.lastMs) };
+    return { ...s, leaseEndMs: s.leaseEndMs === null ? null : toProcessMs(s.leaseEndMs), term: term(s.term), previousTerm: term(s.previousTerm) };
   };
   // Counters change between events: a fresh status every heartbeat keeps status() over there current.
   const refresh = setInterval(() => post({ type: 'status', status: status() }), options.timing?.heartbeat ?? DEFAULT_TIMING.heartbeat);
