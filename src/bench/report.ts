@@ -140,9 +140,9 @@ export function formatBench(r: BenchResults): string {
   if (r.worker) {
     out.push('', 'Payment worker chaos run per coordinator and timeout setting (examples/payment-worker; one coordinator at a time, same workload)');
     out.push(table(
-      ['coordinator', 'timeout ms', 'loss', 'verdict', 'gap p50 ms', 'p99', 'max', 'leader changes', 'kills', 'pauses', 'false failovers', 'per min', 'stale refused', 'payments/s', 'run s', 'CPU replicas s', 'CPU all s'],
+      ['coordinator', 'timeout ms', 'margin ms', 'loss', 'verdict', 'gap p50 ms', 'p99', 'max', 'leader changes', 'kills', 'pauses', 'false failovers', 'per min', 'stale refused', 'payments/s', 'run s', 'CPU replicas s', 'CPU all s'],
       r.worker.rows.map((w) => [
-        w.coordinator, `${w.leaseMs}${w.isDefault ? ' (default)' : ''}`, `${Math.round(w.loss * 100)}%`, w.passed ? 'passed' : 'FAILED',
+        w.coordinator, `${w.leaseMs}${w.isDefault ? ' (default)' : ''}`, w.marginMs, `${Math.round(w.loss * 100)}%`, w.passed ? 'passed' : 'FAILED',
         w.gapMs.p50, w.gapMs.p99, w.gapMs.max, w.leaderChanges, w.kills, w.pauses, w.falseFailovers, w.falseFailoversPerMinute,
         w.staleWritesRefused, w.paymentsPerSecond, w.runSeconds, w.replicaCpuSeconds, w.totalCpuSeconds,
       ]),

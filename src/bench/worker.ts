@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_TIMING } from '../core/leadership/settings.js';
 import type { Progress } from './progress.js';
 
 export const WORKER_COORDINATORS = ['zookeeper', 'etcd', 'ring'] as const;
@@ -28,15 +29,19 @@ export interface WorkerPlan {
   readonly loss: number;
 }
 
-/** The chaos runner's defaults (2,000 payments, a kill every 2 s, 3 pauses, 5 replicas); leases around its 1 s. */
+/**
+ * The chaos runner's defaults (2,000 payments, a kill every 2 s, 3 pauses, 5 replicas). ZooKeeper
+ * and etcd start at the runner's 1 s (far below their own defaults, which fail over in tens of
+ * seconds); the ring starts at the library's defaults (lease 500 ms, step-down margin 40 ms).
+ */
 export const FULL_WORKER: WorkerPlan = {
-  leases: { zookeeper: [1000, 500, 2000], etcd: [1000, 2000, 3000], ring: [1000, 500, 2000] },
+  leases: { zookeeper: [1000, 500, 2000], etcd: [1000, 2000, 3000], ring: [DEFAULT_TIMING.lease, 250, 1000, 2000] },
   workload: [],
   loss: 0.2,
 };
 
 export const QUICK_WORKER: WorkerPlan = {
-  leases: { zookeeper: [1000], etcd: [1000], ring: [1000] },
+  leases: { zookeeper: [1000], etcd: [1000], ring: [DEFAULT_TIMING.lease] },
   workload: ['--payments', '300', '--work', '10', '--pauses', '1', '--first-pause', '1', '--chaos-seconds', '10', '--max-seconds', '120'],
   loss: 0.2,
 };
@@ -47,6 +52,8 @@ export interface WorkerRow {
   /** Lease / session timeout / TTL asked for, ms (etcd rounds up to whole seconds). */
   readonly leaseMs: number;
   readonly isDefault: boolean;
+  /** How long before its lease can end the leader's signal fires, ms. */
+  readonly marginMs: number;
   /** Loss the coordinator ran under (the ring's members inflict it on themselves; ZooKeeper's and etcd's clients reach them through lossy proxies). */
   readonly loss: number;
   readonly passed: boolean;
@@ -106,8 +113,7 @@ export async function runWorkerBench(plan: WorkerPlan, progress: Progress): Prom
   for (const coordinator of WORKER_COORDINATORS) {
     for (const [i, leaseMs] of plan.leases[coordinator].entries()) {
       const loss = plan.loss;
-      // The margin stays below what the shortest lease allows the ring (attempt timeout + margin < lease).
-      const margin = Math.min(200, Math.floor(leaseMs / 5));
+      const margin = stepDownMarginFor(coordinator, leaseMs);
       const args = ['--coordinator', coordinator, '--lease', String(leaseMs), '--margin', String(margin), '--loss', String(loss), ...plan.workload, '--json'];
       progress(`worker: ${coordinator}, lease ${leaseMs} ms${loss ? `, ${loss * 100} % loss` : ''}`);
       const run = await runChaos(args);
@@ -127,7 +133,7 @@ export async function runWorkerBench(plan: WorkerPlan, progress: Progress): Prom
       }
       const falseFailovers = r.stepdowns.signal ?? 0;
       const row: WorkerRow = {
-        coordinator, leaseMs, isDefault: i === 0, loss, passed: r.passed, failures: r.failures,
+        coordinator, leaseMs, isDefault: i === 0, marginMs: margin, loss, passed: r.passed, failures: r.failures,
         gapMs: r.audit.gapMs, leaderChanges: r.audit.leaderChanges, kills: r.kills, pauses: r.pauses,
         falseFailovers, falseFailoversPerMinute: Math.round((falseFailovers / (r.durationMs / 60_000)) * 100) / 100,
         staleWritesRefused: r.audit.staleWritesRefused, runSeconds: Math.round(r.durationMs / 100) / 10, paymentsPerSecond: r.throughput,
@@ -139,6 +145,15 @@ export async function runWorkerBench(plan: WorkerPlan, progress: Progress): Prom
     }
   }
   return { rows, skipped };
+}
+
+/**
+ * The ring at its default lease gets the library's default margin too; otherwise 200 ms, or a
+ * fifth of a shorter lease (the ring needs attempt timeout + margin < lease).
+ */
+export function stepDownMarginFor(coordinator: WorkerCoordinator, leaseMs: number): number {
+  if (coordinator === 'ring' && leaseMs === DEFAULT_TIMING.lease) return DEFAULT_TIMING.stepDownMargin;
+  return Math.min(200, Math.floor(leaseMs / 5));
 }
 
 function runChaos(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
