@@ -4,6 +4,9 @@
  * produces (a message overtaken by a whole election, a node starting last). Channels are
  * exactly-once, as the reliable link provides, unless `replay` asks for a second copy of some
  * messages; a message for a node not yet started waits until it starts, as the link holds it.
+ * A `misusing` driver also starts every node a second time, later, and hands a node its messages
+ * before its start: a correct core refuses both with a CoreUsageError (the message is then held
+ * as above), so the run's messages are those of a correct driver.
  */
 import type { ElectionCore } from '../../src/core/election-core.js';
 import type { Direction, Message, Step } from '../../src/core/types.js';
@@ -31,7 +34,13 @@ const MAX_STEPS = 100_000;
  * delay 1. Each message sent to position `to` for which `replay` holds is delivered twice, each
  * copy at its own delay.
  */
-export function driveCores(ids: readonly number[], make: (id: number) => ElectionCore, delays: readonly number[], replay?: (message: Message, to: number) => boolean): DriverRun {
+export function driveCores(
+  ids: readonly number[],
+  make: (id: number) => ElectionCore,
+  delays: readonly number[],
+  replay?: (message: Message, to: number) => boolean,
+  misusing = false,
+): DriverRun {
   const n = ids.length;
   const cores = ids.map((id) => make(id));
   const started = new Array<boolean>(n).fill(false);
@@ -69,10 +78,15 @@ export function driveCores(ids: readonly number[], make: (id: number) => Electio
       if (a.at < b.at || (a.at === b.at && a.seq < b.seq)) first = k;
     }
     const e = queue.splice(first, 1)[0]!;
-    if (e.input === undefined) {
+    if (e.input === undefined && started[e.to]) {
+      refused(() => record(e.at, e.to, cores[e.to]!.start()));
+    } else if (e.input === undefined) {
       started[e.to] = true;
       record(e.at, e.to, cores[e.to]!.start());
+      if (misusing) queue.push({ at: later(e.at), seq: seq++, to: e.to });
     } else if (!started[e.to]) {
+      const input = e.input;
+      if (misusing && !refused(() => record(e.at, e.to, cores[e.to]!.receive(input.from, input.message), input))) continue;
       // Held until the node starts: its start is still queued, so this comes back after it.
       queue.push({ ...e, seq: seq++, at: Math.max(e.at, ...queue.filter((q) => q.to === e.to && q.input === undefined).map((q) => q.at)) });
     } else {
@@ -80,4 +94,15 @@ export function driveCores(ids: readonly number[], make: (id: number) => Electio
     }
   }
   return { steps, allDone: done.every(Boolean) };
+}
+
+/** Runs `call`; true if the core refused it as a usage error (by name: a patched core has its own class). */
+function refused(call: () => void): boolean {
+  try {
+    call();
+    return false;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'CoreUsageError') return true;
+    throw e;
+  }
 }

@@ -78,12 +78,14 @@ const delays = fc.array(
  * Any delivery order over exactly-once channels, nodes starting at any time: every message is a
  * reference hop, cut only at decided nodes. With `replyHomeTwice`, every reply on its last hop
  * (to its origin) is delivered a second time at its own delay, as a link that let a replayed
- * datagram through would: the origin must ignore the copy, so the check stays the same.
+ * datagram through would: the origin must ignore the copy, so the check stays the same. With
+ * `misusingDriver`, every node is started twice and handed messages before its start (see
+ * driveCores): the core must refuse both, so again the check stays the same.
  */
-export function anyOrderProperty(a: CountedAlgorithm, replyHomeTwice = false) {
+export function anyOrderProperty(a: CountedAlgorithm, replyHomeTwice = false, misusingDriver = false) {
   return fc.property(ring, delays, (ids, ds) => {
     const replay = replyHomeTwice ? (m: { kind: string; origin?: number }, to: number) => m.kind === 'reply' && m.origin === ids[to] : undefined;
-    const run = driveCores(ids, a.core, ds, replay);
+    const run = driveCores(ids, a.core, ds, replay, misusingDriver);
     const report = checkCounts(ids, a.journeys(ids), run.steps, true);
     if (!run.allDone) report.problems.push('not every node finished');
     if (report.problems.length > 0) throw new Error(`${a.name} ring ${ids.join(',')}: ${formatReport(report)}`);

@@ -54,6 +54,11 @@ test('MessageCount: a reply that comes home twice (a replayed datagram past the 
   t.pass();
 });
 
+test('MessageCount: a driver that starts every node twice and hands nodes messages before their start changes nothing: the core refuses both, so every message is still a reference hop', (t) => {
+  for (const a of ALGORITHMS) assertProperty(`MessageCount ${a.name} misusing driver`, anyOrderProperty(a, false, true), runs(400), false);
+  t.pass();
+});
+
 test('MessageCount: in the simulator, with any schedule, loss and duplication, the counts per kind are the reference less late traffic cut at decided nodes', (t) => {
   for (const a of ALGORITHMS) assertProperty(`MessageCount ${a.name} simulator`, simulatorProperty(a), runs(150), false);
   t.pass();
