@@ -51,9 +51,10 @@
 (* every message between running members arrives and every pending step is *)
 (* taken before the next tick (Timely), no copy of a message its sender no *)
 (* longer sends arrives (duplication is finite), a leader renews every     *)
-(* tick, and only the highest live member (the pick of a view that holds   *)
-(* every live member) stands. Attempts before GST are bounded by           *)
-(* MaxCounter and time by MaxTime, so the model is finite. After GST the   *)
+(* tick, and only the highest live member not in its quiet period (the    *)
+(* pick of a view that holds every live member) stands. Attempts before   *)
+(* GST are bounded by MaxCounter and time by MaxTime, so the model is      *)
+(* finite. After GST the                                                   *)
 (* pick may use one counter more, above them all; where the code abandons  *)
 (* an attempt that ran out of time and stands again with a higher epoch,   *)
 (* the model (to keep epochs finite) lets such a candidate send its        *)
@@ -138,8 +139,14 @@ FreeToGrant(j, c) ==
   ~WaitForExpiry \/ holder[j] \in {None, Quiet, c} \/ grantLeft[j] = 0
 
 \* The pick of a view holding every live member: the highest live id that
-\* is not vote-only (after GST the models keep one such member up).
-Preferred == CHOOSE i \in Electable : up[i] /\ \A j \in Electable : up[j] => j <= i
+\* is neither vote-only nor in its quiet period (its heartbeats say so),
+\* None while every such member is quiet (after GST the models keep an
+\* electable member up, and its quiet period ends).
+Pickable(i) == i \in Electable /\ up[i] /\ ~InQuiet(i)
+Preferred ==
+  IF \E i \in Member : Pickable(i)
+  THEN CHOOSE i \in Member : Pickable(i) /\ \A j \in Member : Pickable(j) => j <= i
+  ELSE None
 
 \* c still sends its current message: a Request while it stands, a Renew
 \* while it leads. After GST a copy arrives before the next tick, so no

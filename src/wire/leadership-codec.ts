@@ -6,7 +6,7 @@
  *           | u64 leader (present only if has leader) | u64 leaderEpoch + 1
  *   Renew, RenewAck: u64 epoch | u32 round
  *   Release: u64 epoch | u8 sitOut (0 or 1)
- *   Heartbeat: nothing
+ *   Heartbeat: u32 quietLeft (ms)
  * Big-endian. `promised` and `leaderEpoch` may be NO_EPOCH (-1), so they are written plus one;
  * every other epoch is one a member stands for, never -1. A frame's payload is an envelope: the
  * message, then the value a leader advertises, if any (LEADERSHIP_ENVELOPE_CODEC).
@@ -20,7 +20,7 @@ const KINDS = Object.keys(KIND_CODE) as LeadershipMessageKind[];
 const REASONS: readonly RefuseReason[] = ['quiet', 'held', 'stale'];
 
 /** Bytes after the kind byte, for each kind (Refuse without its leader id: see size()). */
-const BODY: Record<LeadershipMessageKind, number> = { Request: 8, Grant: 8, Refuse: 8 + 1 + 8 + 1 + 8, Renew: 12, RenewAck: 12, Release: 9, Heartbeat: 0 };
+const BODY: Record<LeadershipMessageKind, number> = { Request: 8, Grant: 8, Refuse: 8 + 1 + 8 + 1 + 8, Renew: 12, RenewAck: 12, Release: 9, Heartbeat: 4 };
 
 /** The codec of LeadershipMessage; write throws RangeError only for values no member builds. */
 export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
@@ -31,7 +31,10 @@ export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
   write(buf, at, m) {
     buf[at] = KIND_CODE[m.kind];
     at += 1;
-    if (m.kind === 'Heartbeat') return;
+    if (m.kind === 'Heartbeat') {
+      writeU32(buf, at, checkU32(m.quietLeft, 'quietLeft'));
+      return;
+    }
     writeU53(buf, at, checkU53(m.epoch, 'epoch'));
     at += 8;
     switch (m.kind) {
@@ -67,7 +70,7 @@ export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
     if (kind === undefined) return `unknown leadership message kind ${bytes[at] ?? 'none'}`;
     at += 1;
     if (bytes.length < at + BODY[kind]) return `truncated ${kind}`;
-    if (kind === 'Heartbeat') return { payload: { kind }, end: at };
+    if (kind === 'Heartbeat') return { payload: { kind, quietLeft: readU32(bytes, at) }, end: at + 4 };
     const epoch = readU53(bytes, at);
     if (epoch === undefined) return 'epoch above 2^53-1';
     at += 8;

@@ -72,11 +72,11 @@ test('createMember: bad datagrams are dropped and counted by reason; the member 
   await new Promise<void>((r) => member.bind(ports[0], '127.0.0.1', () => r()));
   const to = (s: typeof member, bytes: Uint8Array) => s.send(bytes, m.address.port, '127.0.0.1');
   const digest = ringDigest(live);
-  to(member, encodeLeadership({ kind: 'Heartbeat' }, 1, digest, undefined).slice(0, 20));
+  to(member, encodeLeadership({ kind: 'Heartbeat', quietLeft: 0 }, 1, digest, undefined).slice(0, 20));
   to(member, new Uint8Array(Array.from({ length: 60 }, (_, i) => (i * 37) % 256)));
   to(member, encodeLeadership({ kind: 'Grant', epoch: 3 }, 1, 12345, undefined));
   to(member, encodeLeadership({ kind: 'Grant', epoch: 3 }, 1, 1, new Uint8Array(16)));
-  to(stranger, encodeLeadership({ kind: 'Heartbeat' }, 1, digest, undefined));
+  to(stranger, encodeLeadership({ kind: 'Heartbeat', quietLeft: 0 }, 1, digest, undefined));
   await waitFor(() => Object.values(m.status().drops).reduce((a, b) => a + b, 0) >= 5, 2000);
   t.like(m.status(), { state: 'running', drops: { malformed: 1, magic: 1, 'ring-mismatch': 1, 'unexpected-mac': 1, 'unknown-sender': 1 } });
   await m.close();

@@ -42,6 +42,24 @@ test('Liveness: a crashed leader is replaced within failoverBound, and a resigne
   t.log(`crash failover ms: max ${Math.max(...crash).toFixed(1)}; resign handover ms: max ${Math.max(...resign).toFixed(1)}`);
 });
 
+test('Liveness: a leader killed and restarted within the grant period (as a process manager would) is replaced within failoverBound all the same: no view picks a member in its quiet period', (t) => {
+  const crash: number[] = [];
+  for (let seed = 1; seed <= runs(6); seed++) {
+    const faults = [];
+    // Back 300 ms after the kill: out of every view by then (S = 150), but its quiet period (D = 525) outlasts the old grants.
+    for (let k = 0; k < 6; k++) faults.push({ at: 2000 + 2000 * k, kind: 'crashLeader' as const, downFor: 300 });
+    const r = simulateLeadership({ ids: [1, 2, 3, 4, 5], seed, faults, network: { delayMin: 0.1, delayMax: 2 } });
+    t.deepEqual(r.violations, []);
+    for (const f of r.failovers) {
+      t.not(f.after, null, `no leader after the crash at ${f.at} ms (seed ${seed})`);
+      t.true(f.after! <= r.failoverBound, `crash failover ${f.after} ms > bound ${r.failoverBound} ms (seed ${seed})`);
+      crash.push(f.after!);
+    }
+  }
+  t.true(crash.length >= runs(6) * 5);
+  t.log(`crash failover with restart after 300 ms: max ${Math.max(...crash).toFixed(1)} ms`);
+});
+
 test('Liveness with vote-only members: once faults stop with a connected majority up, one electable among them, a leader is in office within livenessBound, never a vote-only one', (t) => {
   const property = fc.property(voteOnlyArbitrary({ permanent: true }), (v) => {
     const { c } = v;

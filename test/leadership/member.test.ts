@@ -49,7 +49,7 @@ test('GrantEpoch: a restarted member keeps its persisted promise and refuses low
 test('RequestGrants: the epoch is counter*N + rank above every epoch seen, persisted with the counter before any Request leaves', (t) => {
   const m = member(30); // rank 2, the highest id: the view's pick
   m.start(0, { promised: 7, counter: 1 });
-  m.receive(D - 1, 10, { kind: 'Heartbeat' });
+  m.receive(D - 1, 10, { kind: 'Heartbeat', quietLeft: 0 });
   const step = m.tick(D);
   t.true(step.actions.includes('RequestGrants'));
   // The smallest counter above 1 whose epoch for rank 2 exceeds 7: 2 (2*3+2 = 8).
@@ -62,7 +62,7 @@ test('RequestGrants: the epoch is counter*N + rank above every epoch seen, persi
 test('TakeOffice: only with a majority of grants, the lease measured from the send of the request; renewed by a majority, else StepDown before it ends', (t) => {
   const m = member(30);
   m.start(0, FRESH);
-  m.receive(D - 1, 20, { kind: 'Heartbeat' });
+  m.receive(D - 1, 20, { kind: 'Heartbeat', quietLeft: 0 });
   const req = m.tick(D);
   const epoch = (sends(req, 'Request')[0]!.message as { epoch: number }).epoch;
   t.is(epoch % 3, 2);
@@ -87,7 +87,7 @@ test('TakeOffice: only with a majority of grants, the lease measured from the se
 test('Resign: leaves office, releases every grant, and the member sits out the next election', (t) => {
   const m = member(30);
   m.start(0, FRESH);
-  m.receive(D - 1, 20, { kind: 'Heartbeat' });
+  m.receive(D - 1, 20, { kind: 'Heartbeat', quietLeft: 0 });
   const epoch = (sends(m.tick(D), 'Request')[0]!.message as { epoch: number }).epoch;
   m.receive(D + 1, 20, { kind: 'Grant', epoch });
   const r = m.resign(D + 10);
@@ -98,7 +98,7 @@ test('Resign: leaves office, releases every grant, and the member sits out the n
   ]);
   t.false(m.inOffice(D + 10));
   // It is still the highest id it sees, but stands for nothing while sitting out.
-  m.receive(D + 20, 20, { kind: 'Heartbeat' });
+  m.receive(D + 20, 20, { kind: 'Heartbeat', quietLeft: 0 });
   t.false(m.tick(D + 100).actions.includes('RequestGrants'));
   // A member that gets the Release drops the grant at once and, the resigned member sitting
   // out, stands itself if it is the next pick: the handover waits for no lease.
@@ -116,7 +116,7 @@ test('A member that hears renewals of a valid leader starts no attempt (a restar
   const step = m.receive(10, 20, { kind: 'Renew', epoch: 4, round: 9 });
   t.like(step.commands.find((c) => c.type === 'follower'), { leader: 20, epoch: 4 });
   t.true(sends(step, 'RenewAck').length === 1);
-  m.receive(11, 10, { kind: 'Heartbeat' });
+  m.receive(11, 10, { kind: 'Heartbeat', quietLeft: 0 });
   for (let now = 20; now < D + 100; now += 40) {
     m.receive(now, 20, { kind: 'Renew', epoch: 4, round: 10 + now });
     t.false(m.tick(now + 1).actions.includes('RequestGrants'), `at ${now}`);
@@ -126,7 +126,7 @@ test('A member that hears renewals of a valid leader starts no attempt (a restar
 test("candidateChoice 'external': the member stands only while the node layer names it", (t) => {
   const m = member(10, { candidateChoice: 'external' });
   m.start(0, FRESH);
-  m.receive(D - 1, 20, { kind: 'Heartbeat' });
+  m.receive(D - 1, 20, { kind: 'Heartbeat', quietLeft: 0 });
   t.false(m.tick(D).actions.includes('RequestGrants'));
   t.true(m.nominate(D + 1, 10).actions.includes('RequestGrants'));
   t.true(m.nominate(D + 2, 30).actions.includes('AbandonAttempt'));
@@ -141,18 +141,18 @@ test('configuration errors are named: an id outside the members, duplicate ids, 
 test('vote-only: the view pick skips a vote-only member, which grants and renews but never stands, even nominated', (t) => {
   const top = member(30, { voteOnly: [30] });
   top.start(0, FRESH);
-  top.receive(D - 1, 20, { kind: 'Heartbeat' });
+  top.receive(D - 1, 20, { kind: 'Heartbeat', quietLeft: 0 });
   for (let now = D; now < 4 * D; now += 50) t.false(top.tick(now).actions.includes('RequestGrants'), `at ${now}`);
   t.is(sends(top.receive(4 * D, 20, { kind: 'Request', epoch: 4 }), 'Grant').length, 1, 'it grants');
   t.is(sends(top.receive(4 * D + 1, 20, { kind: 'Renew', epoch: 4, round: 1 }), 'RenewAck').length, 1, 'it renews');
   // Member 20 sees 30 alive, yet is the pick: 30 is vote-only.
   const next = member(20, { voteOnly: [30] });
   next.start(0, FRESH);
-  next.receive(D - 1, 30, { kind: 'Heartbeat' });
+  next.receive(D - 1, 30, { kind: 'Heartbeat', quietLeft: 0 });
   t.true(next.tick(D).actions.includes('RequestGrants'));
   const nominated = member(30, { voteOnly: [30], candidateChoice: 'external' });
   nominated.start(0, FRESH);
-  nominated.receive(D - 1, 20, { kind: 'Heartbeat' });
+  nominated.receive(D - 1, 20, { kind: 'Heartbeat', quietLeft: 0 });
   t.false(nominated.nominate(D, 30).actions.includes('RequestGrants'));
   t.throws(() => member(10, { voteOnly: [99] }), { message: /vote-only 99 is not among the members/ });
 });
@@ -162,7 +162,7 @@ test('failure detection: a peer silent for S is suspected once, S after it was l
   const m = member(10, { voteOnly: [10] });
   const detector = (s: LeadershipStep) => s.commands.filter((c) => c.type === 'suspect' || c.type === 'trust');
   t.deepEqual(detector(m.start(0, FRESH)), []);
-  t.deepEqual(detector(m.receive(5, 20, { kind: 'Heartbeat' })), []);
+  t.deepEqual(detector(m.receive(5, 20, { kind: 'Heartbeat', quietLeft: 0 })), []);
   // The core asks for a tick at the first deadline: 30, never heard, at S after the start.
   const first = m.tick(S - 1);
   t.like(first.commands.find((c) => c.type === 'timer'), { at: S });
@@ -170,6 +170,31 @@ test('failure detection: a peer silent for S is suspected once, S after it was l
   t.deepEqual(detector(m.tick(S + 1)), [], 'a suspicion is reported once');
   t.deepEqual(detector(m.tick(5 + S)), [{ type: 'suspect', member: 20, lastHeard: 5 }]);
   t.deepEqual(m.status().suspected, [20, 30]);
-  t.deepEqual(detector(m.receive(400, 30, { kind: 'Heartbeat' })), [{ type: 'trust', member: 30 }]);
+  t.deepEqual(detector(m.receive(400, 30, { kind: 'Heartbeat', quietLeft: 0 })), [{ type: 'trust', member: 30 }]);
   t.deepEqual(m.status().suspected, [20]);
+});
+
+test('the view pick passes over a member with more than H of its quiet period left: a restarted top id does not hold up the failover; with H or less left it is the pick again', (t) => {
+  const H = DEFAULT_TIMING.heartbeat;
+  const next = member(20);
+  next.start(0, FRESH);
+  next.receive(D - 1, 10, { kind: 'Heartbeat', quietLeft: 0 });
+  next.receive(D - 1, 30, { kind: 'Heartbeat', quietLeft: 300 });
+  t.true(next.tick(D).actions.includes('RequestGrants'), '30 has 299 ms of quiet left: 20 is the pick');
+  // 30's quiet period, as its heartbeats tell, ends at D + 299: from D + 299 - H on it is the pick.
+  next.receive(D + 200, 10, { kind: 'Heartbeat', quietLeft: 0 });
+  next.receive(D + 200, 30, { kind: 'Heartbeat', quietLeft: 99 });
+  t.false(next.tick(D + 299 - H - 1).actions.includes('AbandonAttempt'));
+  t.true(next.tick(D + 299 - H).actions.includes('AbandonAttempt'), '30 is back as the pick');
+  // Started together, the others' quiet periods end within H of this member's own: it waits for the highest.
+  const low = member(10);
+  low.start(0, FRESH);
+  low.receive(5, 20, { kind: 'Heartbeat', quietLeft: D - 3 });
+  low.receive(5, 30, { kind: 'Heartbeat', quietLeft: D - 2 });
+  for (let now = D; now < D + 10; now += 1) t.false(low.tick(now).actions.includes('RequestGrants'), `at ${now}`);
+  // The restarted member tells what is left of its quiet period, rounded up to whole ms.
+  const top = member(30);
+  const start = top.start(0.5, FRESH);
+  t.deepEqual(sends(start, 'Heartbeat').map((c) => c.message), [{ kind: 'Heartbeat', quietLeft: Math.ceil(D) }, { kind: 'Heartbeat', quietLeft: Math.ceil(D) }]);
+  t.deepEqual(sends(top.tick(D + 0.5), 'Heartbeat').map((c) => c.message), [{ kind: 'Heartbeat', quietLeft: 0 }, { kind: 'Heartbeat', quietLeft: 0 }]);
 });

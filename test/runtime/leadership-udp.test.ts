@@ -178,7 +178,7 @@ test.serial('udp: on a keyed ring members elect through sealed frames, and an un
   const peer = createSocket('udp4');
   t.teardown(() => peer.close());
   const m = r.members[0]!;
-  peer.send(encodeLeadership({ kind: 'Heartbeat' }, 1, ringDigest(r.ring), undefined), m.address.port, '127.0.0.1');
+  peer.send(encodeLeadership({ kind: 'Heartbeat', quietLeft: 0 }, 1, ringDigest(r.ring), undefined), m.address.port, '127.0.0.1');
   t.true(await waitFor(() => m.status().drops['no-mac'] === 1, 2000));
   t.deepEqual(r.observer.violations(), []);
 });

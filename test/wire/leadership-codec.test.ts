@@ -24,7 +24,7 @@ const leadershipMessage: fc.Arbitrary<LeadershipMessage> = fc.oneof(
   fc.record({ kind: fc.constant('Renew' as const), epoch, round }),
   fc.record({ kind: fc.constant('RenewAck' as const), epoch, round }),
   fc.record({ kind: fc.constant('Release' as const), epoch, sitOut: fc.boolean() }),
-  fc.constant({ kind: 'Heartbeat' as const }),
+  fc.nat({ max: 2 ** 32 - 1 }).map((quietLeft) => ({ kind: 'Heartbeat' as const, quietLeft })),
 );
 
 function frameOf(m: LeadershipMessage): Uint8Array {
@@ -60,7 +60,7 @@ test('leadership codec: every proper prefix of a frame is rejected as malformed 
 });
 
 test('leadership codec: random bytes never throw, inside a frame header (message or envelope) or alone', (t) => {
-  const header = frameOf({ kind: 'Heartbeat' }).slice(0, 30);
+  const header = frameOf({ kind: 'Heartbeat', quietLeft: 0 }).slice(0, 30);
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 80 }), (body) => {
       const framed = new Uint8Array(header.length + body.length);
@@ -94,9 +94,11 @@ test('leadership codec: unknown kinds, reasons and flags, and out-of-range field
   t.like(mutate(refuse, 49, 0xff), { ok: false, detail: 'leader id above 2^53-1' });
   const release = frameOf({ kind: 'Release', epoch: 3, sitOut: true });
   t.like(mutate(release, 39, 2), { ok: false, detail: 'sitOut 2 is neither 0 nor 1' });
-  t.like(decodeFrame(new Uint8Array([...frameOf({ kind: 'Heartbeat' }), 0]), LEADERSHIP_CODEC), { ok: false, detail: 'trailing bytes after payload' });
+  t.like(decodeFrame(frameOf({ kind: 'Heartbeat', quietLeft: 525 }).slice(0, -1), LEADERSHIP_CODEC), { ok: false, detail: 'truncated Heartbeat' });
+  t.like(decodeFrame(new Uint8Array([...frameOf({ kind: 'Heartbeat', quietLeft: 0 }), 0]), LEADERSHIP_CODEC), { ok: false, detail: 'trailing bytes after payload' });
   t.throws(() => frameOf({ kind: 'Grant', epoch: -1 }), { instanceOf: RangeError });
   t.throws(() => frameOf({ kind: 'Renew', epoch: 1, round: 2 ** 32 }), { instanceOf: RangeError });
+  t.throws(() => frameOf({ kind: 'Heartbeat', quietLeft: 0.5 }), { instanceOf: RangeError });
 });
 
 test('leadership codec: NO_EPOCH in promised and leaderEpoch survives the trip', (t) => {
@@ -123,5 +125,5 @@ test('leadership envelope: a message with or without an advertised value decodes
   const bad = renew.slice();
   bad[44] = 0xff;
   t.like(decodeFrame(bad, LEADERSHIP_ENVELOPE_CODEC), { ok: false, detail: 'advertised value is not UTF-8' });
-  t.throws(() => frame({ message: { kind: 'Heartbeat' }, advertise: 'x'.repeat(MAX_ADVERTISE_BYTES + 1) }), { instanceOf: RangeError });
+  t.throws(() => frame({ message: { kind: 'Heartbeat', quietLeft: 0 }, advertise: 'x'.repeat(MAX_ADVERTISE_BYTES + 1) }), { instanceOf: RangeError });
 });

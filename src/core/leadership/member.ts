@@ -28,7 +28,7 @@ import { View } from './view.js';
 
 /** How a member finds the candidate it may stand as. */
 export type CandidateChoice =
-  /** The highest id it sees alive (heartbeat-driven view), minus members sitting out. */
+  /** The highest id it sees alive (heartbeat-driven view), minus members sitting out or with more than H of their quiet period left. */
   | 'view'
   /**
    * The node layer names the candidate through nominate(), e.g. from a Hirschberg–Sinclair run
@@ -224,6 +224,8 @@ export class LeadershipMember {
         this.onRelease(now, from, message.epoch, message.sitOut, out);
         break;
       case 'Heartbeat':
+        // No quiet period is longer than D: a larger claim (another timing, a bug) cannot keep a member out of the pick for long.
+        this.view.heardQuiet(from, now, Math.min(message.quietLeft, this.grantPeriod));
         break;
     }
     return this.finish(now, out);
@@ -462,12 +464,20 @@ export class LeadershipMember {
     if (backOff) this.backoffUntil = now + backoffFor(this.timing, this.rank, this.n, this.config.random());
   }
 
-  /** The candidate this member's view (or the node layer) names now, or null. */
+  /**
+   * The candidate this member's view (or the node layer) names now, or null. A member with more
+   * than H of its quiet period left is passed over: it could not stand before then, and waiting
+   * for it would add up to D to the failover after a leader that was restarted at once. With H
+   * or less left it is waited for, so members started together (whose quiet periods end within
+   * a heartbeat of each other) all still name the highest.
+   */
   private candidate(now: number): number | null {
     if (this.choice === 'external') return this.nominee;
     let best: number | null = null;
     for (const m of this.config.members) {
       if (this.voteOnly.has(m) || this.sittingOut.has(m) || !this.view.alive(m, now)) continue;
+      const quietLeft = m === this.id ? this.quietUntil - now : this.view.quietLeft(m, now);
+      if (quietLeft > this.timing.heartbeat) continue;
       if (best === null || m > best) best = m;
     }
     return best;
@@ -486,7 +496,8 @@ export class LeadershipMember {
     if (!this.office && now >= this.lastHeartbeatAt + this.timing.heartbeat) {
       this.lastHeartbeatAt = now;
       out.act('Heartbeat');
-      for (const to of this.others()) out.push({ type: 'send', to, message: { kind: 'Heartbeat' } });
+      const quietLeft = Math.ceil(Math.max(0, this.quietUntil - now));
+      for (const to of this.others()) out.push({ type: 'send', to, message: { kind: 'Heartbeat', quietLeft } });
     }
     if (!this.office && !this.attempt && this.mayStand(now)) this.requestGrants(now, out);
   }

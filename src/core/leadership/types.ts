@@ -48,10 +48,11 @@ export type LeadershipMessage =
   /** `sitOut`: the sender resigned and will not stand in the next election. */
   | { readonly kind: 'Release'; readonly epoch: Epoch; readonly sitOut: boolean }
   /**
-   * Liveness only: keeps the sender in its peers' views. The node layer's failure detector
-   * (ring heartbeats, issue 17) can replace it; safety never reads the view.
+   * Liveness only: keeps the sender in its peers' views. `quietLeft`: what is left of the sender's
+   * quiet period after a restart, whole ms rounded up (0: none); while that is more than one
+   * heartbeat period, no view picks it. Safety never reads the view.
    */
-  | { readonly kind: 'Heartbeat' };
+  | { readonly kind: 'Heartbeat'; readonly quietLeft: number };
 
 export type LeadershipMessageKind = LeadershipMessage['kind'];
 

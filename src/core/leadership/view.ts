@@ -10,6 +10,8 @@
 export class View {
   private readonly lastHeard = new Map<number, number>();
   private readonly suspected = new Set<number>();
+  /** When each peer's quiet period ends on this member's clock, as its latest heartbeat told. */
+  private readonly quietUntil = new Map<number, number>();
   private startedAt = -Infinity;
 
   constructor(
@@ -27,6 +29,16 @@ export class View {
   /** Records that `id` was heard from at local time `now`. */
   heard(id: number, now: number): void {
     this.lastHeard.set(id, now);
+  }
+
+  /** Records what `id`'s heartbeat heard at `now` said: `quietLeft` ms of its quiet period left. */
+  heardQuiet(id: number, now: number, quietLeft: number): void {
+    this.quietUntil.set(id, now + quietLeft);
+  }
+
+  /** What is left at `now` of `id`'s quiet period, as far as its latest heartbeat told (0: none). */
+  quietLeft(id: number, now: number): number {
+    return Math.max(0, (this.quietUntil.get(id) ?? now) - now);
   }
 
   /** True when `id` is this member or was heard from less than S ago. */
