@@ -15,6 +15,7 @@ interface StayJson {
   readonly tokensIncreasing: boolean;
   readonly overlaps: unknown[];
   readonly failoverList: { fault: string; victim: number; leader: number | null }[];
+  readonly suspicions: { total: number; calm: { byFollowers: number; byLeaders: number }; calmMs: number; calmWithLeaderMs: number; expectedByFollowers: number | null; expectedByFollowersIfLate: number | null };
 }
 
 test.serial('cli: launch --stay, the leader killed every 2 s: failovers reported, NoOverlappingLeases and EpochsIncrease hold, exit 0', async (t) => {
@@ -43,6 +44,19 @@ test.serial('cli: launch --stay --loss 0.2 with the leader told to resign: every
   t.true(report.safe && report.tokensIncreasing);
   t.true(report.tokens.length >= 1, 'a leader took office');
   for (const f of report.failoverList) t.is(f.fault, 'resign');
+});
+
+test.serial('cli: launch --stay --loss 0.3 with no fault: the suspicions the members report in calm time are set beside what falseSuspicionRate expects', async (t) => {
+  const r = await runCli(['launch', '-n', '3', '--stay', '--duration', '5s', '--loss', '0.3', '--fault-seed', '3', '--json'], 25_000);
+  t.is(r.code, 0, r.stderr);
+  const { suspicions: s } = JSON.parse(r.stdout) as StayJson;
+  t.log(JSON.stringify(s));
+  t.true(s.calmMs > 3000 && s.calmWithLeaderMs <= s.calmMs, `calm ${s.calmMs} ms`);
+  // 0.3 loss, H = 50, S = 150: 0.82 suspicions a second per pair, 4 pairs while a leader is in office.
+  t.true(s.expectedByFollowers! > 5 && s.expectedByFollowersIfLate! > s.expectedByFollowers!, `expected ${s.expectedByFollowers}, ${s.expectedByFollowersIfLate} if late`);
+  t.true(s.calm.byFollowers > 0 && s.total >= s.calm.byFollowers + s.calm.byLeaders, JSON.stringify(s));
+  const text = await runCli(['launch', '-n', '3', '--stay', '--duration', '2s', '--loss', '0.3', '--fault-seed', '3'], 25_000);
+  t.regex(text.stdout, /^suspicions: \d+ in all; in calm time \([\d.]+ s with every member up and unhurt\) \d+ by followers, [\d.]+ expected from loss 0.3 alone \([\d.]+ if every heartbeat due at the deadline is late\), and \d+ by leaders$/m);
 });
 
 test('cli: launch --stay refuses what cannot apply, in one line', async (t) => {

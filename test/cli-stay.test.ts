@@ -20,6 +20,7 @@ interface Line {
   readonly epoch?: number;
   readonly token?: number;
   readonly leader?: number;
+  readonly member?: number;
   readonly reason?: string;
   readonly advertise?: string | null;
   /** When this test read the line, on its own monotonic clock. */
@@ -60,6 +61,10 @@ test.serial('cli: node --stay, the leader\'s process killed: a survivor takes of
   t.true(next.token! > first.token!, `token ${next.token} > ${first.token}`);
   t.true(await waitFor(() => lines.some((l) => l.event === 'follower' && l.leader === next.id && l.advertise === `m-${next.id}`), 5000), 'the survivor follows it, with the value it advertises');
   t.log(`failover over UDP between processes: ${(next.seen - killedAt).toFixed(1)} ms from SIGKILL to the successor's leader line`);
+  // Both survivors' failure detectors report the killed member.
+  for (const id of ids.filter((x) => x !== first.id)) {
+    t.true(lines.some((l) => l.event === 'suspect' && l.id === id && l.member === first.id && l.seen > killedAt), `member ${id} prints suspect of ${first.id}`);
+  }
   // The outside observer's check: terms (leader line to deposed line, or to the kill) never overlap, tokens increase.
   const terms = leaderLines().map((l) => {
     const deposed = lines.find((d) => d.event === 'deposed' && d.id === l.id && d.epoch === l.epoch);

@@ -7,7 +7,7 @@
  * under 20 % loss, and what an idle member costs (datagrams per second, CPU).
  */
 import { type MemberLine, type StayCluster, withStayCluster } from '../cluster/stay-cluster.js';
-import type { StayReport } from '../cluster/stay-report.js';
+import { type StayReport, expectedFollowerSuspicions } from '../cluster/stay-report.js';
 import { randomIds } from '../config/ids.js';
 import { hostMonotonicMs as hostNow } from '../runtime/leadership-faults.js';
 import { DEFAULT_TIMING, grantPeriod } from '../core/leadership/settings.js';
@@ -56,7 +56,15 @@ export interface FailoverRow {
   /** The leader cut off: to its deposed line (its signal aborted), and to the next leader in office. */
   readonly partition: { readonly stepDown: Times; readonly failover: Times; readonly stepDownBeforeLeaseEnd: number };
   /** No fault, every member losing `loss` of what it sends: leader changes over `runMs`. */
-  readonly lossRun: { readonly loss: number; readonly runMs: number; readonly falseFailovers: number; readonly terms: number; readonly lostShare: number };
+  readonly lossRun: {
+    readonly loss: number;
+    readonly runMs: number;
+    readonly falseFailovers: number;
+    readonly terms: number;
+    readonly lostShare: number;
+    /** Suspicions by followers in the run's calm time, and how many falseSuspicionRate expects there; by leaders (who hear each follower twice per period). */
+    readonly suspicions: { readonly byFollowers: number; readonly expectedByFollowers: number; readonly expectedByFollowersIfLate: number; readonly byLeaders: number; readonly calmSeconds: number };
+  };
   /** Per member while idle: datagrams sent and received per second, CPU % of one core. */
   readonly idle: IdleCost;
   /** Overlapping terms over every run of this size (NoOverlappingLeases), and repeated or decreasing tokens. */
@@ -209,8 +217,16 @@ async function lossRunOf(ids: readonly number[], plan: FailoverPlan, progress: P
     await c.sleep(plan.lossRunMs);
     return c.stop();
   });
-  const row = { loss: plan.loss, runMs: plan.lossRunMs, falseFailovers: report.falseFailovers.length, terms: report.terms.length, lostShare: round(lost / Math.max(1, sent + lost), 3) };
-  progress(`failover: n = ${ids.length}, ${plan.loss * 100} % loss: ${row.falseFailovers} leader changes in ${plan.lossRunMs / 1000} s`);
+  const s = report.suspicions;
+  const suspicions = {
+    byFollowers: s.calm.byFollowers,
+    expectedByFollowers: round(expectedFollowerSuspicions(ids.length, plan.loss, s), 1),
+    expectedByFollowersIfLate: round(expectedFollowerSuspicions(ids.length, plan.loss, s, 0), 1),
+    byLeaders: s.calm.byLeaders,
+    calmSeconds: round(s.calmMs / 1000, 1),
+  };
+  const row = { loss: plan.loss, runMs: plan.lossRunMs, falseFailovers: report.falseFailovers.length, terms: report.terms.length, lostShare: round(lost / Math.max(1, sent + lost), 3), suspicions };
+  progress(`failover: n = ${ids.length}, ${plan.loss * 100} % loss: ${row.falseFailovers} leader changes in ${plan.lossRunMs / 1000} s; suspicions by followers ${suspicions.byFollowers} (expected ${suspicions.expectedByFollowers}, ${suspicions.expectedByFollowersIfLate} if late), by leaders ${suspicions.byLeaders}`);
   return { row, report };
 }
 

@@ -129,13 +129,19 @@ export function formatBench(r: BenchResults): string {
     );
     out.push('', 'Leader changes with no fault (false failovers) under loss, and the cost of an idle member (per member, per second)');
     out.push(table(
-      ['n', 'loss', 'run s', 'lost share', 'leader changes', `= ${FAILOVER_TARGETS.falseFailovers}`, 'idle s', 'leader sent/s', 'leader recv/s', 'leader CPU %', 'follower sent/s', 'follower recv/s', 'follower CPU %'],
+      ['n', 'loss', 'run s', 'lost share', 'leader changes', `= ${FAILOVER_TARGETS.falseFailovers}`, 'suspicions by followers', 'expected', 'if late', 'by leaders', 'idle s', 'leader sent/s', 'leader recv/s', 'leader CPU %', 'follower sent/s', 'follower recv/s', 'follower CPU %'],
       r.failover.map((f) => [
         f.n, `${Math.round(f.lossRun.loss * 100)}%`, f.lossRun.runMs / 1000, f.lossRun.lostShare, f.lossRun.falseFailovers, met(f.lossRun.falseFailovers === FAILOVER_TARGETS.falseFailovers),
+        f.lossRun.suspicions.byFollowers, f.lossRun.suspicions.expectedByFollowers, f.lossRun.suspicions.expectedByFollowersIfLate, f.lossRun.suspicions.byLeaders,
         f.idle.seconds, f.idle.leader.sentPerS, f.idle.leader.receivedPerS, f.idle.leader.cpuPercent, f.idle.follower.sentPerS, f.idle.follower.receivedPerS, f.idle.follower.cpuPercent,
       ]),
     ));
-    out.push('(leader changes: terms in office after the first, before the stop; CPU % of one core from /proc/PID/stat over the idle window; datagrams over the member\'s life)');
+    out.push(
+      '(leader changes: terms in office after the first, before the stop; suspicions: in calm time (every member up, none starting), expected from',
+      ' falseSuspicionRate at that loss, and if every heartbeat due at the deadline S = 3H is late; a leader hears each follower twice per period;',
+      ' CPU % of one core from /proc/PID/stat over the idle window;',
+      ' datagrams over the member\'s life)',
+    );
   }
   if (r.worker) {
     out.push('', 'Payment worker chaos run per coordinator and timeout setting (examples/payment-worker; one coordinator at a time, same workload)');

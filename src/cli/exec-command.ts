@@ -71,7 +71,7 @@ async function runExec(a: ExecArgs): Promise<void> {
   const member = await openMember({ ring: a.ring, self: a.self, 'state-dir': a['state-dir'], 'key-file': a['key-file'], advertise: a.advertise }, plan.timing);
   // Stdout belongs to CMD: exec's own lines go to stderr.
   const line = (event: string, fields: Record<string, unknown>) => writeLine(process.stderr, event, member.id, fields);
-  writeMemberEvents(member, process.stderr, { lease: false });
+  writeMemberEvents(member, process.stderr, { lease: false, detector: false });
 
   let leaseEndMs = 0;
   member.on('leader', (e) => (leaseEndMs = e.leaseEndMs));

@@ -226,7 +226,7 @@ async function launchStay(argv: LaunchArgs): Promise<void> {
   if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
   const host = checkPeerHost(await new HostResolver().resolve(argv.host, '--host'), '--host');
   await runStayLaunch({
-    ids, seed, host, durationMs, json: argv.json, memberFlags,
+    ids, seed, host, durationMs, json: argv.json, memberFlags, loss: argv.loss, burstLoss: argv['burst-loss'] !== undefined,
     ...(faultsText !== undefined ? { faultsText } : {}),
     ...(resignEveryMs !== undefined ? { resignEveryMs } : {}),
     ...(killEveryMs !== undefined ? { killEveryMs } : {}),

@@ -5,7 +5,7 @@
  * stay-report.ts (exit 0 safe, 1 an overlap or a repeated or decreasing token, 3 no leader).
  */
 import { runStayFaults } from '../cluster/stay-launch.js';
-import type { StayReport } from '../cluster/stay-report.js';
+import { type StayReport, expectedFollowerSuspicions } from '../cluster/stay-report.js';
 import { EXIT } from './exit-codes.js';
 
 export interface StayLaunchOptions {
@@ -18,6 +18,9 @@ export interface StayLaunchOptions {
   readonly resignEveryMs?: number;
   /** --loss, --burst-loss, --fault-seed as every member is given them. */
   readonly memberFlags: readonly string[];
+  /** --loss, and whether --burst-loss was given: the expected false suspicions are computed for independent loss only. */
+  readonly loss: number;
+  readonly burstLoss: boolean;
   /** The faults in words, for the first progress line; undefined for none. */
   readonly faultsText?: string;
   readonly keyFile?: string;
@@ -62,6 +65,8 @@ function ms(v: number): string {
 /** The report: one JSON object with --json, else a few lines. */
 function print(o: StayLaunchOptions, r: StayReport): void {
   const done = r.failovers.filter((f) => f.withoutLeaderMs !== null);
+  const expected = o.burstLoss ? null : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions);
+  const expectedIfLate = o.burstLoss ? null : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions, 0);
   if (o.json) {
     process.stdout.write(JSON.stringify({
       members: o.ids,
@@ -78,6 +83,7 @@ function print(o: StayLaunchOptions, r: StayReport): void {
       overlaps: r.overlaps,
       falseFailovers: r.falseFailovers.length,
       falseFailoverList: r.falseFailovers,
+      suspicions: { ...r.suspicions, expectedByFollowers: expected === null ? null : round(expected), expectedByFollowersIfLate: expectedIfLate === null ? null : round(expectedIfLate) },
       failoverList: r.failovers,
       terms: r.terms,
     }) + '\n');
@@ -86,6 +92,10 @@ function print(o: StayLaunchOptions, r: StayReport): void {
   const out = (l: string) => process.stdout.write(l + '\n');
   out(`${r.failovers.length} faults, ${done.length} failovers${done.length < r.failovers.length ? ` (${r.failovers.length - done.length} without a successor before the end)` : ''}`);
   out(`leader changes no fault explains (false failovers): ${r.falseFailovers.length}${r.falseFailovers.length ? ` (epochs ${r.falseFailovers.map((t) => t.epoch).join(', ')})` : ''}`);
+  const sus = r.suspicions;
+  out(`suspicions: ${sus.total} in all; in calm time (${(sus.calmMs / 1000).toFixed(1)} s with every member up and unhurt) ${sus.calm.byFollowers} by followers, ` +
+    (expected === null ? 'none expected computed under burst loss' : `${expected.toFixed(1)} expected from loss ${o.loss} alone (${expectedIfLate!.toFixed(1)} if every heartbeat due at the deadline is late)`) +
+    `, and ${sus.calm.byLeaders} by leaders`);
   if (r.withoutLeaderMs) out(`time without a leader in office, from the fault to the successor's leader line: p50 ${ms(r.withoutLeaderMs.p50)}, p99 ${ms(r.withoutLeaderMs.p99)}, max ${ms(r.withoutLeaderMs.max)}`);
   out(`tokens (epochs) in office: ${r.tokens.join(', ') || 'none'} (${r.tokenProblems.length === 0 ? 'all increasing, none repeated' : `${r.tokenProblems.length} repeated or decreasing`})`);
   for (const p of r.tokenProblems) out(`  token ${p.token} of member ${p.id} is ${p.problem} (after ${p.previous})`);

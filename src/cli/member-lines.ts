@@ -3,6 +3,7 @@
  * file, --self, --state-dir, --key-file, --advertise) and its JSON lines, one per event.
  */
 import { performance } from 'node:perf_hooks';
+import { formatAddress } from '../config/address.js';
 import { parseId } from '../config/ids.js';
 import { loadKeyFile } from '../config/key.js';
 import { readRingFile } from '../config/ring-file.js';
@@ -56,11 +57,19 @@ function roundUp(leaseLeftMs: number): number {
   return Math.ceil(leaseLeftMs * 1000) / 1000;
 }
 
-/** Writes a line for each leadership change of `member` (leader, follower, deposed; lease renewals too if `lease`). */
-export function writeMemberEvents(member: HsRingMember, out: NodeJS.WritableStream, options: { readonly lease: boolean }): void {
+/**
+ * Writes a line for each leadership change of `member` (leader, follower, deposed; lease renewals
+ * too if `lease`) and, if `detector`, each move of its failure detector (suspect, trust, a peer's
+ * new address).
+ */
+export function writeMemberEvents(member: HsRingMember, out: NodeJS.WritableStream, options: { readonly lease: boolean; readonly detector: boolean }): void {
   const id = member.id;
   member.on('leader', ({ token, epoch, leaseEndMs, leaseLeftMs }) => writeLine(out, 'leader', id, { epoch, token, leaseEndMs: round(leaseEndMs), leaseLeftMs: roundUp(leaseLeftMs) }));
   if (options.lease) member.on('lease', ({ epoch, leaseEndMs, leaseLeftMs }) => writeLine(out, 'lease', id, { epoch, leaseEndMs: round(leaseEndMs), leaseLeftMs: roundUp(leaseLeftMs) }));
   member.on('follower', ({ leader, epoch, advertise }) => writeLine(out, 'follower', id, { leader, epoch, advertise }));
   member.on('deposed', ({ epoch, reason }) => writeLine(out, 'deposed', id, { epoch, reason }));
+  if (!options.detector) return;
+  member.on('suspect', ({ member: m, lastHeardMs }) => writeLine(out, 'suspect', id, { member: m, lastHeardMs: lastHeardMs === null ? null : round(lastHeardMs) }));
+  member.on('trust', ({ member: m }) => writeLine(out, 'trust', id, { member: m }));
+  member.on('address', ({ member: m, host, address, previous }) => writeLine(out, 'address', id, { member: m, host, address: formatAddress(address), previous: formatAddress(previous) }));
 }

@@ -136,7 +136,7 @@ export async function runStay(a: StayArgs): Promise<void> {
   const isolation = a['chaos-signals'] ? { isolated: () => cut } : undefined;
   const member = await openMember({ ring: a.ring!, self: a.self!, 'state-dir': a['state-dir']!, 'key-file': a['key-file'], advertise: a.advertise }, undefined, faults || isolation ? { ...faults, ...isolation } : undefined);
   const line = (event: string, fields: Record<string, unknown>) => writeLine(process.stdout, event, self, fields);
-  writeMemberEvents(member, process.stdout, { lease: true });
+  writeMemberEvents(member, process.stdout, { lease: true, detector: true });
   const metrics = await metricsFor(member, a);
   const stopped = new Promise<NodeJS.Signals | Error>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_TIMING } from '../core/leadership/settings.js';
 import { hostMonotonicMs as hostNow } from '../runtime/leadership-faults.js';
 import { InterruptedError, InvalidConfigError, PortInUseError } from '../errors.js';
 import { launchOnFreePorts } from './free-ports.js';
@@ -29,7 +30,9 @@ const STOP_GRACE_MS = 5_000;
 
 /** One member line, as `node --stay` prints it. */
 export interface MemberLine {
-  readonly event: 'ready' | 'leader' | 'lease' | 'follower' | 'deposed' | 'stopped' | 'isolated';
+  readonly event: 'ready' | 'leader' | 'lease' | 'follower' | 'deposed' | 'stopped' | 'isolated' | 'suspect' | 'trust' | 'address';
+  /** With suspect, trust and address: the peer. */
+  readonly member?: number;
   readonly id: number;
   readonly epoch?: number;
   readonly token?: number;
@@ -215,6 +218,12 @@ export class StayCluster {
         this.events.push({ kind: 'deposed', id, epoch: l.epoch!, at: l.hostMs });
         if (this.leader?.id === id && this.leader.epoch === l.epoch) this.leader = null;
         break;
+      case 'ready':
+        this.events.push({ kind: 'ready', id, at: l.hostMs });
+        break;
+      case 'suspect':
+        this.events.push({ kind: 'suspect', id, member: l.member!, at: l.hostMs });
+        break;
       default:
         break;
     }
@@ -261,6 +270,7 @@ export class StayCluster {
     if (!p?.paused) return;
     p.paused = false;
     p.child.kill('SIGCONT');
+    this.events.push({ kind: 'heal', id, at: hostNow() });
   }
 
   /** Cuts member `id` off (everything it sends and receives lost) or heals it: the members' SIGUSR2 chaos hook. */
@@ -269,6 +279,7 @@ export class StayCluster {
     if (!p) throw new RangeError(`member ${id} is not running`);
     const at = on ? this.fault('isolate', id) : hostNow();
     p.child.kill('SIGUSR2');
+    if (!on) this.events.push({ kind: 'heal', id, at });
     return at;
   }
 
@@ -325,7 +336,7 @@ export class StayCluster {
     await all;
     clearTimeout(grace);
     if (this.interrupted) throw new InterruptedError(this.interrupted);
-    this.report = stayReport(this.events, hostNow(), this.stoppingAt);
+    this.report = stayReport(this.events, hostNow(), this.stoppingAt, { ids: this.o.ids, suspicionMs: DEFAULT_TIMING.suspicion, heartbeatMs: DEFAULT_TIMING.heartbeat });
     return this.report;
   }
 

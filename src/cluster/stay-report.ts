@@ -4,6 +4,8 @@
  * process exits it saw. Pure, so the checks (NoOverlappingLeases, EpochsIncrease) are unit-tested
  * on runs that break them.
  */
+import { falseSuspicionRate } from '../core/leadership/false-suspicion.js';
+import { DEFAULT_TIMING } from '../core/leadership/settings.js';
 
 /** One thing the observer saw, at `at` ms on the host's monotonic clock. */
 export type ObservedEvent =
@@ -16,7 +18,13 @@ export type ObservedEvent =
   /** The member's process was seen to exit (killed, or stopped): it acts no more. */
   | { readonly kind: 'exit'; readonly id: number; readonly at: number }
   /** The observer hurt the leader `id`: see StayFault. */
-  | { readonly kind: 'fault'; readonly fault: StayFault; readonly id: number; readonly at: number };
+  | { readonly kind: 'fault'; readonly fault: StayFault; readonly id: number; readonly at: number }
+  /** Member `id` printed ready (started, or restarted on its state dir). */
+  | { readonly kind: 'ready'; readonly id: number; readonly at: number }
+  /** The observer let member `id` run and hear again: SIGCONT after a pause, or the end of its isolation. */
+  | { readonly kind: 'heal'; readonly id: number; readonly at: number }
+  /** Member `id`'s failure detector suspected `member`. */
+  | { readonly kind: 'suspect'; readonly id: number; readonly member: number; readonly at: number };
 
 /** SIGKILL, SIGSTOP, SIGTERM (a graceful resign), or the SIGUSR2 chaos hook cutting the member off. */
 export type StayFault = 'kill' | 'pause' | 'resign' | 'isolate';
@@ -73,8 +81,42 @@ export interface StayReport {
    * a fault, and that began before the run's stop (SIGTERM to all, when successors are expected).
    */
   readonly falseFailovers: readonly Term[];
+  readonly suspicions: Suspicions;
   /** No overlap and no repeated or decreasing token. */
   readonly safe: boolean;
+}
+
+/**
+ * The suspicions the members reported, and those loss alone can explain: made in calm time (every
+ * member up, none hurt, starting or healing within the settling time before), split by whether
+ * the member that suspected was in office (a leader hears each follower twice per heartbeat
+ * period, its heartbeat and its renewal ack; a follower hears each peer once, which is what
+ * falseSuspicionRate counts).
+ */
+export interface Suspicions {
+  readonly total: number;
+  readonly calm: { readonly byFollowers: number; readonly byLeaders: number };
+  /** Calm time, ms, and how much of it had a leader in office. */
+  readonly calmMs: number;
+  readonly calmWithLeaderMs: number;
+}
+
+/**
+ * Suspicions by followers that independent loss `loss` on every datagram would cause in the calm
+ * time of `s`, for `n` members at the default timing (falseSuspicionRate: one message per
+ * heartbeat period from each peer). At the defaults S = 3H a heartbeat is due at the very
+ * deadline: `boundaryOnTime` is the chance it beats it (1/2 with symmetric jitter; near 0 when
+ * timers only ever fire late, as on a real host). Not for burst loss, whose losses are not independent.
+ */
+export function expectedFollowerSuspicions(n: number, loss: number, s: Suspicions, boundaryOnTime = 0.5): number {
+  const perPairPerMs = falseSuspicionRate(DEFAULT_TIMING, loss, boundaryOnTime) / 1000;
+  // With a leader in office its n - 1 followers watch n - 1 peers each; without, all n do.
+  return perPairPerMs * ((n - 1) ** 2 * s.calmWithLeaderMs + n * (n - 1) * (s.calmMs - s.calmWithLeaderMs));
+}
+
+/** After a fault ends (restart, SIGCONT, healing) or a start, suspicions are still the fault's for this long. */
+export function settlingMs(suspicionMs: number, heartbeatMs: number): number {
+  return 2 * (suspicionMs + heartbeatMs);
 }
 
 /** The nearest-rank percentile of sorted values (p in 0..100). */
@@ -120,6 +162,9 @@ export function termsOf(events: readonly ObservedEvent[], endAt: number): Term[]
         close(e.id, e.at, 'exit');
         break;
       case 'fault':
+      case 'ready':
+      case 'heal':
+      case 'suspect':
         break;
     }
   }
@@ -176,8 +221,74 @@ export function falseFailoversOf(terms: readonly Term[], failovers: readonly Fai
   return terms.slice(1).filter((t) => t.from < stoppingAt && !explained.has(`${t.id}/${t.epoch}`));
 }
 
-/** The whole verdict on a run that ended at `endAt`, whose members were told to stop at `stoppingAt`. */
-export function stayReport(events: readonly ObservedEvent[], endAt: number, stoppingAt = endAt): StayReport {
+type Interval = readonly [number, number];
+
+/**
+ * Calm time between the first moment every member of `ids` was ready and `stoppingAt`: outside
+ * every disturbance, which runs from a fault (or an exit) to the hurt member's next ready or heal,
+ * plus `settleMs` after that and after every ready or heal.
+ */
+export function calmIntervals(events: readonly ObservedEvent[], ids: readonly number[], stoppingAt: number, settleMs: number): Interval[] {
+  if (ids.length === 0) return [];
+  const sorted = [...events].sort((a, b) => a.at - b.at);
+  const firstReady = new Map<number, number>();
+  for (const e of sorted) if (e.kind === 'ready' && !firstReady.has(e.id)) firstReady.set(e.id, e.at);
+  if (ids.some((id) => !firstReady.has(id))) return [];
+  const from = Math.max(...firstReady.values()) + settleMs;
+  const disturbed: Interval[] = [];
+  for (const e of sorted) {
+    if (e.kind === 'fault' || e.kind === 'exit') {
+      const back = sorted.find((x) => (x.kind === 'ready' || x.kind === 'heal') && x.id === e.id && x.at > e.at);
+      disturbed.push([e.at, back ? back.at + settleMs : Infinity]);
+    } else if (e.kind === 'ready' || e.kind === 'heal') {
+      disturbed.push([e.at, e.at + settleMs]);
+    }
+  }
+  disturbed.sort((a, b) => a[0] - b[0]);
+  const calm: Interval[] = [];
+  let at = from;
+  for (const [a, b] of disturbed) {
+    if (a > at) calm.push([at, Math.min(a, stoppingAt)]);
+    at = Math.max(at, b);
+    if (at >= stoppingAt) break;
+  }
+  if (at < stoppingAt) calm.push([at, stoppingAt]);
+  return calm.filter(([a, b]) => b > a);
+}
+
+/** The suspicions of `events`, and those made in the calm intervals, split by the suspecting member's office. */
+export function suspicionsOf(events: readonly ObservedEvent[], terms: readonly Term[], calm: readonly Interval[]): Suspicions {
+  const inCalm = (t: number) => calm.some(([a, b]) => t >= a && t < b);
+  const leading = (id: number, t: number) => terms.some((x) => x.id === id && t >= x.from && t < x.to);
+  let total = 0;
+  let byFollowers = 0;
+  let byLeaders = 0;
+  for (const e of events) {
+    if (e.kind !== 'suspect') continue;
+    total += 1;
+    if (!inCalm(e.at)) continue;
+    if (leading(e.id, e.at)) byLeaders += 1;
+    else byFollowers += 1;
+  }
+  let calmMs = 0;
+  let calmWithLeaderMs = 0;
+  for (const [a, b] of calm) {
+    calmMs += b - a;
+    for (const t of terms) calmWithLeaderMs += Math.max(0, Math.min(b, t.to) - Math.max(a, t.from));
+  }
+  return { total, calm: { byFollowers, byLeaders }, calmMs, calmWithLeaderMs };
+}
+
+/**
+ * The whole verdict on a run that ended at `endAt`, whose members were told to stop at `stoppingAt`;
+ * `detector` gives the members and their timing, for the calm time suspicions are counted in.
+ */
+export function stayReport(
+  events: readonly ObservedEvent[],
+  endAt: number,
+  stoppingAt = endAt,
+  detector: { readonly ids: readonly number[]; readonly suspicionMs: number; readonly heartbeatMs: number } = { ids: [], suspicionMs: 0, heartbeatMs: 0 },
+): StayReport {
   const terms = termsOf(events, endAt);
   const failovers = failoversOf(events, terms);
   const times = failovers.map((f) => f.withoutLeaderMs).filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
@@ -191,6 +302,7 @@ export function stayReport(events: readonly ObservedEvent[], endAt: number, stop
     tokenProblems,
     overlaps,
     falseFailovers: falseFailoversOf(terms, failovers, stoppingAt),
+    suspicions: suspicionsOf(events, terms, calmIntervals(events, detector.ids, stoppingAt, settlingMs(detector.suspicionMs, detector.heartbeatMs))),
     safe: overlaps.length === 0 && tokenProblems.length === 0,
   };
 }

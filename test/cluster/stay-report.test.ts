@@ -4,7 +4,7 @@
  * EpochsIncrease, each shown failing on a run that breaks it.
  */
 import test from 'ava';
-import { type ObservedEvent, percentile, stayReport, termsOf } from '../../src/cluster/stay-report.js';
+import { type ObservedEvent, calmIntervals, percentile, settlingMs, stayReport, termsOf } from '../../src/cluster/stay-report.js';
 
 /** Three clean failovers: 1 leads, is killed at 1000, 2 takes office at 1600; paused at 3000, 3 at 3700. */
 const clean: ObservedEvent[] = [
@@ -140,4 +140,27 @@ test('stay report: a leader line printed after its own lease ended is an empty t
   const real = stayReport([...events, { kind: 'leader', id: 3, epoch: 15, token: 15, at: 1499, leaseEnd: 1999 }], 2000);
   t.is(real.overlaps.length, 1);
   t.false(real.safe);
+});
+
+test('stay report: suspicions count as loss-made only in calm time (all members ready, none hurt, none restarted, resumed or healed within the settling time), split by whether the suspecting member led', (t) => {
+  const settle = settlingMs(150, 50); // 400
+  const events: ObservedEvent[] = [
+    { kind: 'ready', id: 1, at: 0 },
+    { kind: 'ready', id: 2, at: 10 },
+    { kind: 'ready', id: 3, at: 20 },
+    { kind: 'leader', id: 3, epoch: 2, token: 2, at: 600, leaseEnd: 5000 },
+    { kind: 'suspect', id: 1, member: 2, at: 300 }, // before calm time begins (20 + 400)
+    { kind: 'suspect', id: 1, member: 2, at: 500 }, // calm, by a follower, no leader yet
+    { kind: 'suspect', id: 3, member: 1, at: 900 }, // calm, by the leader
+    { kind: 'fault', fault: 'pause', id: 2, at: 1000 },
+    { kind: 'suspect', id: 1, member: 2, at: 1150 }, // the pause's own
+    { kind: 'heal', id: 2, at: 2000 },
+    { kind: 'suspect', id: 2, member: 1, at: 2001 }, // the healed member's wake-up
+    { kind: 'suspect', id: 2, member: 3, at: 2500 }, // calm again from 2400
+  ];
+  const calm = calmIntervals(events, [1, 2, 3], 3000, settle);
+  t.deepEqual(calm, [[420, 1000], [2400, 3000]]);
+  const r = stayReport(events, 3100, 3000, { ids: [1, 2, 3], suspicionMs: 150, heartbeatMs: 50 });
+  t.deepEqual(r.suspicions, { total: 6, calm: { byFollowers: 2, byLeaders: 1 }, calmMs: 1180, calmWithLeaderMs: 1000 });
+  t.deepEqual(calmIntervals(events, [1, 2, 3, 4], 3000, settle), [], 'a member never ready: no calm time');
 });
