@@ -12,7 +12,7 @@ import { FROM_BOTH, FROM_LEFT, FROM_RIGHT, LEFT_PEER, RIGHT_PEER, peerOn } from 
 import { LinkReceiver } from '../../src/link/receiver.js';
 import { LinkSender } from '../../src/link/sender.js';
 import { decodeNodeFrame, encodeNodeFrame } from '../helpers/node-frames.js';
-import type { FrameInput } from '../../src/wire/frame.js';
+import { type FrameInput, NO_RING_DIGEST } from '../../src/wire/frame.js';
 import { openFrame, sealFrame } from '../../src/wire/index.js';
 
 const NO_JITTER: LinkConfig = { ...DEFAULT_LINK_CONFIG, jitter: 0 };
@@ -436,4 +436,20 @@ test('keyed link: a frame without a MAC or under another key is dropped with its
   t.deepEqual(drops(e.onDatagram(2, other, FROM_LEFT)).map((d) => d.reason), ['bad-mac']);
   t.is(e.stats.algorithm.received.probe, 0);
   t.is(e.diagnose(3).left.lastHeardMs, null);
+});
+
+test('link: a frame carrying another ring file\'s digest is dropped as ring-mismatch, naming both digests; a node or frame without a digest skips the check', (t) => {
+  const framed = (ring: number, seq = 0) => encodeNodeFrame({ lane: 1, session: 77, ring, ack: noAck, data: { seq, payload: swallowed(3) } }).slice();
+  const ours = new ElectionNode({ id: 5, session: 1, random: () => 0.5, ringDigest: 0xab });
+  ours.start(0);
+  t.deepEqual(drops(ours.onDatagram(1, framed(0x1234), FROM_LEFT)), [{ reason: 'ring-mismatch', detail: 'ring digest 00001234, ours is 000000ab: the sender was started from another ring file' }]);
+  t.is(ours.stats.datagrams.dropped['ring-mismatch'], 1);
+  // Checked before the address: a member of another ring is named as such wherever it sends from.
+  t.deepEqual(drops(ours.onDatagram(2, framed(0x1234), 0)).map((d) => d.reason), ['ring-mismatch']);
+  t.deepEqual(drops(ours.onDatagram(3, framed(0xab), FROM_LEFT)), [], 'the same digest passes');
+  t.deepEqual(drops(ours.onDatagram(4, framed(NO_RING_DIGEST, 1), FROM_LEFT)), [], 'a frame without a digest passes');
+  t.is(ours.stats.algorithm.received.probe, 2);
+  const none = new ElectionNode({ id: 5, session: 1, random: () => 0.5 });
+  none.start(0);
+  t.deepEqual(drops(none.onDatagram(1, framed(0x1234), FROM_LEFT)), [], 'a node without a digest takes any');
 });
