@@ -180,7 +180,7 @@ async function main(): Promise<number> {
       // No full run of the folder yet: score what the --files run covered, and say so.
       const partial = readReport(`${base}.rerun.json`);
       console.log(`${f.folder}: no full run; only the files of the last --files run: ${Object.keys(partial.files).join(', ')}`);
-      print(f.folder, scoreFolder(partial, f.folder, equivalents));
+      print(f.folder, scoreFolder(partial, f.folder, equivalents, f.skip));
       below = true;
       continue;
     }
@@ -191,7 +191,7 @@ async function main(): Promise<number> {
       console.log(`${f.folder}: ${merged.replaced} mutants rescored from the later run over ${base}.rerun.json`);
       for (const file of merged.stale) console.log(`  ${file} changed since the full run: its later results are not used (rerun the folder)`);
     }
-    const s = scoreFolder(report, f.folder, equivalents);
+    const s = scoreFolder(report, f.folder, equivalents, f.skip);
     print(f.folder, s);
     if (s.score < THRESHOLD) below = true;
   }

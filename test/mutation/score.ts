@@ -64,8 +64,18 @@ export function readEquivalents(path: string): Equivalent[] {
   return JSON.parse(readFileSync(path, 'utf8')) as Equivalent[];
 }
 
-/** Scores the report's files under `folder` (e.g. src/core). */
-export function scoreFolder(report: Report, folder: string, equivalents: readonly Equivalent[]): FolderScore {
+/** A folder's skip pattern (`index.ts`, `leadership/**`, `*.d.ts`) as a test on a path relative to the folder. */
+function skipMatcher(patterns: readonly string[]): (relative: string) => boolean {
+  const res = patterns.map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\0').replace(/\*/g, '[^/]*').replace(/\0/g, '.*')}$`));
+  return (relative) => res.some((r) => r.test(relative));
+}
+
+/**
+ * Scores the report's files under `folder` (e.g. src/core), but for those its `skip` patterns
+ * name: a report made before a file was skipped scores as a run without it would.
+ */
+export function scoreFolder(report: Report, folder: string, equivalents: readonly Equivalent[], skip: readonly string[] = []): FolderScore {
+  const skipped = skipMatcher(skip);
   let detected = 0;
   let missed = 0;
   let equivalent = 0;
@@ -75,7 +85,7 @@ export function scoreFolder(report: Report, folder: string, equivalents: readonl
   const used = new Set<Equivalent>();
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const path = file.replace(/\\/g, '/');
-    if (!path.startsWith(`${folder}/`)) continue;
+    if (!path.startsWith(`${folder}/`) || skipped(path.slice(folder.length + 1))) continue;
     const lines = source.split('\n');
     for (const m of mutants) {
       total += 1;

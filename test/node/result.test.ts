@@ -98,6 +98,7 @@ test('result: a stall reason ends with the refused frames that explain it, each 
     'leader 9 known, still lingering after 3000 ms; 1 frames dropped as stale (a neighbour restarted: its frames carry a session other than the one first heard); 2 frames dropped as bad-mac (bad MAC: a neighbour has another key?)',
   );
   for (const [reason, words] of [
+    ['ring-mismatch', /started from another ring file: give every member the same one/],
     ['unknown-sender', /ring files or flags differ/],
     ['version', /another wire format version/],
     ['no-mac', /a neighbour has no key/],
