@@ -230,37 +230,31 @@ export class StayCluster {
     for (const f of this.listeners) f({ ...l, id });
   }
 
-  /** Records the fault `fault` on member `id` now and returns its time. */
-  private fault(fault: StayFault, id: number): number {
+  /** Records the fault `fault` on member `id` now and sends its process `signal`: the fault's time, and the process. */
+  private hurt(id: number, fault: StayFault, signal: NodeJS.Signals): { at: number; p: Proc } {
+    const p = this.procs.get(id);
+    if (!p) throw new RangeError(`member ${id} is not running`);
     const at = hostNow();
     this.events.push({ kind: 'fault', fault, id, at });
-    return at;
+    p.child.kill(signal);
+    return { at, p };
   }
 
   /** SIGKILL of member `id`: the fault's time, and when the observer saw its process exit. */
   kill(id: number): { at: number; exited: Promise<void> } {
-    const p = this.procs.get(id);
-    if (!p) throw new RangeError(`member ${id} is not running`);
-    const at = this.fault('kill', id);
-    p.child.kill('SIGKILL');
+    const { at, p } = this.hurt(id, 'kill', 'SIGKILL');
     return { at, exited: p.exited };
   }
 
   /** SIGTERM of member `id`: it resigns, so a successor need not wait for its lease, and exits. */
   resign(id: number): { at: number; exited: Promise<void> } {
-    const p = this.procs.get(id);
-    if (!p) throw new RangeError(`member ${id} is not running`);
-    const at = this.fault('resign', id);
-    p.child.kill('SIGTERM');
+    const { at, p } = this.hurt(id, 'resign', 'SIGTERM');
     return { at, exited: p.exited };
   }
 
   /** SIGSTOP of member `id`; `resume` sends SIGCONT. */
   pause(id: number): number {
-    const p = this.procs.get(id);
-    if (!p) throw new RangeError(`member ${id} is not running`);
-    const at = this.fault('pause', id);
-    p.child.kill('SIGSTOP');
+    const { at, p } = this.hurt(id, 'pause', 'SIGSTOP');
     p.paused = true;
     return at;
   }
@@ -275,11 +269,12 @@ export class StayCluster {
 
   /** Cuts member `id` off (everything it sends and receives lost) or heals it: the members' SIGUSR2 chaos hook. */
   isolate(id: number, on: boolean): number {
+    if (on) return this.hurt(id, 'isolate', 'SIGUSR2').at;
     const p = this.procs.get(id);
     if (!p) throw new RangeError(`member ${id} is not running`);
-    const at = on ? this.fault('isolate', id) : hostNow();
+    const at = hostNow();
     p.child.kill('SIGUSR2');
-    if (!on) this.events.push({ kind: 'heal', id, at });
+    this.events.push({ kind: 'heal', id, at });
     return at;
   }
 
