@@ -65,6 +65,7 @@ export const launchCommand = {
         .option('kill-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGKILL the leader at this interval, restarting it on its state dir a lease later', group: 'Leadership:' })
         .option('pause-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGSTOP the leader at this interval, SIGCONT after twice its lease', group: 'Leadership:' })
         .option('resign-leader-every', { type: 'string', requiresArg: true, describe: 'With --stay: SIGTERM the leader at this interval (it resigns and exits), restarting it once it exited', group: 'Leadership:' })
+        .option('heartbeats', { type: 'string', choices: ['all', 'ring'], requiresArg: true, describe: 'With --stay: followers heartbeat every member (all, the default) or only their two live ring neighbours while the leader renews (ring; written into the ring file)', group: 'Leadership:' })
         .option('burst-loss', { type: 'string', requiresArg: true, describe: 'With --stay: every member loses everything it sends for FOR every EVERY, e.g. 300ms/3s (--loss and --fault-seed also apply to every member)', group: 'Leadership:' })
         .option('kill', {
           type: 'string', requiresArg: true,
@@ -90,11 +91,12 @@ interface LaunchArgs extends RuntimeLinkFlags, FaultArgs {
   'pause-leader-every'?: string;
   'resign-leader-every'?: string;
   'burst-loss'?: string;
+  heartbeats?: 'all' | 'ring';
 }
 
 async function runLaunchCommand(argv: LaunchArgs): Promise<void> {
   if (argv.stay) return launchStay(argv);
-  for (const f of ['duration', 'kill-leader-every', 'pause-leader-every', 'resign-leader-every', 'burst-loss'] as const) {
+  for (const f of ['duration', 'kill-leader-every', 'pause-leader-every', 'resign-leader-every', 'burst-loss', 'heartbeats'] as const) {
     if (argv[f] !== undefined) throw new InvalidConfigError(`--${f} is for leadership members: add --stay`);
   }
   const settings = nodeSettingsFrom(argv);
@@ -226,7 +228,7 @@ async function launchStay(argv: LaunchArgs): Promise<void> {
   if (argv['key-file'] !== undefined) loadKeyFile(argv['key-file']);
   const host = checkPeerHost(await new HostResolver().resolve(argv.host, '--host'), '--host');
   await runStayLaunch({
-    ids, seed, host, durationMs, json: argv.json, memberFlags, loss: argv.loss, burstLoss: argv['burst-loss'] !== undefined,
+    ids, seed, host, durationMs, json: argv.json, memberFlags, loss: argv.loss, burstLoss: argv['burst-loss'] !== undefined, heartbeats: argv.heartbeats ?? 'all',
     ...(faultsText !== undefined ? { faultsText } : {}),
     ...(resignEveryMs !== undefined ? { resignEveryMs } : {}),
     ...(killEveryMs !== undefined ? { killEveryMs } : {}),

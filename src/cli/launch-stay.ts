@@ -25,6 +25,8 @@ export interface StayLaunchOptions {
   readonly faultsText?: string;
   readonly keyFile?: string;
   readonly json: boolean;
+  /** Whom followers heartbeat (the ring file's `heartbeats`). */
+  readonly heartbeats: 'all' | 'ring';
 }
 
 /** Runs the ring, the faults and the report; sets process.exitCode. */
@@ -41,6 +43,7 @@ export async function runStayLaunch(o: StayLaunchOptions): Promise<void> {
       if (!o.json || l.startsWith('failover ')) progress(l);
     },
     verbose: !o.json,
+    heartbeats: o.heartbeats,
     ...(o.killEveryMs !== undefined ? { killEveryMs: o.killEveryMs } : {}),
     ...(o.pauseEveryMs !== undefined ? { pauseEveryMs: o.pauseEveryMs } : {}),
     ...(o.resignEveryMs !== undefined ? { resignEveryMs: o.resignEveryMs } : {}),
@@ -65,14 +68,17 @@ function ms(v: number): string {
 /** The report: one JSON object with --json, else a few lines. */
 function print(o: StayLaunchOptions, r: StayReport): void {
   const done = r.failovers.filter((f) => f.withoutLeaderMs !== null);
-  const expected = o.burstLoss ? null : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions);
-  const expectedIfLate = o.burstLoss ? null : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions, 0);
+  // The formula is for heartbeats from every peer and independent loss.
+  const formula = !o.burstLoss && o.heartbeats === 'all';
+  const expected = formula ? expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions) : null;
+  const expectedIfLate = formula ? expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions, 0) : null;
   if (o.json) {
     process.stdout.write(JSON.stringify({
       members: o.ids,
       seed: o.seed,
       durationMs: o.durationMs,
       memberFlags: o.memberFlags,
+      heartbeats: o.heartbeats,
       safe: r.safe,
       failovers: done.length,
       faults: r.failovers.length,
@@ -94,7 +100,7 @@ function print(o: StayLaunchOptions, r: StayReport): void {
   out(`leader changes no fault explains (false failovers): ${r.falseFailovers.length}${r.falseFailovers.length ? ` (epochs ${r.falseFailovers.map((t) => t.epoch).join(', ')})` : ''}`);
   const sus = r.suspicions;
   out(`suspicions: ${sus.total} in all; in calm time (${(sus.calmMs / 1000).toFixed(1)} s with every member up and unhurt) ${sus.calm.byFollowers} by followers, ` +
-    (expected === null ? 'none expected computed under burst loss' : `${expected.toFixed(1)} expected from loss ${o.loss} alone (${expectedIfLate!.toFixed(1)} if every heartbeat due at the deadline is late)`) +
+    (expected === null ? `none expected computed ${o.burstLoss ? 'under burst loss' : 'for ring heartbeats'}` : `${expected.toFixed(1)} expected from loss ${o.loss} alone (${expectedIfLate!.toFixed(1)} if every heartbeat due at the deadline is late)`) +
     `, and ${sus.calm.byLeaders} by leaders`);
   if (r.withoutLeaderMs) out(`time without a leader in office, from the fault to the successor's leader line: p50 ${ms(r.withoutLeaderMs.p50)}, p99 ${ms(r.withoutLeaderMs.p99)}, max ${ms(r.withoutLeaderMs.max)}`);
   out(`tokens (epochs) in office: ${r.tokens.join(', ') || 'none'} (${r.tokenProblems.length === 0 ? 'all increasing, none repeated' : `${r.tokenProblems.length} repeated or decreasing`})`);

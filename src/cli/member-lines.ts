@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { formatAddress } from '../config/address.js';
 import { parseId } from '../config/ids.js';
 import { loadKeyFile } from '../config/key.js';
-import { readRingFile } from '../config/ring-file.js';
+import { readLeadershipRingFile } from '../config/ring-file.js';
 import type { LeadershipTiming } from '../core/leadership/settings.js';
 import { InvalidConfigError } from '../errors.js';
 import { hostMonotonicMs } from '../runtime/leadership-faults.js';
@@ -24,13 +24,14 @@ export interface MemberFlags {
 /** Loads the ring file and key, checks --self is a member, and binds the member (not yet started). */
 export async function openMember(a: MemberFlags, timing?: LeadershipTiming, faults?: MemberFaults): Promise<HsRingMember> {
   // Names stay names: the member resolves them, and a suspected peer's again.
-  const ring = await readRingFile(a.ring);
+  const { members: ring, heartbeats } = await readLeadershipRingFile(a.ring);
   const self = parseId(a.self, '--self');
   if (!ring.some((m) => m.id === self)) throw new InvalidConfigError(`--self ${self} is not a member of the ring (ids: ${ring.map((m) => m.id).join(', ')})`);
   return createMember({
     ring,
     self,
     stateDir: a['state-dir'],
+    heartbeats,
     ...(timing ? { timing } : {}),
     ...(a['key-file'] !== undefined ? { key: loadKeyFile(a['key-file']) } : {}),
     ...(a.advertise !== undefined ? { advertise: a.advertise } : {}),

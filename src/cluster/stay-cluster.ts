@@ -52,6 +52,8 @@ export interface StayClusterOptions {
   /** Flags given to every member besides the ring, self and state dir (faults, say). */
   readonly memberFlags?: readonly string[];
   readonly keyFile?: string;
+  /** Whom followers heartbeat, written into the ring file (default all). */
+  readonly heartbeats?: 'all' | 'ring';
 }
 
 /** One running member process. */
@@ -105,7 +107,8 @@ export class StayCluster {
 
   constructor(private readonly o: StayClusterOptions, private readonly dir: string, ports: readonly number[]) {
     this.ringFile = join(dir, 'ring.json');
-    writeFileSync(this.ringFile, JSON.stringify({ members: o.ids.map((id, i) => ({ id, host: o.host, port: ports[i] })) }));
+    const members = o.ids.map((id, i) => ({ id, host: o.host, port: ports[i] }));
+    writeFileSync(this.ringFile, JSON.stringify(o.heartbeats === 'ring' ? { heartbeats: 'ring', members } : { members }));
     process.once('SIGINT', this.onSignal);
     process.once('SIGTERM', this.onSignal);
     process.once('exit', this.killAll);

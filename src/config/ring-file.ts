@@ -39,6 +39,19 @@ export async function loadRingFile(path: string, resolver: HostResolver = new Ho
 
 /** Reads and checks a ring file as loadRingFile does, but leaves host names as written (a leadership member resolves them itself, and again later). */
 export async function readRingFile(path: string): Promise<Member[]> {
+  return readMembers(await readRingJson(path), `ring file ${path}`);
+}
+
+/** A leadership ring file: its members (host names as written) and `"heartbeats": "all" | "ring"` (default all). */
+export async function readLeadershipRingFile(path: string): Promise<{ members: Member[]; heartbeats: 'all' | 'ring' }> {
+  const data = await readRingJson(path);
+  const members = readMembers(data, `ring file ${path}`);
+  const heartbeats = (data as { heartbeats?: unknown }).heartbeats ?? 'all';
+  if (heartbeats !== 'all' && heartbeats !== 'ring') throw new ConfigError(`ring file ${path}: heartbeats must be "all" or "ring", got ${JSON.stringify(heartbeats)}`);
+  return { members, heartbeats };
+}
+
+async function readRingJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -51,7 +64,7 @@ export async function readRingFile(path: string): Promise<Member[]> {
   } catch (err) {
     throw new ConfigError(`ring file ${path}: not valid JSON (${(err as Error).message})`);
   }
-  return readMembers(data, `ring file ${path}`);
+  return data;
 }
 
 /** Validates parsed ring JSON whose hosts are all IP literals; `what` prefixes every error message. */

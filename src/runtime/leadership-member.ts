@@ -223,7 +223,7 @@ class Member extends EventEmitter<MemberEvents> implements HsRingMember {
     this.rate = c.faults?.clockRate ?? 1;
     this.clock = driftingClock(this.rate);
     this.faults = c.faults ? new SendFaults(c.faults) : undefined;
-    const config: MemberConfig = { members: c.ids, self: c.self, timing: c.timing, random: Math.random, voteOnly: c.voteOnly };
+    const config: MemberConfig = { members: c.ids, self: c.self, timing: c.timing, random: Math.random, voteOnly: c.voteOnly, heartbeats: c.heartbeats };
     this.core = internals.core ? internals.core(config) : new LeadershipMember(config);
     transport.onDatagram((bytes, from) => this.onDatagram(bytes, from));
   }

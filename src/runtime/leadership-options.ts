@@ -9,6 +9,7 @@ import { keyProblem } from '../config/key.js';
 import type { Lookup } from '../config/resolve.js';
 import { type Member, readMembers } from '../config/ring-file.js';
 import { ringDigest } from '../config/ring-digest.js';
+import type { HeartbeatTargets } from '../core/leadership/member.js';
 import { DEFAULT_TIMING, type LeadershipTiming, timingProblem } from '../core/leadership/settings.js';
 import { isValidId } from '../core/types.js';
 import { InvalidConfigError } from '../errors.js';
@@ -45,6 +46,13 @@ export interface MemberOptions {
   readonly thread?: boolean;
   /** Resolves host names; default the system resolver (getaddrinfo). Give one to follow names another way, or in tests. */
   readonly lookup?: Lookup;
+  /**
+   * Whom a follower heartbeats: 'all' (default) every other member; 'ring' only its two live ring
+   * neighbours while the leader renews, the leader's Renews carrying its view to everyone
+   * (about 4/(n+1) of the datagrams). Every member must be given the same: it is part of the ring
+   * digest, so a member with the other setting is refused as `ring-mismatch`.
+   */
+  readonly heartbeats?: HeartbeatTargets;
 }
 
 /** The options once checked. */
@@ -64,6 +72,7 @@ export interface CheckedMember {
   readonly faults?: MemberFaults;
   readonly thread: boolean;
   readonly lookup?: Lookup;
+  readonly heartbeats: HeartbeatTargets;
 }
 
 const TIMING_KEYS = Object.keys(DEFAULT_TIMING) as (keyof LeadershipTiming)[];
@@ -94,6 +103,8 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     if (bytes > MAX_ADVERTISE_BYTES) throw new InvalidConfigError(`advertise: ${bytes} bytes is over ${MAX_ADVERTISE_BYTES}`);
   }
   const faults = checkMemberFaults(options.faults);
+  const heartbeats = options.heartbeats ?? 'all';
+  if (heartbeats !== 'all' && heartbeats !== 'ring') throw new InvalidConfigError(`heartbeats: must be 'all' or 'ring', got ${JSON.stringify(heartbeats)}`);
   if (options.thread !== undefined && typeof options.thread !== 'boolean') throw new InvalidConfigError('thread: must be true or false');
   // A worker is given data only: functions cannot cross, and a fault or lookup silently dropped would lie.
   if (options.thread === true && options.faults !== undefined) throw new InvalidConfigError('thread: cannot be combined with faults (they stay on the calling thread); drop one');
@@ -111,13 +122,14 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
     members,
     voteOnly: members.filter((m) => m.voteOnly).map((m) => m.id),
     // Over the hosts as written: a name stays the same ring whatever it resolves to.
-    digest: ringDigest(members),
+    digest: ringDigest(members, heartbeats),
     stateDir,
     timing,
     ...(options.key ? { key: new Uint8Array(options.key) } : {}),
     ...(advertise !== undefined ? { advertise } : {}),
     ...(faults !== undefined ? { faults } : {}),
     thread: options.thread === true,
+    heartbeats,
     ...(options.lookup ? { lookup: options.lookup } : {}),
   };
 }

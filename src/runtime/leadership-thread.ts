@@ -55,6 +55,7 @@ function plainOptions(o: MemberOptions): MemberOptions {
     ...(o.timing !== undefined ? { timing: { ...o.timing } } : {}),
     ...(o.key !== undefined ? { key: new Uint8Array(o.key) } : {}),
     ...(o.advertise !== undefined ? { advertise: o.advertise } : {}),
+    ...(o.heartbeats !== undefined ? { heartbeats: o.heartbeats } : {}),
   };
 }
 

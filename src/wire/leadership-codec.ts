@@ -4,7 +4,8 @@
  *   Request, Grant: u64 epoch
  *   Refuse: u64 epoch | u8 reason (1 quiet, 2 held, 3 stale) | u64 promised + 1 | u8 has leader
  *           | u64 leader (present only if has leader) | u64 leaderEpoch + 1
- *   Renew, RenewAck: u64 epoch | u32 round
+ *   Renew: u64 epoch | u32 round | u8 bitmap length | bitmap of the ranks alive (bit r of byte r / 8, r % 8 from the top)
+ *   RenewAck: u64 epoch | u32 round
  *   Release: u64 epoch | u8 sitOut (0 or 1)
  *   Heartbeat: u32 quietLeft (ms)
  * Big-endian. `promised` and `leaderEpoch` may be NO_EPOCH (-1), so they are written plus one;
@@ -20,12 +21,12 @@ const KINDS = Object.keys(KIND_CODE) as LeadershipMessageKind[];
 const REASONS: readonly RefuseReason[] = ['quiet', 'held', 'stale'];
 
 /** Bytes after the kind byte, for each kind (Refuse without its leader id: see size()). */
-const BODY: Record<LeadershipMessageKind, number> = { Request: 8, Grant: 8, Refuse: 8 + 1 + 8 + 1 + 8, Renew: 12, RenewAck: 12, Release: 9, Heartbeat: 4 };
+const BODY: Record<LeadershipMessageKind, number> = { Request: 8, Grant: 8, Refuse: 8 + 1 + 8 + 1 + 8, Renew: 13, RenewAck: 12, Release: 9, Heartbeat: 4 };
 
 /** The codec of LeadershipMessage; write throws RangeError only for values no member builds. */
 export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
   size(m) {
-    return 1 + BODY[m.kind] + (m.kind === 'Refuse' && m.leader !== null ? 8 : 0);
+    return 1 + BODY[m.kind] + (m.kind === 'Refuse' && m.leader !== null ? 8 : 0) + (m.kind === 'Renew' ? bitmapBytes(m.alive) : 0);
   },
 
   write(buf, at, m) {
@@ -41,7 +42,14 @@ export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
       case 'Request':
       case 'Grant':
         return;
-      case 'Renew':
+      case 'Renew': {
+        writeU32(buf, at, checkU32(m.round, 'round'));
+        const bytes = bitmapBytes(m.alive);
+        buf[at + 4] = bytes;
+        buf.fill(0, at + 5, at + 5 + bytes);
+        for (const r of m.alive) buf[at + 5 + (r >> 3)]! |= 0x80 >> (r & 7);
+        return;
+      }
       case 'RenewAck':
         writeU32(buf, at, checkU32(m.round, 'round'));
         return;
@@ -78,7 +86,15 @@ export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
       case 'Request':
       case 'Grant':
         return { payload: { kind, epoch }, end: at };
-      case 'Renew':
+      case 'Renew': {
+        const round = readU32(bytes, at);
+        const length = bytes[at + 4]!;
+        const end = at + 5 + length;
+        if (bytes.length < end) return 'truncated Renew bitmap';
+        const alive: number[] = [];
+        for (let r = 0; r < length * 8; r++) if ((bytes[at + 5 + (r >> 3)]! & (0x80 >> (r & 7))) !== 0) alive.push(r);
+        return { payload: { kind, epoch, round, alive }, end };
+      }
       case 'RenewAck':
         return { payload: { kind, epoch, round: readU32(bytes, at) }, end: at + 4 };
       case 'Release': {
@@ -108,6 +124,16 @@ export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
     }
   },
 };
+
+/** Bytes of the bitmap of `ranks` (none when empty); RangeError for a rank no ring of 2040 members has. */
+function bitmapBytes(ranks: readonly number[]): number {
+  let top = -1;
+  for (const r of ranks) {
+    if (!Number.isInteger(r) || r < 0 || r >= 255 * 8) throw new RangeError(`alive rank ${r} is not in 0..${255 * 8 - 1}`);
+    if (r > top) top = r;
+  }
+  return (top >> 3) + 1;
+}
 
 /**
  * The epoch a frame carrying `m` writes in its header: the message's epoch, or 0 for a Heartbeat

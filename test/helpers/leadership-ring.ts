@@ -107,6 +107,8 @@ export interface RingExtras {
   readonly thread?: boolean;
   /** Members flagged `voteOnly` in the ring: they grant and renew but never lead. */
   readonly voteOnly?: readonly number[];
+  /** Whom followers heartbeat (createMember's `heartbeats`). */
+  readonly heartbeats?: 'all' | 'ring';
 }
 
 /** A ring of `ids` on loopback ports, each member with its own state directory (and `key`, if given); nothing started yet. */
@@ -124,7 +126,7 @@ export async function leadershipRing(ids: readonly number[], key?: Uint8Array, f
     observer,
     async up(i) {
       const f = faults?.(ids[i]!);
-      const options = { ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}), ...(f ? { faults: f } : {}), ...(extras.timing ? { timing: extras.timing } : {}) };
+      const options = { ring, self: ids[i]!, stateDir: dirs[i]!, advertise: advertised(ids[i]!), ...(key ? { key } : {}), ...(f ? { faults: f } : {}), ...(extras.timing ? { timing: extras.timing } : {}), ...(extras.heartbeats ? { heartbeats: extras.heartbeats } : {}) };
       // The test-only internals cannot cross into a worker thread.
       const m = extras.thread ? await createMember({ ...options, thread: true }) : await createMemberWithCore(options, extras.internals?.(ids[i]!) ?? {});
       members[i] = m;

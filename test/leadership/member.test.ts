@@ -113,12 +113,12 @@ test('Resign: leaves office, releases every grant, and the member sits out the n
 test('A member that hears renewals of a valid leader starts no attempt (a restarted higher id joins as a follower)', (t) => {
   const m = member(30);
   m.start(0, { promised: 4, counter: 0 });
-  const step = m.receive(10, 20, { kind: 'Renew', epoch: 4, round: 9 });
+  const step = m.receive(10, 20, { kind: 'Renew', epoch: 4, round: 9, alive: [] });
   t.like(step.commands.find((c) => c.type === 'follower'), { leader: 20, epoch: 4 });
   t.true(sends(step, 'RenewAck').length === 1);
   m.receive(11, 10, { kind: 'Heartbeat', quietLeft: 0 });
   for (let now = 20; now < D + 100; now += 40) {
-    m.receive(now, 20, { kind: 'Renew', epoch: 4, round: 10 + now });
+    m.receive(now, 20, { kind: 'Renew', epoch: 4, round: 10 + now, alive: [] });
     t.false(m.tick(now + 1).actions.includes('RequestGrants'), `at ${now}`);
   }
 });
@@ -144,7 +144,7 @@ test('vote-only: the view pick skips a vote-only member, which grants and renews
   top.receive(D - 1, 20, { kind: 'Heartbeat', quietLeft: 0 });
   for (let now = D; now < 4 * D; now += 50) t.false(top.tick(now).actions.includes('RequestGrants'), `at ${now}`);
   t.is(sends(top.receive(4 * D, 20, { kind: 'Request', epoch: 4 }), 'Grant').length, 1, 'it grants');
-  t.is(sends(top.receive(4 * D + 1, 20, { kind: 'Renew', epoch: 4, round: 1 }), 'RenewAck').length, 1, 'it renews');
+  t.is(sends(top.receive(4 * D + 1, 20, { kind: 'Renew', epoch: 4, round: 1, alive: [] }), 'RenewAck').length, 1, 'it renews');
   // Member 20 sees 30 alive, yet is the pick: 30 is vote-only.
   const next = member(20, { voteOnly: [30] });
   next.start(0, FRESH);

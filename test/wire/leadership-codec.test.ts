@@ -21,7 +21,7 @@ const leadershipMessage: fc.Arbitrary<LeadershipMessage> = fc.oneof(
     leader: fc.option(id, { nil: null }),
     leaderEpoch: maybeEpoch,
   }),
-  fc.record({ kind: fc.constant('Renew' as const), epoch, round }),
+  fc.record({ kind: fc.constant('Renew' as const), epoch, round, alive: fc.uniqueArray(fc.nat({ max: 255 * 8 - 1 }), { maxLength: 40 }).map((r) => r.sort((a, b) => a - b)) }),
   fc.record({ kind: fc.constant('RenewAck' as const), epoch, round }),
   fc.record({ kind: fc.constant('Release' as const), epoch, sitOut: fc.boolean() }),
   fc.nat({ max: 2 ** 32 - 1 }).map((quietLeft) => ({ kind: 'Heartbeat' as const, quietLeft })),
@@ -97,8 +97,13 @@ test('leadership codec: unknown kinds, reasons and flags, and out-of-range field
   t.like(decodeFrame(frameOf({ kind: 'Heartbeat', quietLeft: 525 }).slice(0, -1), LEADERSHIP_CODEC), { ok: false, detail: 'truncated Heartbeat' });
   t.like(decodeFrame(new Uint8Array([...frameOf({ kind: 'Heartbeat', quietLeft: 0 }), 0]), LEADERSHIP_CODEC), { ok: false, detail: 'trailing bytes after payload' });
   t.throws(() => frameOf({ kind: 'Grant', epoch: -1 }), { instanceOf: RangeError });
-  t.throws(() => frameOf({ kind: 'Renew', epoch: 1, round: 2 ** 32 }), { instanceOf: RangeError });
+  t.throws(() => frameOf({ kind: 'Renew', epoch: 1, round: 2 ** 32, alive: [] }), { instanceOf: RangeError });
   t.throws(() => frameOf({ kind: 'Heartbeat', quietLeft: 0.5 }), { instanceOf: RangeError });
+  t.throws(() => frameOf({ kind: 'Renew', epoch: 1, round: 1, alive: [255 * 8] }), { instanceOf: RangeError });
+  // The bitmap of ranks 0 and 9 takes two bytes; one of them cut off is refused by name.
+  const alive = frameOf({ kind: 'Renew', epoch: 1, round: 1, alive: [0, 9] });
+  t.deepEqual([...alive.slice(-3)], [2, 0x80, 0x40]);
+  t.like(decodeFrame(alive.slice(0, -1), LEADERSHIP_CODEC), { ok: false, detail: 'truncated Renew bitmap' });
 });
 
 test('leadership codec: NO_EPOCH in promised and leaderEpoch survives the trip', (t) => {
@@ -119,11 +124,11 @@ test('leadership envelope: a message with or without an advertised value decodes
   );
   const frame = (payload: { message: LeadershipMessage; advertise?: string }) =>
     encodeFrame({ lane: 0, session: 1, epoch: 2, ring: 5, ack: { cumulative: 0, selective: [] }, data: { seq: 0, payload } }, LEADERSHIP_ENVELOPE_CODEC).slice();
-  const renew = frame({ message: { kind: 'Renew', epoch: 2, round: 1 }, advertise: 'ab' });
-  // Header 26, seq 4, Renew 13: the length byte is byte 43, the value bytes 44 and 45.
-  t.like(decodeFrame(renew.slice(0, 45), LEADERSHIP_ENVELOPE_CODEC), { ok: false, detail: 'truncated advertised value' });
+  const renew = frame({ message: { kind: 'Renew', epoch: 2, round: 1, alive: [] }, advertise: 'ab' });
+  // Header 26, seq 4, Renew 14 (no bitmap): the length byte is byte 44, the value bytes 45 and 46.
+  t.like(decodeFrame(renew.slice(0, 46), LEADERSHIP_ENVELOPE_CODEC), { ok: false, detail: 'truncated advertised value' });
   const bad = renew.slice();
-  bad[44] = 0xff;
+  bad[45] = 0xff;
   t.like(decodeFrame(bad, LEADERSHIP_ENVELOPE_CODEC), { ok: false, detail: 'advertised value is not UTF-8' });
   t.throws(() => frame({ message: { kind: 'Heartbeat', quietLeft: 0 }, advertise: 'x'.repeat(MAX_ADVERTISE_BYTES + 1) }), { instanceOf: RangeError });
 });

@@ -36,6 +36,18 @@ export type CandidateChoice =
    */
   | 'external';
 
+/** Whom a member that is not in office sends its heartbeats. */
+export type HeartbeatTargets =
+  /** Every other member, every H. */
+  | 'all'
+  /**
+   * While it follows a leader whose last Renew is less than 1.5 H old: its two ring neighbours
+   * that its view holds (the next live member each way round the ring, so a suspected neighbour
+   * is passed over). The leader's Renews carry the leader's view, which every follower's view
+   * takes in. Otherwise (no leader, or one Renew missed) every other member, as with 'all'.
+   */
+  | 'ring';
+
 /** What a member needs to know about its ring and itself. */
 export interface MemberConfig {
   /** The ring file's ids in ring order: the rank of a member is its position. */
@@ -51,6 +63,8 @@ export interface MemberConfig {
    * on one member and not on another would leave nobody standing, or two.
    */
   readonly voteOnly?: readonly number[];
+  /** Default 'all'. Every member must be given the same: a follower on a 'ring' ring hears most members only through the leader's Renews. */
+  readonly heartbeats?: HeartbeatTargets;
 }
 
 /** A grant this member holds: it promised `leader` to back epoch `epoch` until `expiresAt` (local). */
@@ -126,6 +140,8 @@ export class LeadershipMember {
   private quietUntil = 0;
   private backoffUntil = -Infinity;
   private lastHeartbeatAt = -Infinity;
+  /** Whether the last heartbeat went to every other member (false: to the ring neighbours only). */
+  private lastHeartbeatToAll = false;
   private attempt: Attempt | null = null;
   private office: Office | null = null;
   private leaderSeen: { id: number; epoch: Epoch; at: number } | null = null;
@@ -151,7 +167,10 @@ export class LeadershipMember {
     const stranger = (config.voteOnly ?? []).find((m) => !members.includes(m));
     if (stranger !== undefined) throw new Error(`leadership: vote-only ${stranger} is not among the members ${members.join(', ')}`);
     this.voteOnly = new Set(config.voteOnly);
+    this.heartbeats = config.heartbeats ?? 'all';
   }
+
+  private readonly heartbeats: HeartbeatTargets;
 
   /** True when this member may stand for election (it is not vote-only). */
   get electable(): boolean {
@@ -215,6 +234,11 @@ export class LeadershipMember {
         }
         break;
       case 'Renew':
+        // Liveness only: the leader heard these members less than S ago.
+        for (const r of message.alive) {
+          const m = this.config.members[r];
+          if (m !== undefined && m !== this.id) this.view.heard(m, now);
+        }
         this.onRenew(now, from, message.epoch, message.round, out);
         break;
       case 'RenewAck':
@@ -493,13 +517,47 @@ export class LeadershipMember {
       a.lastSent = now;
       for (const to of this.others()) if (!a.grants.has(to)) out.push({ type: 'send', to, message: { kind: 'Request', epoch: a.epoch } });
     }
-    if (!this.office && now >= this.lastHeartbeatAt + this.timing.heartbeat) {
+    const targets = this.office ? [] : this.heartbeatTargets(now);
+    const toAll = targets.length === this.n - 1;
+    // Falling back to everyone (a Renew missed) cannot wait: the views must hear everyone before S.
+    if (!this.office && (now >= this.lastHeartbeatAt + this.timing.heartbeat || (toAll && !this.lastHeartbeatToAll))) {
       this.lastHeartbeatAt = now;
+      this.lastHeartbeatToAll = toAll;
       out.act('Heartbeat');
       const quietLeft = Math.ceil(Math.max(0, this.quietUntil - now));
-      for (const to of this.others()) out.push({ type: 'send', to, message: { kind: 'Heartbeat', quietLeft } });
+      for (const to of targets) out.push({ type: 'send', to, message: { kind: 'Heartbeat', quietLeft } });
     }
     if (!this.office && !this.attempt && this.mayStand(now)) this.requestGrants(now, out);
+  }
+
+  /** True while this member follows a leader on a 'ring' ring: its last Renew is less than 1.5 H old. */
+  private followingOnRing(now: number): boolean {
+    return this.heartbeats === 'ring' && this.leaderSeen !== null && this.leaderSeen.id !== this.id && now < this.followUntil();
+  }
+
+  private followUntil(): number {
+    return (this.leaderSeen?.at ?? -Infinity) + 1.5 * this.timing.heartbeat;
+  }
+
+  /**
+   * Whom this member's heartbeats go to now: every other member, or while following on a 'ring'
+   * ring its live ring neighbours, the nearest member each way round that its view holds (all
+   * others if it sees none).
+   */
+  private heartbeatTargets(now: number): number[] {
+    if (!this.followingOnRing(now)) return this.others();
+    const { members } = this.config;
+    const targets = new Set<number>();
+    for (const step of [1, -1]) {
+      for (let k = 1; k < this.n; k++) {
+        const m = members[(this.rank + step * k + this.n) % this.n]!;
+        if (this.view.alive(m, now)) {
+          targets.add(m);
+          break;
+        }
+      }
+    }
+    return targets.size > 0 ? [...targets] : this.others();
   }
 
   private mayStand(now: number): boolean {
@@ -543,7 +601,8 @@ export class LeadershipMember {
     for (const [k, r] of o.rounds) if (r.sentAt + this.timing.lease <= now) o.rounds.delete(k);
     this.grant = { epoch: o.epoch, leader: this.id, expiresAt: now + this.grantPeriod };
     out.act('SendRenew');
-    for (const to of this.others()) out.push({ type: 'send', to, message: { kind: 'Renew', epoch: o.epoch, round: o.round } });
+    const alive = this.heartbeats === 'ring' ? this.config.members.flatMap((m, r) => (this.view.alive(m, now) ? [r] : [])) : [];
+    for (const to of this.others()) out.push({ type: 'send', to, message: { kind: 'Renew', epoch: o.epoch, round: o.round, alive } });
     this.extendIfQuorum(o, now, acks, out);
   }
 
@@ -560,6 +619,7 @@ export class LeadershipMember {
     if (this.attempt) deadlines.push(this.attempt.lastSent + t.heartbeat, this.attempt.deadline);
     if (this.grant) deadlines.push(this.grant.expiresAt);
     if (this.leaderSeen) deadlines.push(this.leaderSeen.at + t.suspicion);
+    if (this.followingOnRing(now)) deadlines.push(this.followUntil());
     deadlines.push(this.quietUntil, this.backoffUntil);
     for (const s of this.sittingOut.values()) deadlines.push(s.until);
     const viewChange = this.view.nextChange(now);

@@ -43,7 +43,12 @@ export type LeadershipMessage =
       readonly leader: number | null;
       readonly leaderEpoch: Epoch;
     }
-  | { readonly kind: 'Renew'; readonly epoch: Epoch; readonly round: number }
+  /**
+   * `alive`: on a ring whose members heartbeat only their ring neighbours, the ranks of the
+   * members the leader's view holds, so that each follower's view holds them too (empty when
+   * every member heartbeats every other).
+   */
+  | { readonly kind: 'Renew'; readonly epoch: Epoch; readonly round: number; readonly alive: readonly number[] }
   | { readonly kind: 'RenewAck'; readonly epoch: Epoch; readonly round: number }
   /** `sitOut`: the sender resigned and will not stand in the next election. */
   | { readonly kind: 'Release'; readonly epoch: Epoch; readonly sitOut: boolean }

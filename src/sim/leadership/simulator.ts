@@ -5,7 +5,7 @@
  * stopped; per-member clock-rate drift. The members are the pure core; an Observer outside them
  * checks the invariants after every event, and a simulated resource checks fencing tokens.
  */
-import { LeadershipMember, type MemberConfig } from '../../core/leadership/member.js';
+import { type HeartbeatTargets, LeadershipMember, type MemberConfig } from '../../core/leadership/member.js';
 import { DEFAULT_TIMING, type LeadershipTiming, failoverBound, grantPeriod, livenessBound } from '../../core/leadership/settings.js';
 import { FRESH, type LeadershipCommand, type Persisted, type LeadershipMessage, type LeadershipStep } from '../../core/leadership/types.js';
 import { SeededRandom } from '../../util/random.js';
@@ -62,6 +62,8 @@ export interface LeadershipSimOptions {
   readonly persistLast?: boolean;
   /** Members (by id) that grant and renew but never stand, as the ring file's `voteOnly` flag makes them. */
   readonly voteOnly?: readonly number[];
+  /** Whom followers heartbeat (MemberConfig.heartbeats); default 'all'. */
+  readonly heartbeats?: HeartbeatTargets;
   /** Real ms until which the network loses and duplicates; default: until the faults stop. */
   readonly lossyUntil?: number;
   /** Receives the observable events trace validation replays (tla/LeadershipTrace.tla); does not change the run. */
@@ -634,6 +636,7 @@ class LeadershipSimulator {
       timing: this.timing,
       random: this.rng.fn,
       ...(this.options.voteOnly ? { voteOnly: this.options.voteOnly } : {}),
+      ...(this.options.heartbeats ? { heartbeats: this.options.heartbeats } : {}),
     });
     sm.core = core;
     sm.timerAt = Infinity;
