@@ -198,3 +198,36 @@ test('the view pick passes over a member with more than H of its quiet period le
   t.deepEqual(sends(start, 'Heartbeat').map((c) => c.message), [{ kind: 'Heartbeat', quietLeft: Math.ceil(D) }, { kind: 'Heartbeat', quietLeft: Math.ceil(D) }]);
   t.deepEqual(sends(top.tick(D + 0.5), 'Heartbeat').map((c) => c.message), [{ kind: 'Heartbeat', quietLeft: 0 }, { kind: 'Heartbeat', quietLeft: 0 }]);
 });
+
+test('a Renew that the Release overtook is not acked: the released grant is not taken back up, and the next candidate is granted at once', (t) => {
+  const m = member(10);
+  m.start(0, FRESH);
+  m.receive(D, 20, { kind: 'Heartbeat', quietLeft: 0 });
+  m.receive(D, 30, { kind: 'Request', epoch: 5 });
+  m.receive(D + 5, 30, { kind: 'Release', epoch: 5, sitOut: true });
+  const late = m.receive(D + 6, 30, { kind: 'Renew', epoch: 5, round: 3, alive: [] });
+  t.deepEqual(sends(late), [], 'no RenewAck for a released epoch');
+  t.is(m.status().grant, null);
+  t.is(m.status().leader, null);
+  t.is(sends(m.receive(D + 7, 20, { kind: 'Request', epoch: 7 }), 'Grant').length, 1);
+});
+
+test('a Request refused as held for a grant the candidate saw released is asked again at once, once per member', (t) => {
+  const c = member(20);
+  c.start(0, FRESH);
+  c.receive(D, 10, { kind: 'Heartbeat', quietLeft: 0 });
+  c.receive(D, 30, { kind: 'Request', epoch: 5 });
+  const stand = c.receive(D + 5, 30, { kind: 'Release', epoch: 5, sitOut: true });
+  t.true(stand.actions.includes('RequestGrants'));
+  const epoch = c.status().epoch;
+  const held = { kind: 'Refuse' as const, epoch, reason: 'held' as const, promised: 5, leader: 30, leaderEpoch: 5 };
+  t.deepEqual(sends(c.receive(D + 6, 10, held)).map((s) => [s.to, s.message]), [[10, { kind: 'Request', epoch }]]);
+  t.deepEqual(sends(c.receive(D + 7, 10, held)), [], 'once: a lost Release costs one Request, not a storm');
+  // A grant it never saw released waits for the regular re-send.
+  const other = member(20);
+  other.start(0, FRESH);
+  other.receive(D, 10, { kind: 'Heartbeat', quietLeft: 0 });
+  other.receive(D, 30, { kind: 'Heartbeat', quietLeft: 0 });
+  other.tick(D + 1);
+  t.deepEqual(sends(other.receive(D + 2, 10, { ...held, epoch: other.status().epoch, leaderEpoch: 8 })), []);
+});

@@ -99,6 +99,8 @@ interface Attempt {
   readonly deadline: number;
   readonly grants: Set<number>;
   readonly stale: Set<number>;
+  /** Members asked again at once after refusing as `held` a grant already released. */
+  readonly askedAgain: Set<number>;
 }
 
 interface Office {
@@ -149,6 +151,8 @@ export class LeadershipMember {
   /** Members (this one included) that resigned epoch `epoch` and stand in no election until `until` or a later leader. */
   private readonly sittingOut = new Map<number, { epoch: Epoch; until: number }>();
   private nominee: number | null = null;
+  /** The highest epoch each member was heard to release (its Release). */
+  private readonly released = new Map<number, Epoch>();
   private readonly voteOnly: ReadonlySet<number>;
 
   constructor(private readonly config: MemberConfig) {
@@ -232,6 +236,7 @@ export class LeadershipMember {
           // Refused as stale by so many that no majority is left: stand again later, higher.
           if (this.attempt.stale.size >= this.n - this.quorum() + 1) this.abandon(now, true, out);
         }
+        if (this.attempt && message.epoch === this.attempt.epoch && message.reason === 'held') this.onHeld(from, message.leader, message.leaderEpoch, out);
         break;
       case 'Renew':
         // Liveness only: the leader heard these members less than S ago.
@@ -402,6 +407,8 @@ export class LeadershipMember {
   private onRenew(now: number, from: number, epoch: Epoch, round: number, out: Out): void {
     this.see(epoch);
     if (rankOfEpoch(epoch, this.n) !== this.config.members.indexOf(from)) return;
+    // A Renew that the leader's Release overtook: acking it would take the released grant back up for D.
+    if ((this.released.get(from) ?? NO_EPOCH) >= epoch) return;
     if (epoch < this.promised) {
       // An older leader, still renewing: tell it, but stand for nothing while it does (it may
       // still hold a majority, and a member that lost its partition's attempt must not depose it).
@@ -456,7 +463,20 @@ export class LeadershipMember {
     out.push({ type: 'extendLease', epoch: o.epoch, leaseEnd });
   }
 
+  /**
+   * `from` still holds a grant this member saw released (its Request overtook the Release): ask
+   * again at once rather than H later, once per member and attempt, so a Release that was lost
+   * costs no more than one extra Request.
+   */
+  private onHeld(from: number, leader: number | null, leaderEpoch: Epoch, out: Out): void {
+    const a = this.attempt!;
+    if (leader === null || a.askedAgain.has(from) || (this.released.get(leader) ?? NO_EPOCH) < leaderEpoch) return;
+    a.askedAgain.add(from);
+    out.push({ type: 'send', to: from, message: { kind: 'Request', epoch: a.epoch } });
+  }
+
   private onRelease(now: number, from: number, epoch: Epoch, sitOut: boolean, out: Out): void {
+    if (epoch > (this.released.get(from) ?? NO_EPOCH)) this.released.set(from, epoch);
     if (this.grant && this.grant.leader === from && this.grant.epoch === epoch) {
       out.act('ReleaseGrant');
       this.grant = null;
@@ -587,6 +607,7 @@ export class LeadershipMember {
       deadline: now + this.timing.attemptTimeout,
       grants: new Set([this.id]),
       stale: new Set(),
+      askedAgain: new Set(),
     };
     for (const to of this.others()) out.push({ type: 'send', to, message: { kind: 'Request', epoch } });
     this.maybeTakeOffice(now, out);
