@@ -7,6 +7,7 @@
  * under 20 % loss, and what an idle member costs (datagrams per second, CPU).
  */
 import { type MemberLine, type StayCluster, withStayCluster } from '../cluster/stay-cluster.js';
+import { expectedRingFollowerSuspicions } from '../cluster/ring-suspicions.js';
 import { type StayReport, expectedFollowerSuspicions } from '../cluster/stay-report.js';
 import { randomIds } from '../config/ids.js';
 import { hostMonotonicMs as hostNow } from '../runtime/leadership-faults.js';
@@ -15,8 +16,14 @@ import { readCpuMs } from './procs.js';
 import type { Progress } from './progress.js';
 import { max, mean, quantile, round } from './stats.js';
 
+/** A ring to measure: its size, and whom followers heartbeat (the ring file's `heartbeats`). */
+export interface FailoverSetting {
+  readonly n: number;
+  readonly heartbeats: 'all' | 'ring';
+}
+
 export interface FailoverPlan {
-  readonly sizes: readonly number[];
+  readonly settings: readonly FailoverSetting[];
   /** Faults of each kind per size. */
   readonly faults: number;
   /** The loss run: every member loses this share of what it sends, for `lossRunMs`, with no fault. */
@@ -26,8 +33,14 @@ export interface FailoverPlan {
   readonly idleMs: number;
 }
 
-export const FULL_FAILOVER: FailoverPlan = { sizes: [5, 16], faults: 100, loss: 0.2, lossRunMs: 120_000, idleMs: 20_000 };
-export const QUICK_FAILOVER: FailoverPlan = { sizes: [3], faults: 2, loss: 0.2, lossRunMs: 2_000, idleMs: 2_000 };
+export const FULL_FAILOVER: FailoverPlan = {
+  settings: [{ n: 5, heartbeats: 'all' }, { n: 16, heartbeats: 'all' }, { n: 16, heartbeats: 'ring' }],
+  faults: 100,
+  loss: 0.2,
+  lossRunMs: 120_000,
+  idleMs: 20_000,
+};
+export const QUICK_FAILOVER: FailoverPlan = { settings: [{ n: 3, heartbeats: 'all' }], faults: 2, loss: 0.2, lossRunMs: 2_000, idleMs: 2_000 };
 
 /** Targets from the issue, reported beside the measurement and never asserted. */
 export const FAILOVER_TARGETS = { crashP99Ms: 1000, resignP99Ms: 50, stepDownMs: 500, falseFailovers: 0 } as const;
@@ -49,6 +62,7 @@ export interface Times {
 
 export interface FailoverRow {
   readonly n: number;
+  readonly heartbeats: 'all' | 'ring';
   /** SIGKILL of the leader to the next leader in office. */
   readonly crash: Times;
   /** SIGTERM of the leader (it resigns) to its successor in office. */
@@ -62,8 +76,11 @@ export interface FailoverRow {
     readonly falseFailovers: number;
     readonly terms: number;
     readonly lostShare: number;
-    /** Suspicions by followers in the run's calm time, and how many falseSuspicionRate expects there; by leaders (who hear each follower twice per period). */
-    readonly suspicions: { readonly byFollowers: number; readonly expectedByFollowers: number; readonly expectedByFollowersIfLate: number; readonly byLeaders: number; readonly calmSeconds: number };
+    /**
+     * Suspicions by followers in the run's calm time, and how many falseSuspicionRate expects there
+     * (ring heartbeats: the simulator's count, with no late variant); by leaders (who hear each follower twice per period).
+     */
+    readonly suspicions: { readonly byFollowers: number; readonly expectedByFollowers: number; readonly expectedByFollowersIfLate: number | null; readonly byLeaders: number; readonly calmSeconds: number };
   };
   /** Per member while idle: datagrams sent and received per second, CPU % of one core. */
   readonly idle: IdleCost;
@@ -78,6 +95,11 @@ export interface IdleCost {
   readonly follower: { readonly sentPerS: number; readonly receivedPerS: number; readonly cpuPercent: number | null };
 }
 
+/** How progress lines and tables name a setting: `n = 16`, or `n = 16, ring heartbeats`. */
+export function settingLabel(n: number, heartbeats: 'all' | 'ring'): string {
+  return heartbeats === 'ring' ? `n = ${n}, ring heartbeats` : `n = ${n}`;
+}
+
 function times(xs: readonly number[], runs: number): Times {
   const r = (x: number) => round(x, 1);
   return xs.length === 0
@@ -88,11 +110,12 @@ function times(xs: readonly number[], runs: number): Times {
 /** Runs every scenario for each size, one fresh ring per scenario. */
 export async function runFailoverBench(plan: FailoverPlan, progress: Progress): Promise<FailoverRow[]> {
   const rows: FailoverRow[] = [];
-  for (const n of plan.sizes) {
+  for (const { n, heartbeats } of plan.settings) {
     const ids = randomIds(n, n);
+    const label = settingLabel(n, heartbeats);
     const reports: StayReport[] = [];
     const ring = <T>(body: (c: StayCluster, w: Watch) => Promise<T>, memberFlags: readonly string[] = []) =>
-      withStayCluster({ ids, host: '127.0.0.1', memberFlags }, async (c) => {
+      withStayCluster({ ids, host: '127.0.0.1', memberFlags, heartbeats }, async (c) => {
         const w = watch(c);
         const out = await body(c, w);
         reports.push(await c.stop());
@@ -102,7 +125,7 @@ export async function runFailoverBench(plan: FailoverPlan, progress: Progress): 
     let beforeLeaseEnd = 0;
     // One ring for the three faults: each waits for a steady leader, every member up, before it hurts it.
     const [crash, resign, partition] = await ring(async (c, w) => [
-      await faultLoop(c, w, plan.faults, `n = ${n}, crash`, progress, async (id) => {
+      await faultLoop(c, w, plan.faults, `${label}, crash`, progress, async (id) => {
         // Any leader line after the kill is a new term, the restarted victim's included: back within
         // the grant period, it is still the view's pick, and the others wait for it.
         const next = c.next((l) => l.event === 'leader', ANSWER_TIMEOUT_MS);
@@ -114,7 +137,7 @@ export async function runFailoverBench(plan: FailoverPlan, progress: Progress): 
         const l = await next;
         return l === null ? null : l.hostMs - at;
       }),
-      await faultLoop(c, w, plan.faults, `n = ${n}, graceful resign`, progress, async (id) => {
+      await faultLoop(c, w, plan.faults, `${label}, graceful resign`, progress, async (id) => {
         const next = c.next((l) => l.event === 'leader', ANSWER_TIMEOUT_MS);
         const { at, exited } = c.resign(id);
         const l = await next;
@@ -123,7 +146,7 @@ export async function runFailoverBench(plan: FailoverPlan, progress: Progress): 
         // Every member back and past its grant period first: a restarted member grants nothing for
         // D, and a resign measured against one would time the restart, not the hand-over.
       }, grantPeriod(DEFAULT_TIMING)),
-      await faultLoop(c, w, plan.faults, `n = ${n}, leader cut off`, progress, async (id) => {
+      await faultLoop(c, w, plan.faults, `${label}, leader cut off`, progress, async (id) => {
         const deposed = c.next((l) => l.event === 'deposed' && l.id === id, ANSWER_TIMEOUT_MS);
         const next = c.next((l) => l.event === 'leader' && l.id !== id, ANSWER_TIMEOUT_MS);
         const at = c.isolate(id, true);
@@ -137,11 +160,12 @@ export async function runFailoverBench(plan: FailoverPlan, progress: Progress): 
         return l === null ? null : l.hostMs - at;
       }),
     ]);
-    const lossRun = await lossRunOf(ids, plan, progress);
+    const lossRun = await lossRunOf(ids, heartbeats, plan, progress);
     reports.push(lossRun.report);
-    const idle = await ring((c, w) => idleCost(c, w, plan.idleMs, progress));
+    const idle = await ring((c, w) => idleCost(c, w, plan.idleMs, label, progress));
     rows.push({
       n,
+      heartbeats,
       crash: times(crash, plan.faults),
       resign: times(resign, plan.faults),
       partition: { stepDown: times(stepDowns, plan.faults), failover: times(partition, plan.faults), stepDownBeforeLeaseEnd: beforeLeaseEnd },
@@ -203,30 +227,32 @@ async function faultLoop(c: StayCluster, w: Watch, count: number, label: string,
 }
 
 /** No fault, every member losing `plan.loss` of what it sends: every leader change is a false failover. */
-async function lossRunOf(ids: readonly number[], plan: FailoverPlan, progress: Progress): Promise<{ row: FailoverRow['lossRun']; report: StayReport }> {
+async function lossRunOf(ids: readonly number[], heartbeats: 'all' | 'ring', plan: FailoverPlan, progress: Progress): Promise<{ row: FailoverRow['lossRun']; report: StayReport }> {
   const seed = ids.length;
+  const label = settingLabel(ids.length, heartbeats);
   let sent = 0;
   let lost = 0;
-  const report = await withStayCluster({ ids, host: '127.0.0.1', memberFlags: ['--loss', String(plan.loss), '--fault-seed', String(seed)] }, async (c) => {
+  const report = await withStayCluster({ ids, host: '127.0.0.1', heartbeats, memberFlags: ['--loss', String(plan.loss), '--fault-seed', String(seed)] }, async (c) => {
     c.onLine((l) => {
       if (l.event !== 'stopped' || !l.datagrams) return;
       sent += l.datagrams.sent;
       lost += l.datagrams.lost;
     });
-    progress(`failover: n = ${ids.length}, ${plan.loss * 100} % loss, no fault, for ${plan.lossRunMs / 1000} s`);
+    progress(`failover: ${label}, ${plan.loss * 100} % loss, no fault, for ${plan.lossRunMs / 1000} s`);
     await c.sleep(plan.lossRunMs);
     return c.stop();
   });
   const s = report.suspicions;
   const suspicions = {
     byFollowers: s.calm.byFollowers,
-    expectedByFollowers: round(expectedFollowerSuspicions(ids.length, plan.loss, s), 1),
-    expectedByFollowersIfLate: round(expectedFollowerSuspicions(ids.length, plan.loss, s, 0), 1),
+    expectedByFollowers: round(heartbeats === 'ring' ? expectedRingFollowerSuspicions(ids.length, plan.loss, s) : expectedFollowerSuspicions(ids.length, plan.loss, s), 1),
+    expectedByFollowersIfLate: heartbeats === 'ring' ? null : round(expectedFollowerSuspicions(ids.length, plan.loss, s, 0), 1),
     byLeaders: s.calm.byLeaders,
     calmSeconds: round(s.calmMs / 1000, 1),
   };
   const row = { loss: plan.loss, runMs: plan.lossRunMs, falseFailovers: report.falseFailovers.length, terms: report.terms.length, lostShare: round(lost / Math.max(1, sent + lost), 3), suspicions };
-  progress(`failover: n = ${ids.length}, ${plan.loss * 100} % loss: ${row.falseFailovers} leader changes in ${plan.lossRunMs / 1000} s; suspicions by followers ${suspicions.byFollowers} (expected ${suspicions.expectedByFollowers}, ${suspicions.expectedByFollowersIfLate} if late), by leaders ${suspicions.byLeaders}`);
+  const late = suspicions.expectedByFollowersIfLate === null ? 'simulated' : `${suspicions.expectedByFollowersIfLate} if late`;
+  progress(`failover: ${label}, ${plan.loss * 100} % loss: ${row.falseFailovers} leader changes in ${plan.lossRunMs / 1000} s; suspicions by followers ${suspicions.byFollowers} (expected ${suspicions.expectedByFollowers}, ${late}), by leaders ${suspicions.byLeaders}`);
   return { row, report };
 }
 
@@ -235,7 +261,7 @@ async function lossRunOf(ids: readonly number[], plan: FailoverPlan, progress: P
  * /proc/PID/stat around the window, datagrams from the counts each member prints as it stops
  * (over its whole life, the first election included, which is a few dozen datagrams).
  */
-async function idleCost(c: StayCluster, w: Watch, idleMs: number, progress: Progress): Promise<IdleCost> {
+async function idleCost(c: StayCluster, w: Watch, idleMs: number, label: string, progress: Progress): Promise<IdleCost> {
   const ids = [...c.ids];
   const life = new Map<number, { readyAt: number; stoppedAt?: number; sent?: number; received?: number }>();
   for (const id of ids) life.set(id, { readyAt: c.readyAt(id) ?? hostNow() });
@@ -271,6 +297,6 @@ async function idleCost(c: StayCluster, w: Watch, idleMs: number, progress: Prog
       cpuPercent: pct(followers.map((id) => cpuPercent.get(id)!)),
     },
   };
-  progress(`failover: n = ${ids.length}, idle: leader sends ${cost.leader.sentPerS}/s at ${cost.leader.cpuPercent} % CPU, a follower ${cost.follower.sentPerS}/s at ${cost.follower.cpuPercent} %`);
+  progress(`failover: ${label}, idle: leader sends ${cost.leader.sentPerS}/s at ${cost.leader.cpuPercent} % CPU, a follower ${cost.follower.sentPerS}/s at ${cost.follower.cpuPercent} %`);
   return cost;
 }

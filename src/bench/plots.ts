@@ -1,6 +1,6 @@
 /** The bench's plots as Vega-Lite specs, rendered to SVG with the optional plotting library. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { FailoverRow } from './failover.js';
+import { type FailoverRow, settingLabel } from './failover.js';
 import type { LatencyRow } from './latency.js';
 import type { MessagesResult } from './messages.js';
 import type { OverheadRow } from './overhead.js';
@@ -142,8 +142,8 @@ export function failoverSpec(rows: readonly FailoverRow[]): TopLevelSpec {
     kinds.flatMap(([fault, of]) => {
       const x = of(r);
       return [
-        ...(x.p50 === null ? [] : [{ fault, n: `n = ${r.n}`, stat: 'p50', ms: x.p50 }]),
-        ...(x.p99 === null ? [] : [{ fault, n: `n = ${r.n}`, stat: 'p99', ms: x.p99 }]),
+        ...(x.p50 === null ? [] : [{ fault, n: settingLabel(r.n, r.heartbeats), stat: 'p50', ms: x.p50 }]),
+        ...(x.p99 === null ? [] : [{ fault, n: settingLabel(r.n, r.heartbeats), stat: 'p99', ms: x.p99 }]),
       ];
     }),
   );

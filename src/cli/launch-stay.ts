@@ -5,6 +5,7 @@
  * stay-report.ts (exit 0 safe, 1 an overlap or a repeated or decreasing token, 3 no leader).
  */
 import { runStayFaults } from '../cluster/stay-launch.js';
+import { expectedRingFollowerSuspicions } from '../cluster/ring-suspicions.js';
 import { type StayReport, expectedFollowerSuspicions } from '../cluster/stay-report.js';
 import { EXIT } from './exit-codes.js';
 
@@ -68,10 +69,10 @@ function ms(v: number): string {
 /** The report: one JSON object with --json, else a few lines. */
 function print(o: StayLaunchOptions, r: StayReport): void {
   const done = r.failovers.filter((f) => f.withoutLeaderMs !== null);
-  // The formula is for heartbeats from every peer and independent loss.
-  const formula = !o.burstLoss && o.heartbeats === 'all';
-  const expected = formula ? expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions) : null;
-  const expectedIfLate = formula ? expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions, 0) : null;
+  // The formula is for heartbeats from every peer; ring heartbeats have the simulator's count. Both assume independent loss.
+  const ring = o.heartbeats === 'ring';
+  const expected = o.burstLoss ? null : ring ? expectedRingFollowerSuspicions(o.ids.length, o.loss, r.suspicions) : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions);
+  const expectedIfLate = o.burstLoss || ring ? null : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions, 0);
   if (o.json) {
     process.stdout.write(JSON.stringify({
       members: o.ids,
@@ -100,7 +101,11 @@ function print(o: StayLaunchOptions, r: StayReport): void {
   out(`leader changes no fault explains (false failovers): ${r.falseFailovers.length}${r.falseFailovers.length ? ` (epochs ${r.falseFailovers.map((t) => t.epoch).join(', ')})` : ''}`);
   const sus = r.suspicions;
   out(`suspicions: ${sus.total} in all; in calm time (${(sus.calmMs / 1000).toFixed(1)} s with every member up and unhurt) ${sus.calm.byFollowers} by followers, ` +
-    (expected === null ? `none expected computed ${o.burstLoss ? 'under burst loss' : 'for ring heartbeats'}` : `${expected.toFixed(1)} expected from loss ${o.loss} alone (${expectedIfLate!.toFixed(1)} if every heartbeat due at the deadline is late)`) +
+    (expected === null
+      ? 'none expected computed under burst loss'
+      : expectedIfLate === null
+        ? `${expected.toFixed(1)} expected from loss ${o.loss} alone (simulated: ring heartbeats, timers on time)`
+        : `${expected.toFixed(1)} expected from loss ${o.loss} alone (${expectedIfLate.toFixed(1)} if every heartbeat due at the deadline is late)`) +
     `, and ${sus.calm.byLeaders} by leaders`);
   if (r.withoutLeaderMs) out(`time without a leader in office, from the fault to the successor's leader line: p50 ${ms(r.withoutLeaderMs.p50)}, p99 ${ms(r.withoutLeaderMs.p99)}, max ${ms(r.withoutLeaderMs.max)}`);
   out(`tokens (epochs) in office: ${r.tokens.join(', ') || 'none'} (${r.tokenProblems.length === 0 ? 'all increasing, none repeated' : `${r.tokenProblems.length} repeated or decreasing`})`);
