@@ -6,7 +6,7 @@
  * (src/cluster/stay-report.ts) on the host's monotonic clock: no two terms may overlap and tokens
  * must increase. Exits 1 at the first unsafe run, printing its seed; 2 on bad flags.
  *
- *   npm run soak:leadership -- --runs 1000 [--seed 1] [--members 5] [--seconds 4] [--loss 0.2] [--every 10]
+ *   npm run soak:leadership -- --runs 1000 [--seed 1] [--members 5] [--seconds 4] [--loss 0.2] [--every 10] [--heartbeats all|ring]
  *
  * A seed fixes the fault schedule (which fault when, leader or not, how long a pause lasts) and
  * the members' loss draws; which process the leader is at that moment depends on the run's timing.
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '4' },
     loss: { type: 'string', default: '0.2' },
     every: { type: 'string', default: '10' },
+    heartbeats: { type: 'string', default: 'all' },
   },
 });
 const runs = Number(values.runs);
@@ -39,6 +40,7 @@ const n = Number(values.members);
 const seconds = Number(values.seconds);
 const loss = Number(values.loss);
 const every = Number(values.every);
+const heartbeats = values.heartbeats;
 const bad =
   !(Number.isInteger(runs) && runs > 0) ? `--runs must be a positive integer, got ${values.runs}`
   : !(Number.isInteger(seed0) && seed0 >= 0) ? `--seed must be an integer >= 0, got ${values.seed}`
@@ -46,6 +48,7 @@ const bad =
   : !(seconds > 0 && seconds <= 600) ? `--seconds must be in (0, 600], got ${values.seconds}`
   : !(loss >= 0 && loss < 1) ? `--loss must be a probability in [0, 1), got ${values.loss}`
   : !(Number.isInteger(every) && every > 0) ? `--every must be a positive integer, got ${values.every}`
+  : heartbeats !== 'all' && heartbeats !== 'ring' ? `--heartbeats must be all or ring, got ${heartbeats}`
   : undefined;
 if (bad) {
   console.error(`soak:leadership: ${bad}`);
@@ -75,7 +78,7 @@ async function run(seed: number, ports: readonly number[], dir: string): Promise
   const rng = new SeededRandom(seed);
   const ids = Array.from({ length: n }, (_, i) => i + 1);
   const ring = join(dir, 'ring.json');
-  writeFileSync(ring, JSON.stringify({ members: ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i] })) }));
+  writeFileSync(ring, JSON.stringify({ heartbeats, members: ids.map((id, i) => ({ id, host: '127.0.0.1', port: ports[i] })) }));
   const procs = new StayProcesses(ring);
   current = procs;
   const flags = (id: number) => ['--loss', String(loss), '--fault-seed', String((seed * 31 + id) >>> 0)];
@@ -129,7 +132,7 @@ async function run(seed: number, ports: readonly number[], dir: string): Promise
   }
 }
 
-console.log(`soak:leadership: ${runs} runs of ${n} node --stay members for ${seconds} s each, ${loss * 100}% loss, random kills, restarts and pauses (seeds ${seed0}..${seed0 + runs - 1})`);
+console.log(`soak:leadership: ${runs} runs of ${n} node --stay members (heartbeats ${heartbeats}) for ${seconds} s each, ${loss * 100}% loss, random kills, restarts and pauses (seeds ${seed0}..${seed0 + runs - 1})`);
 const started = performance.now();
 const total = { terms: 0, kills: 0, restarts: 0, pauses: 0, failovers: 0, noLeader: 0 };
 for (let i = 0; i < runs; i++) {

@@ -144,6 +144,8 @@ export class LeadershipMember {
   private lastHeartbeatAt = -Infinity;
   /** Whether the last heartbeat went to every other member (false: to the ring neighbours only). */
   private lastHeartbeatToAll = false;
+  /** When the last Renew of a leader was heard. */
+  private renewHeardAt = -Infinity;
   private attempt: Attempt | null = null;
   private office: Office | null = null;
   private leaderSeen: { id: number; epoch: Epoch; at: number } | null = null;
@@ -154,6 +156,7 @@ export class LeadershipMember {
   /** The highest epoch each member was heard to release (its Release). */
   private readonly released = new Map<number, Epoch>();
   private readonly voteOnly: ReadonlySet<number>;
+  private readonly heartbeats: HeartbeatTargets;
 
   constructor(private readonly config: MemberConfig) {
     const { members, self } = config;
@@ -173,8 +176,6 @@ export class LeadershipMember {
     this.voteOnly = new Set(config.voteOnly);
     this.heartbeats = config.heartbeats ?? 'all';
   }
-
-  private readonly heartbeats: HeartbeatTargets;
 
   /** True when this member may stand for election (it is not vote-only). */
   get electable(): boolean {
@@ -409,6 +410,7 @@ export class LeadershipMember {
     if (rankOfEpoch(epoch, this.n) !== this.config.members.indexOf(from)) return;
     // A Renew that the leader's Release overtook: acking it would take the released grant back up for D.
     if ((this.released.get(from) ?? NO_EPOCH) >= epoch) return;
+    this.renewHeardAt = now;
     if (epoch < this.promised) {
       // An older leader, still renewing: tell it, but stand for nothing while it does (it may
       // still hold a majority, and a member that lost its partition's attempt must not depose it).
@@ -537,15 +539,16 @@ export class LeadershipMember {
       a.lastSent = now;
       for (const to of this.others()) if (!a.grants.has(to)) out.push({ type: 'send', to, message: { kind: 'Request', epoch: a.epoch } });
     }
-    const targets = this.office ? [] : this.heartbeatTargets(now);
-    const toAll = targets.length === this.n - 1;
-    // Falling back to everyone (a Renew missed) cannot wait: the views must hear everyone before S.
-    if (!this.office && (now >= this.lastHeartbeatAt + this.timing.heartbeat || (toAll && !this.lastHeartbeatToAll))) {
+    const toAll = !this.followingOnRing(now);
+    // A Renew missed: the leader may be dead, and every view must hear everyone directly before S.
+    // (After a Release nothing is urgent: the views are fresh, and a burst would slow the hand-over.)
+    const missed = toAll && !this.lastHeartbeatToAll && now >= this.renewHeardAt + 1.5 * this.timing.heartbeat;
+    if (!this.office && (now >= this.lastHeartbeatAt + this.timing.heartbeat || missed)) {
       this.lastHeartbeatAt = now;
       this.lastHeartbeatToAll = toAll;
       out.act('Heartbeat');
       const quietLeft = Math.ceil(Math.max(0, this.quietUntil - now));
-      for (const to of targets) out.push({ type: 'send', to, message: { kind: 'Heartbeat', quietLeft } });
+      for (const to of toAll ? this.others() : this.liveRingNeighbours(now)) out.push({ type: 'send', to, message: { kind: 'Heartbeat', quietLeft } });
     }
     if (!this.office && !this.attempt && this.mayStand(now)) this.requestGrants(now, out);
   }
@@ -559,13 +562,8 @@ export class LeadershipMember {
     return (this.leaderSeen?.at ?? -Infinity) + 1.5 * this.timing.heartbeat;
   }
 
-  /**
-   * Whom this member's heartbeats go to now: every other member, or while following on a 'ring'
-   * ring its live ring neighbours, the nearest member each way round that its view holds (all
-   * others if it sees none).
-   */
-  private heartbeatTargets(now: number): number[] {
-    if (!this.followingOnRing(now)) return this.others();
+  /** The nearest member each way round the ring that this member's view holds (every other member if it sees none). */
+  private liveRingNeighbours(now: number): number[] {
     const { members } = this.config;
     const targets = new Set<number>();
     for (const step of [1, -1]) {
