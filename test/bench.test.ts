@@ -108,8 +108,10 @@ test('bench: resident memory is shown in both units, so the 60 MB target (10^6 b
   t.is(rss(null), null);
 });
 
-test('bench: bad --latency-sizes and --node-flags are refused in one line before anything is measured', async (t) => {
+test('bench: bad --latency-sizes, --node-flags and --failover-rings are refused in one line before anything is measured', async (t) => {
   for (const [args, message] of [
+    [['--failover-rings', '16,2'], /--failover-rings must list ring sizes 3\.\.64, each optionally with :ring, got "16,2"/],
+    [['--failover-rings', '16:rings'], /--failover-rings must list ring sizes/],
     [['--latency-sizes', '8,0'], /--latency-sizes must list ring sizes 1\.\.256, got "8,0"/],
     [['--latency-sizes', '8,x'], /--latency-sizes must list ring sizes/],
     [['--node-flags=--ack-delay -3'], /--node-flags: --ack-delay must be a non-negative number of ms, got -3/],

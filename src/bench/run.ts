@@ -6,7 +6,7 @@ import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { FULL_LATENCY, type LatencyRow, QUICK_LATENCY, runLatencyBench } from './latency.js';
 import { type CompareResult, FULL_COMPARE, QUICK_COMPARE, runCompareBench } from './compare.js';
 import { comparePlots } from './compare-plots.js';
-import { FULL_FAILOVER, type FailoverRow, QUICK_FAILOVER, runFailoverBench } from './failover.js';
+import { FULL_FAILOVER, type FailoverRow, type FailoverSetting, QUICK_FAILOVER, runFailoverBench } from './failover.js';
 import { type MemoryRow, runMemoryBench } from './memory.js';
 import { FULL_MESSAGES, type MessagesResult, QUICK_MESSAGES, runMessagesBench } from './messages.js';
 import { FULL_OVERHEAD, type OverheadRow, QUICK_OVERHEAD, runOverheadBench } from './overhead.js';
@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly nodeSettings?: NodeSettings;
   /** The `hs-ring node` flags those settings came from, recorded with the results. */
   readonly nodeFlags?: readonly string[];
+  /** Rings of the failover part instead of its plan's. */
+  readonly failoverRings?: readonly FailoverSetting[];
 }
 
 /** Everything one bench run measured; what `--json` prints and `--out` saves. */
@@ -104,7 +106,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     results.compare = await runCompareBench(q ? QUICK_COMPARE : FULL_COMPARE, opts.progress);
   });
   await part('failover', async () => {
-    results.failover = await runFailoverBench(q ? QUICK_FAILOVER : FULL_FAILOVER, opts.progress);
+    const plan = q ? QUICK_FAILOVER : FULL_FAILOVER;
+    results.failover = await runFailoverBench(opts.failoverRings ? { ...plan, settings: opts.failoverRings } : plan, opts.progress);
   });
   await part('worker', async () => {
     results.worker = await runWorkerBench(q ? QUICK_WORKER : FULL_WORKER, opts.progress);

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { InvalidConfigError, outputWriteError } from '../errors.js';
 import { BENCH_PARTS, type BenchPart, DEFAULT_PARTS, runBench, writeBenchOutput } from '../bench/run.js';
 import { formatBench } from '../bench/report.js';
+import type { FailoverSetting } from '../bench/failover.js';
 import { silent, stderrProgress } from '../bench/progress.js';
 import { prepareOutputFolder } from '../config/output-path.js';
 import type { NodeSettings } from '../cluster/node-config.js';
@@ -32,8 +33,9 @@ export const benchCommand = {
           '            1024 nodes in 8 processes over UDP\n' +
           '  memory    resident memory of node processes (/proc/PID/status)\n' +
           '  compare   HS, LCR, Bully and Raft-style election side by side (simulator and UDP)\n' +
-          '  failover  only by name: leadership members (node --stay), 5 and 16: 100 crashes, resigns and\n' +
-          '            cut-off leaders each, timed to the next leader; leader changes in 2 min at 20 % loss; idle cost\n' +
+          '  failover  only by name: leadership members (node --stay), 5, 16 and 16 with ring heartbeats: 100\n' +
+          '            crashes, resigns and cut-off leaders each, timed to the next leader; leader changes in 2 min\n' +
+          '            at 20 % loss; idle cost\n' +
           '  worker    only by name: the payment worker\'s chaos run on ZooKeeper, etcd and the ring, one at a\n' +
           '            time, at each one\'s default timeout and a sweep of it (failover gap, false failovers,\n' +
           '            throughput, CPU); needs a built checkout and Debian\'s zookeeperd and etcd-server',
@@ -45,6 +47,10 @@ export const benchCommand = {
       .option('latency-sizes', {
         type: 'string', requiresArg: true,
         describe: 'Comma-separated ring sizes for the latency part (default 8,16,32,64; 1..256)',
+      })
+      .option('failover-rings', {
+        type: 'string', requiresArg: true,
+        describe: 'Rings of the failover part, comma-separated: a size, or SIZE:ring for ring heartbeats (default 5,16,16:ring; 3..64)',
       })
       .option('node-flags', {
         type: 'string', requiresArg: true,
@@ -60,11 +66,13 @@ interface BenchArgs {
   out?: string;
   'latency-sizes'?: string;
   'node-flags'?: string;
+  'failover-rings'?: string;
 }
 
 async function runBenchCommand(argv: BenchArgs): Promise<void> {
   const only = parseParts(argv.only);
   const latency = latencyOptions(argv);
+  const failoverRings = failoverRingsOf(argv['failover-rings']);
   if (argv.out !== undefined) {
     // Before minutes of measuring: --out draws the plots.
     requireOptional(['vega', 'vega-lite'], 'bench --out');
@@ -74,7 +82,7 @@ async function runBenchCommand(argv: BenchArgs): Promise<void> {
   if (!argv.quick && only.includes('scale') && reexecWithBiggerYoungGeneration()) return;
   // Progress goes to stderr; a quick run is short enough to stay quiet.
   const progress = argv.quick ? silent : stderrProgress();
-  const results = await runBench({ quick: argv.quick, only, progress, ...latency });
+  const results = await runBench({ quick: argv.quick, only, progress, ...latency, ...(failoverRings ? { failoverRings } : {}) });
   // Results first: a failure to save them must not lose what took minutes to measure.
   process.stdout.write((argv.json ? JSON.stringify(results) : formatBench(results)) + '\n');
   if (argv.out === undefined) return;
@@ -95,6 +103,24 @@ function parseParts(text: string | undefined): BenchPart[] {
   }
   if (parts.length === 0) throw new InvalidConfigError(`--only needs at least one part (${BENCH_PARTS.join(', ')})`);
   return parts as BenchPart[];
+}
+
+/** Largest failover ring: one process per member, 300 faults on each. */
+const MAX_FAILOVER_SIZE = 64;
+
+/** --failover-rings: `5,16,16:ring`, checked before minutes of measuring. */
+function failoverRingsOf(text: string | undefined): FailoverSetting[] | undefined {
+  if (text === undefined) return undefined;
+  const rings = String(text).split(',').map((x) => x.trim()).filter(Boolean).map((item) => {
+    const [size, mode, extra] = item.split(':');
+    const n = Number(size);
+    if (!Number.isInteger(n) || n < 3 || n > MAX_FAILOVER_SIZE || extra !== undefined || (mode !== undefined && mode !== 'ring')) return undefined;
+    return { n, heartbeats: mode === 'ring' ? ('ring' as const) : ('all' as const) };
+  });
+  if (rings.length === 0 || rings.some((r) => r === undefined)) {
+    throw new InvalidConfigError(`--failover-rings must list ring sizes 3..${MAX_FAILOVER_SIZE}, each optionally with :ring, got "${text}"`);
+  }
+  return rings as FailoverSetting[];
 }
 
 /**
