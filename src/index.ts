@@ -28,6 +28,7 @@ export {
 export { type MemberMetrics, type MemberMetricsOptions, type MetricsRegistry, memberMetrics } from './runtime/member-metrics.js';
 export { type MetricsServer, type MetricsServerOptions, serveMetrics } from './runtime/metrics-server.js';
 export { DEFAULT_TIMING, type LeadershipTiming } from './core/leadership/settings.js';
+export type { HeartbeatTargets } from './core/leadership/member.js';
 export { falseSuspicionRate } from './core/leadership/false-suspicion.js';
 export type { Lookup } from './config/resolve.js';
 export type { LinkSettings } from './runtime/link-settings.js';

@@ -112,6 +112,7 @@ test('bench: bad --latency-sizes, --node-flags and --failover-rings are refused 
   for (const [args, message] of [
     [['--failover-rings', '16,2'], /--failover-rings must list ring sizes 3\.\.64, each optionally with :ring, got "16,2"/],
     [['--failover-rings', '16:rings'], /--failover-rings must list ring sizes/],
+    [['--failover-rings', '16:ring'], /--failover-rings is for the failover part: add --only failover/],
     [['--latency-sizes', '8,0'], /--latency-sizes must list ring sizes 1\.\.256, got "8,0"/],
     [['--latency-sizes', '8,x'], /--latency-sizes must list ring sizes/],
     [['--node-flags=--ack-delay -3'], /--node-flags: --ack-delay must be a non-negative number of ms, got -3/],

@@ -7,19 +7,20 @@
  * under 20 % loss, and what an idle member costs (datagrams per second, CPU).
  */
 import { type MemberLine, type StayCluster, withStayCluster } from '../cluster/stay-cluster.js';
-import { expectedRingFollowerSuspicions } from '../cluster/ring-suspicions.js';
-import { type StayReport, expectedFollowerSuspicions } from '../cluster/stay-report.js';
+import { expectedSuspicions } from '../cluster/ring-suspicions.js';
+import type { StayReport } from '../cluster/stay-report.js';
 import { randomIds } from '../config/ids.js';
 import { hostMonotonicMs as hostNow } from '../runtime/leadership-faults.js';
 import { DEFAULT_TIMING, grantPeriod } from '../core/leadership/settings.js';
 import { readCpuMs } from './procs.js';
 import type { Progress } from './progress.js';
 import { max, mean, quantile, round } from './stats.js';
+import type { HeartbeatTargets } from '../core/leadership/member.js';
 
 /** A ring to measure: its size, and whom followers heartbeat (the ring file's `heartbeats`). */
 export interface FailoverSetting {
   readonly n: number;
-  readonly heartbeats: 'all' | 'ring';
+  readonly heartbeats: HeartbeatTargets;
 }
 
 export interface FailoverPlan {
@@ -62,7 +63,7 @@ export interface Times {
 
 export interface FailoverRow {
   readonly n: number;
-  readonly heartbeats: 'all' | 'ring';
+  readonly heartbeats: HeartbeatTargets;
   /** SIGKILL of the leader to the next leader in office. */
   readonly crash: Times;
   /** SIGTERM of the leader (it resigns) to its successor in office. */
@@ -80,7 +81,7 @@ export interface FailoverRow {
      * Suspicions by followers in the run's calm time, and how many falseSuspicionRate expects there
      * (ring heartbeats: the simulator's count, with no late variant); by leaders (who hear each follower twice per period).
      */
-    readonly suspicions: { readonly byFollowers: number; readonly expectedByFollowers: number; readonly expectedByFollowersIfLate: number | null; readonly byLeaders: number; readonly calmSeconds: number };
+    readonly suspicions: { readonly byFollowers: number; readonly expectedByFollowers: number | null; readonly expectedByFollowersIfLate: number | null; readonly byLeaders: number; readonly calmSeconds: number };
   };
   /** Per member while idle: datagrams sent and received per second, CPU % of one core. */
   readonly idle: IdleCost;
@@ -96,7 +97,7 @@ export interface IdleCost {
 }
 
 /** How progress lines and tables name a setting: `n = 16`, or `n = 16, ring heartbeats`. */
-export function settingLabel(n: number, heartbeats: 'all' | 'ring'): string {
+export function settingLabel(n: number, heartbeats: HeartbeatTargets): string {
   return heartbeats === 'ring' ? `n = ${n}, ring heartbeats` : `n = ${n}`;
 }
 
@@ -227,7 +228,7 @@ async function faultLoop(c: StayCluster, w: Watch, count: number, label: string,
 }
 
 /** No fault, every member losing `plan.loss` of what it sends: every leader change is a false failover. */
-async function lossRunOf(ids: readonly number[], heartbeats: 'all' | 'ring', plan: FailoverPlan, progress: Progress): Promise<{ row: FailoverRow['lossRun']; report: StayReport }> {
+async function lossRunOf(ids: readonly number[], heartbeats: HeartbeatTargets, plan: FailoverPlan, progress: Progress): Promise<{ row: FailoverRow['lossRun']; report: StayReport }> {
   const seed = ids.length;
   const label = settingLabel(ids.length, heartbeats);
   let sent = 0;
@@ -243,10 +244,11 @@ async function lossRunOf(ids: readonly number[], heartbeats: 'all' | 'ring', pla
     return c.stop();
   });
   const s = report.suspicions;
+  const { expected, ifLate } = expectedSuspicions(heartbeats, ids.length, plan.loss, s);
   const suspicions = {
     byFollowers: s.calm.byFollowers,
-    expectedByFollowers: round(heartbeats === 'ring' ? expectedRingFollowerSuspicions(ids.length, plan.loss, s) : expectedFollowerSuspicions(ids.length, plan.loss, s), 1),
-    expectedByFollowersIfLate: heartbeats === 'ring' ? null : round(expectedFollowerSuspicions(ids.length, plan.loss, s, 0), 1),
+    expectedByFollowers: expected === null ? null : round(expected, 1),
+    expectedByFollowersIfLate: ifLate === null ? null : round(ifLate, 1),
     byLeaders: s.calm.byLeaders,
     calmSeconds: round(s.calmMs / 1000, 1),
   };

@@ -1,7 +1,7 @@
 /** The bench results as text tables. */
 import { MEMORY_TARGET_MB, type Rss } from './memory.js';
 import { OVERHEAD_TARGETS } from './overhead.js';
-import { FAILOVER_TARGETS, type FailoverRow, type Times } from './failover.js';
+import { FAILOVER_TARGETS, type Times, settingLabel } from './failover.js';
 import type { BenchResults } from './run.js';
 
 /** The human-readable report of a bench run: one table per part. */
@@ -118,7 +118,7 @@ export function formatBench(r: BenchResults): string {
     out.push(table(
       ['n', 'faults', 'crash: to next leader', `p99 ≤ ${FAILOVER_TARGETS.crashP99Ms}`, 'resign: to successor', `p99 ≤ ${FAILOVER_TARGETS.resignP99Ms}`, 'cut off: to its step-down', 'before lease end', 'cut off: to next leader', 'overlaps', 'tokens'],
       r.failover.map((f) => [
-        settingName(f), f.crash.runs, t(f.crash), met(under(f.crash, FAILOVER_TARGETS.crashP99Ms)), t(f.resign), met(under(f.resign, FAILOVER_TARGETS.resignP99Ms)),
+        settingLabel(f.n, f.heartbeats), f.crash.runs, t(f.crash), met(under(f.crash, FAILOVER_TARGETS.crashP99Ms)), t(f.resign), met(under(f.resign, FAILOVER_TARGETS.resignP99Ms)),
         t(f.partition.stepDown), `${f.partition.stepDownBeforeLeaseEnd}/${f.partition.stepDown.runs}`, t(f.partition.failover), f.overlaps, f.tokenProblems === 0 ? 'increasing' : `${f.tokenProblems} problems`,
       ]),
     ));
@@ -131,7 +131,7 @@ export function formatBench(r: BenchResults): string {
     out.push(table(
       ['n', 'loss', 'run s', 'lost share', 'leader changes', `= ${FAILOVER_TARGETS.falseFailovers}`, 'suspicions by followers', 'expected', 'if late', 'by leaders', 'idle s', 'leader sent/s', 'leader recv/s', 'leader CPU %', 'follower sent/s', 'follower recv/s', 'follower CPU %'],
       r.failover.map((f) => [
-        settingName(f), `${Math.round(f.lossRun.loss * 100)}%`, f.lossRun.runMs / 1000, f.lossRun.lostShare, f.lossRun.falseFailovers, met(f.lossRun.falseFailovers === FAILOVER_TARGETS.falseFailovers),
+        settingLabel(f.n, f.heartbeats), `${Math.round(f.lossRun.loss * 100)}%`, f.lossRun.runMs / 1000, f.lossRun.lostShare, f.lossRun.falseFailovers, met(f.lossRun.falseFailovers === FAILOVER_TARGETS.falseFailovers),
         f.lossRun.suspicions.byFollowers, f.lossRun.suspicions.expectedByFollowers, f.lossRun.suspicions.expectedByFollowersIfLate ?? 'simulated', f.lossRun.suspicions.byLeaders,
         f.idle.seconds, f.idle.leader.sentPerS, f.idle.leader.receivedPerS, f.idle.leader.cpuPercent, f.idle.follower.sentPerS, f.idle.follower.receivedPerS, f.idle.follower.cpuPercent,
       ]),
@@ -175,9 +175,4 @@ export function table(head: readonly string[], rows: readonly (readonly unknown[
   const cells = [head.map(String), ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
-}
-
-/** A failover row's setting as the tables name it: `16`, or `16 ring` for ring heartbeats. */
-function settingName(f: FailoverRow): string {
-  return f.heartbeats === 'ring' ? `${f.n} ring` : String(f.n);
 }

@@ -50,7 +50,7 @@ export const benchCommand = {
       })
       .option('failover-rings', {
         type: 'string', requiresArg: true,
-        describe: 'Rings of the failover part, comma-separated: a size, or SIZE:ring for ring heartbeats (default 5,16,16:ring; 3..64)',
+        describe: 'Rings of the failover part, comma-separated: a size, or SIZE:ring for ring heartbeats (default 5,16,16:ring, with --quick 3; sizes 3..64)',
       })
       .option('node-flags', {
         type: 'string', requiresArg: true,
@@ -73,6 +73,7 @@ async function runBenchCommand(argv: BenchArgs): Promise<void> {
   const only = parseParts(argv.only);
   const latency = latencyOptions(argv);
   const failoverRings = failoverRingsOf(argv['failover-rings']);
+  if (failoverRings && !only.includes('failover')) throw new InvalidConfigError('--failover-rings is for the failover part: add --only failover');
   if (argv.out !== undefined) {
     // Before minutes of measuring: --out draws the plots.
     requireOptional(['vega', 'vega-lite'], 'bench --out');

@@ -25,6 +25,7 @@ import { runStayLaunch } from './launch-stay.js';
 import { stayFaults } from './node-stay.js';
 import { DEFAULT_LINK_CONFIG } from '../link/config.js';
 import { DEFAULT_TIMEOUT_MS } from '../runtime/link-settings.js';
+import type { HeartbeatTargets } from '../core/leadership/member.js';
 
 /** More processes than this would not fit the machine's memory comfortably. */
 const MAX_PROCESSES = 512;
@@ -91,7 +92,7 @@ interface LaunchArgs extends RuntimeLinkFlags, FaultArgs {
   'pause-leader-every'?: string;
   'resign-leader-every'?: string;
   'burst-loss'?: string;
-  heartbeats?: 'all' | 'ring';
+  heartbeats?: HeartbeatTargets;
 }
 
 async function runLaunchCommand(argv: LaunchArgs): Promise<void> {

@@ -5,9 +5,10 @@
  * stay-report.ts (exit 0 safe, 1 an overlap or a repeated or decreasing token, 3 no leader).
  */
 import { runStayFaults } from '../cluster/stay-launch.js';
-import { expectedRingFollowerSuspicions } from '../cluster/ring-suspicions.js';
-import { type StayReport, expectedFollowerSuspicions } from '../cluster/stay-report.js';
+import { expectedSuspicions } from '../cluster/ring-suspicions.js';
+import type { StayReport } from '../cluster/stay-report.js';
 import { EXIT } from './exit-codes.js';
+import type { HeartbeatTargets } from '../core/leadership/member.js';
 
 export interface StayLaunchOptions {
   readonly ids: readonly number[];
@@ -27,7 +28,7 @@ export interface StayLaunchOptions {
   readonly keyFile?: string;
   readonly json: boolean;
   /** Whom followers heartbeat (the ring file's `heartbeats`). */
-  readonly heartbeats: 'all' | 'ring';
+  readonly heartbeats: HeartbeatTargets;
 }
 
 /** Runs the ring, the faults and the report; sets process.exitCode. */
@@ -69,10 +70,7 @@ function ms(v: number): string {
 /** The report: one JSON object with --json, else a few lines. */
 function print(o: StayLaunchOptions, r: StayReport): void {
   const done = r.failovers.filter((f) => f.withoutLeaderMs !== null);
-  // The formula is for heartbeats from every peer; ring heartbeats have the simulator's count. Both assume independent loss.
-  const ring = o.heartbeats === 'ring';
-  const expected = o.burstLoss ? null : ring ? expectedRingFollowerSuspicions(o.ids.length, o.loss, r.suspicions) : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions);
-  const expectedIfLate = o.burstLoss || ring ? null : expectedFollowerSuspicions(o.ids.length, o.loss, r.suspicions, 0);
+  const { expected, ifLate: expectedIfLate } = expectedSuspicions(o.heartbeats, o.ids.length, o.loss, r.suspicions, o.burstLoss);
   if (o.json) {
     process.stdout.write(JSON.stringify({
       members: o.ids,
@@ -102,7 +100,7 @@ function print(o: StayLaunchOptions, r: StayReport): void {
   const sus = r.suspicions;
   out(`suspicions: ${sus.total} in all; in calm time (${(sus.calmMs / 1000).toFixed(1)} s with every member up and unhurt) ${sus.calm.byFollowers} by followers, ` +
     (expected === null
-      ? 'none expected computed under burst loss'
+      ? `none expected computed (${o.burstLoss ? 'burst loss' : 'no simulated ring kept one leader at that loss'})`
       : expectedIfLate === null
         ? `${expected.toFixed(1)} expected from loss ${o.loss} alone (simulated: ring heartbeats, timers on time)`
         : `${expected.toFixed(1)} expected from loss ${o.loss} alone (${expectedIfLate.toFixed(1)} if every heartbeat due at the deadline is late)`) +

@@ -15,6 +15,7 @@ import { hostMonotonicMs as hostNow } from '../runtime/leadership-faults.js';
 import { InterruptedError, InvalidConfigError, PortInUseError } from '../errors.js';
 import { launchOnFreePorts } from './free-ports.js';
 import { type ObservedEvent, type StayFault, type StayReport, stayReport } from './stay-report.js';
+import type { HeartbeatTargets } from '../core/leadership/member.js';
 
 /**
  * The members run the shipped command, `hs-ring node --stay`, so what is measured is what a user
@@ -53,7 +54,7 @@ export interface StayClusterOptions {
   readonly memberFlags?: readonly string[];
   readonly keyFile?: string;
   /** Whom followers heartbeat, written into the ring file (default all). */
-  readonly heartbeats?: 'all' | 'ring';
+  readonly heartbeats?: HeartbeatTargets;
 }
 
 /** One running member process. */

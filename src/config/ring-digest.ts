@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { addressKey } from './address.js';
+import type { HeartbeatTargets } from '../core/leadership/member.js';
 
 /** What the digest covers of a member: its id and where it listens. */
 export interface DigestMember {
@@ -22,7 +23,7 @@ export interface DigestMember {
  * an address changes it. Addresses are spelt as the duplicate checks spell them (addressKey).
  * Never 0, which means "no ring file, not checked" (NO_RING_DIGEST in wire/frame.ts).
  */
-export function ringDigest(members: readonly DigestMember[], heartbeats: 'all' | 'ring' = 'all'): number {
+export function ringDigest(members: readonly DigestMember[], heartbeats: HeartbeatTargets = 'all'): number {
   let first = 0;
   for (let i = 1; i < members.length; i++) if (members[i]!.id < members[first]!.id) first = i;
   const hash = createHash('sha256');

@@ -7,6 +7,7 @@ import { checkUnique, parseId } from './ids.js';
 import { ringDigest } from './ring-digest.js';
 import { checkPlacement } from './placement.js';
 import { checkHostOrName, HostResolver } from './resolve.js';
+import type { HeartbeatTargets } from '../core/leadership/member.js';
 
 /** Where one node listens and who its neighbours are. */
 export interface Placement {
@@ -43,7 +44,7 @@ export async function readRingFile(path: string): Promise<Member[]> {
 }
 
 /** A leadership ring file: its members (host names as written) and `"heartbeats": "all" | "ring"` (default all). */
-export async function readLeadershipRingFile(path: string): Promise<{ members: Member[]; heartbeats: 'all' | 'ring' }> {
+export async function readLeadershipRingFile(path: string): Promise<{ members: Member[]; heartbeats: HeartbeatTargets }> {
   const data = await readRingJson(path);
   const members = readMembers(data, `ring file ${path}`);
   const heartbeats = (data as { heartbeats?: unknown }).heartbeats ?? 'all';

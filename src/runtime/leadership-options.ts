@@ -13,7 +13,7 @@ import type { HeartbeatTargets } from '../core/leadership/member.js';
 import { DEFAULT_TIMING, type LeadershipTiming, timingProblem } from '../core/leadership/settings.js';
 import { isValidId } from '../core/types.js';
 import { InvalidConfigError } from '../errors.js';
-import { MAX_ADVERTISE_BYTES } from '../wire/leadership-codec.js';
+import { MAX_ADVERTISE_BYTES, MAX_RING_HEARTBEAT_MEMBERS } from '../wire/leadership-codec.js';
 import type { RingMember } from './create-node.js';
 import { type MemberFaults, checkMemberFaults } from './leadership-faults.js';
 
@@ -105,6 +105,8 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
   const faults = checkMemberFaults(options.faults);
   const heartbeats = options.heartbeats ?? 'all';
   if (heartbeats !== 'all' && heartbeats !== 'ring') throw new InvalidConfigError(`heartbeats: must be 'all' or 'ring', got ${JSON.stringify(heartbeats)}`);
+  // A Renew's bitmap of ranks has a one-byte length.
+  if (heartbeats === 'ring' && members.length > MAX_RING_HEARTBEAT_MEMBERS) throw new InvalidConfigError(`heartbeats: 'ring' allows at most ${MAX_RING_HEARTBEAT_MEMBERS} members, the ring has ${members.length}`);
   if (options.thread !== undefined && typeof options.thread !== 'boolean') throw new InvalidConfigError('thread: must be true or false');
   // A worker is given data only: functions cannot cross, and a fault or lookup silently dropped would lie.
   if (options.thread === true && options.faults !== undefined) throw new InvalidConfigError('thread: cannot be combined with faults (they stay on the calling thread); drop one');

@@ -7,7 +7,7 @@ export const MAGIC = 0x4853;
  * Wire format version; a frame with any other version is rejected as `version`. Mixed versions
  * never elect together (spec/protocol.md §3, upgrades): a ring is upgraded by stopping it.
  */
-export const VERSION = 2;
+export const VERSION = 3;
 /** Magic and version: the bytes every version of the format begins with. */
 export const VERSION_END = 3;
 /** Bytes before the selective acks, in every frame. */

@@ -125,11 +125,14 @@ export const LEADERSHIP_CODEC: PayloadCodec<LeadershipMessage> = {
   },
 };
 
-/** Bytes of the bitmap of `ranks` (none when empty); RangeError for a rank no ring of 2040 members has. */
+/** Most members a Renew's `alive` bitmap can name: its length is one byte. */
+export const MAX_RING_HEARTBEAT_MEMBERS = 255 * 8;
+
+/** Bytes of the bitmap of `ranks` (none when empty); RangeError for a rank beyond MAX_RING_HEARTBEAT_MEMBERS. */
 function bitmapBytes(ranks: readonly number[]): number {
   let top = -1;
   for (const r of ranks) {
-    if (!Number.isInteger(r) || r < 0 || r >= 255 * 8) throw new RangeError(`alive rank ${r} is not in 0..${255 * 8 - 1}`);
+    if (!Number.isInteger(r) || r < 0 || r >= MAX_RING_HEARTBEAT_MEMBERS) throw new RangeError(`alive rank ${r} is not in 0..${MAX_RING_HEARTBEAT_MEMBERS - 1}`);
     if (r > top) top = r;
   }
   return (top >> 3) + 1;

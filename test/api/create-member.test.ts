@@ -42,6 +42,8 @@ test('createMember: each bad option is an InvalidConfigError naming the option',
     [{ ...base, thread: true, faults: { loss: 0.1 } }, /^thread: cannot be combined with faults/],
     [{ ...base, thread: true, lookup: async () => [] }, /^thread: cannot be combined with lookup/],
     [{ ...base, thread: 'yes' }, /^thread: must be true or false/],
+    [{ ...base, heartbeats: 'neighbours' }, /^heartbeats: must be 'all' or 'ring', got "neighbours"/],
+    [{ ...base, heartbeats: 'ring', ring: Array.from({ length: 2041 }, (_, i) => ({ id: i, host: '127.0.0.1', port: 1024 + i })) }, /^heartbeats: 'ring' allows at most 2040 members, the ring has 2041/],
   ];
   for (const [options, message] of cases) {
     const err = await t.throwsAsync(createMember(options as never), { instanceOf: InvalidConfigError, message }, JSON.stringify(options));

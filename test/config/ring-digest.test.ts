@@ -47,3 +47,11 @@ test('ring digest: a member flagged voteOnly is another ring (members that disag
   t.is(ringDigest(ring.map((m) => ({ ...m, voteOnly: false }))), ringDigest(ring));
   t.is(ringDigest([...flagged.slice(2), ...flagged.slice(0, 2)]), ringDigest(flagged), 'rotated, still the same ring');
 });
+
+test('ring digest: ring heartbeats are another ring (still the same however the file is rotated); heartbeats to every member digest as a file without the setting', (t) => {
+  const d = ringDigest(ring);
+  t.is(ringDigest(ring, 'all'), d);
+  const r = ringDigest(ring, 'ring');
+  t.not(r, d);
+  for (let k = 1; k < ring.length; k++) t.is(ringDigest([...ring.slice(k), ...ring.slice(0, k)], 'ring'), r, `rotated by ${k}`);
+});

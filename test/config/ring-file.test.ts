@@ -1,6 +1,9 @@
 /** Ring files: their shape, their checks, and each member's neighbours in ring order. */
 import test from 'ava';
-import { type Member, parseRing, placementOf, placementsOf } from '../../src/config/ring-file.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Member, parseRing, placementOf, placementsOf, readLeadershipRingFile } from '../../src/config/ring-file.js';
 import { ConfigError } from '../../src/errors.js';
 import { ringDigest } from '../../src/config/ring-digest.js';
 
@@ -50,4 +53,18 @@ test('placementsOf: a ring of 20000 members is placed in one pass', (t) => {
   for (const i of [0, 1, 12_345, n - 1]) t.deepEqual(placements[i], placementOf(big, big[i]!.id));
   t.is(placements[0]!.left.port, n);
   t.is(placements[n - 1]!.right.port, 1);
+});
+
+test('a leadership ring file: "heartbeats" is "all" unless it says "ring"; anything else is refused by name', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hs-ring-file-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (content: object) => {
+    const path = join(dir, `${Math.random()}.json`);
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  const members = [{ id: 1, host: '127.0.0.1', port: 7000 }, { id: 2, host: 'node-b.example', port: 7000 }];
+  t.like(await readLeadershipRingFile(file({ members })), { heartbeats: 'all', members });
+  t.like(await readLeadershipRingFile(file({ heartbeats: 'ring', members })), { heartbeats: 'ring' });
+  await t.throwsAsync(readLeadershipRingFile(file({ heartbeats: 'neighbours', members })), { instanceOf: ConfigError, message: /heartbeats must be "all" or "ring", got "neighbours"/ });
 });

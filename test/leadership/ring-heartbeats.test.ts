@@ -8,6 +8,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { majority } from '../../src/core/leadership/epoch.js';
 import { LeadershipMember } from '../../src/core/leadership/member.js';
+import { View } from '../../src/core/leadership/view.js';
 import { DEFAULT_TIMING, grantPeriod } from '../../src/core/leadership/settings.js';
 import { FRESH, type LeadershipStep } from '../../src/core/leadership/types.js';
 import { simulateLeadership } from '../../src/sim/leadership/simulator.js';
@@ -104,9 +105,40 @@ test('ring repair: a follower heartbeats its live ring neighbours, passes over a
   m.receive(now, 40, { kind: 'Heartbeat', quietLeft: 0 });
   now += H;
   t.deepEqual(heartbeatTargets(renew(RING)), [20, 40], '40 heard again: back to it');
-  // No Renew for 1.5 H: heartbeats go to everyone at once, well before the leader is suspected.
-  const missed = m.tick(now + 1.5 * H);
-  t.deepEqual(heartbeatTargets(missed), everyone);
+  // The next regular heartbeat, one Renew late: still the neighbours, and a timer for the fallback.
+  const late = m.tick(now + H);
+  t.deepEqual(heartbeatTargets(late), [20, 40]);
+  t.like(late.commands.at(-1), { type: 'timer', at: now + 1.5 * H });
+  // No Renew for 1.5 H: heartbeats go to everyone at once, half a period before the regular one, and well before the leader is suspected.
+  t.deepEqual(heartbeatTargets(m.tick(now + 1.5 * H)), everyone);
   t.false(m.status().suspected.includes(70));
   t.true(1.5 * H < S);
+});
+
+test('ring heartbeats: a Release ends the following without a burst (the next regular heartbeat goes to everyone), and a restarted member heartbeats everyone while more than H of its quiet period is left', (t) => {
+  const m = new LeadershipMember({ members: RING, self: 30, random: () => 0, heartbeats: 'ring' });
+  const everyone = RING.filter((id) => id !== 30);
+  const quiet = heartbeatTargets(m.start(0, FRESH));
+  t.deepEqual(quiet, everyone);
+  for (const id of everyone) m.receive(1, id, { kind: 'Heartbeat', quietLeft: 0 });
+  t.deepEqual(heartbeatTargets(m.receive(H, 70, { kind: 'Renew', epoch: 6, round: 1, alive: [] })), everyone, `following, but ${D - H} ms of its quiet period left`);
+  let now = D;
+  for (let k = 0; k < 3; k++, now += H) m.receive(now, 70, { kind: 'Renew', epoch: 6, round: 2 + k, alive: RING.map((_, r) => r) });
+  t.deepEqual(heartbeatTargets(m.tick(now)), [20, 40], 'quiet period over: the neighbours');
+  const release = m.receive(now + 1, 70, { kind: 'Release', epoch: 6, sitOut: true });
+  t.deepEqual(heartbeatTargets(release), [], 'no burst on the Release');
+  // The last Renew came at now - H: 1.5 H after it is when a missed Renew would have meant a burst.
+  t.deepEqual(heartbeatTargets(m.tick(now + 0.5 * H)), [], 'nor when the Renews would have been missed');
+  t.deepEqual(heartbeatTargets(m.tick(now + H)), everyone, 'the regular heartbeat goes to everyone');
+});
+
+test("ring heartbeats: a leader's view passes on only the members it heard itself, so a dead member leaves the views S after its last message reached the leader", (t) => {
+  const v = new View(30, S, RING);
+  v.start(0);
+  v.heard(20, 0);
+  v.heardThrough(40, 10);
+  t.true(v.alive(40, 10) && v.alive(20, 10));
+  t.true(v.heardDirectly(20, 10));
+  t.false(v.heardDirectly(40, 10), 'known only through a leader: not passed on');
+  t.false(v.heardDirectly(20, S), 'heard S ago: no longer');
 });

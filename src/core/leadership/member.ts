@@ -142,10 +142,12 @@ export class LeadershipMember {
   private quietUntil = 0;
   private backoffUntil = -Infinity;
   private lastHeartbeatAt = -Infinity;
-  /** Whether the last heartbeat went to every other member (false: to the ring neighbours only). */
-  private lastHeartbeatToAll = false;
-  /** When the last Renew of a leader was heard. */
-  private renewHeardAt = -Infinity;
+  /**
+   * Ring heartbeats: when this member must heartbeat everyone at once because its leader's Renews
+   * stopped (1.5 H after the last one); Infinity while nothing is urgent (no leader followed, or a
+   * Release ended the following: the views are fresh then, and a burst would slow the hand-over).
+   */
+  private fallbackAt = Infinity;
   private attempt: Attempt | null = null;
   private office: Office | null = null;
   private leaderSeen: { id: number; epoch: Epoch; at: number } | null = null;
@@ -240,12 +242,7 @@ export class LeadershipMember {
         if (this.attempt && message.epoch === this.attempt.epoch && message.reason === 'held') this.onHeld(from, message.leader, message.leaderEpoch, out);
         break;
       case 'Renew':
-        // Liveness only: the leader heard these members less than S ago.
-        for (const r of message.alive) {
-          const m = this.config.members[r];
-          if (m !== undefined && m !== this.id) this.view.heard(m, now);
-        }
-        this.onRenew(now, from, message.epoch, message.round, out);
+        this.onRenew(now, from, message, out);
         break;
       case 'RenewAck':
         this.onRenewAck(from, message.epoch, message.round, out);
@@ -399,25 +396,31 @@ export class LeadershipMember {
     if (now >= leaseEnd - this.timing.stepDownMargin) return;
     out.act('TakeOffice');
     this.office = { epoch: a.epoch, leaseEnd, round: 0, lastRenewAt: now, rounds: new Map() };
+    this.fallbackAt = Infinity;
     this.leaderSeen = { id: this.id, epoch: a.epoch, at: now };
     this.followed = null;
     this.clearSitOuts(a.epoch);
     out.push({ type: 'takeOffice', epoch: a.epoch, leaseEnd });
   }
 
-  private onRenew(now: number, from: number, epoch: Epoch, round: number, out: Out): void {
+  private onRenew(now: number, from: number, message: Extract<LeadershipMessage, { kind: 'Renew' }>, out: Out): void {
+    const { epoch, round } = message;
     this.see(epoch);
     if (rankOfEpoch(epoch, this.n) !== this.config.members.indexOf(from)) return;
     // A Renew that the leader's Release overtook: acking it would take the released grant back up for D.
     if ((this.released.get(from) ?? NO_EPOCH) >= epoch) return;
-    this.renewHeardAt = now;
     if (epoch < this.promised) {
       // An older leader, still renewing: tell it, but stand for nothing while it does (it may
       // still hold a majority, and a member that lost its partition's attempt must not depose it).
       out.act('RefuseEpoch');
       out.push({ type: 'send', to: from, message: this.refusal(epoch, 'stale') });
-      this.leaderSeen = { id: from, epoch, at: now };
+      this.sawLeader(from, epoch, now);
       return;
+    }
+    // Liveness only: the members the leader heard itself less than S ago.
+    for (const r of message.alive) {
+      const m = this.config.members[r];
+      if (m !== undefined && m !== this.id) this.view.heardThrough(m, now);
     }
     if (epoch === this.promised) {
       // The epoch was promised to `from` (epochs name their leader): extend, or take back up the
@@ -440,12 +443,18 @@ export class LeadershipMember {
     // A leader is renewing: do not disturb it (the PreVote/CheckQuorum spirit).
     if (this.office && this.office.epoch < epoch) this.leave(this.office.epoch, 'deposed', out);
     if (this.attempt && this.attempt.epoch < epoch) this.abandon(now, false, out);
-    this.leaderSeen = { id: from, epoch, at: now };
+    this.sawLeader(from, epoch, now);
     this.clearSitOuts(epoch);
     if (!this.followed || this.followed.leader !== from || this.followed.epoch !== epoch) {
       this.followed = { leader: from, epoch };
       out.push({ type: 'follower', leader: from, epoch });
     }
+  }
+
+  /** `leader` renews `epoch`: this member stands for nothing while it does, and on a 'ring' ring heartbeats its neighbours only. */
+  private sawLeader(leader: number, epoch: Epoch, now: number): void {
+    this.leaderSeen = { id: leader, epoch, at: now };
+    if (this.heartbeats === 'ring') this.fallbackAt = now + 1.5 * this.timing.heartbeat;
   }
 
   private onRenewAck(from: number, epoch: Epoch, round: number, out: Out): void {
@@ -483,7 +492,10 @@ export class LeadershipMember {
       out.act('ReleaseGrant');
       this.grant = null;
     }
-    if (this.leaderSeen && this.leaderSeen.id === from && this.leaderSeen.epoch === epoch) this.leaderSeen = null;
+    if (this.leaderSeen && this.leaderSeen.id === from && this.leaderSeen.epoch === epoch) {
+      this.leaderSeen = null;
+      this.fallbackAt = Infinity;
+    }
     if (sitOut) this.sittingOut.set(from, { epoch, until: now + this.grantPeriod });
   }
 
@@ -541,11 +553,9 @@ export class LeadershipMember {
     }
     const toAll = !this.followingOnRing(now);
     // A Renew missed: the leader may be dead, and every view must hear everyone directly before S.
-    // (After a Release nothing is urgent: the views are fresh, and a burst would slow the hand-over.)
-    const missed = toAll && !this.lastHeartbeatToAll && now >= this.renewHeardAt + 1.5 * this.timing.heartbeat;
-    if (!this.office && (now >= this.lastHeartbeatAt + this.timing.heartbeat || missed)) {
+    if (!this.office && (now >= this.lastHeartbeatAt + this.timing.heartbeat || (toAll && now >= this.fallbackAt))) {
       this.lastHeartbeatAt = now;
-      this.lastHeartbeatToAll = toAll;
+      if (toAll) this.fallbackAt = Infinity;
       out.act('Heartbeat');
       const quietLeft = Math.ceil(Math.max(0, this.quietUntil - now));
       for (const to of toAll ? this.others() : this.liveRingNeighbours(now)) out.push({ type: 'send', to, message: { kind: 'Heartbeat', quietLeft } });
@@ -553,13 +563,14 @@ export class LeadershipMember {
     if (!this.office && !this.attempt && this.mayStand(now)) this.requestGrants(now, out);
   }
 
-  /** True while this member follows a leader on a 'ring' ring: its last Renew is less than 1.5 H old. */
+  /**
+   * True while this member heartbeats only its ring neighbours: on a 'ring' ring, following a
+   * leader whose last Renew is less than 1.5 H old, and with at most H of its quiet period left
+   * (until then every view must hear it is quiet, or the pick could wait for it).
+   */
   private followingOnRing(now: number): boolean {
-    return this.heartbeats === 'ring' && this.leaderSeen !== null && this.leaderSeen.id !== this.id && now < this.followUntil();
-  }
-
-  private followUntil(): number {
-    return (this.leaderSeen?.at ?? -Infinity) + 1.5 * this.timing.heartbeat;
+    const l = this.leaderSeen;
+    return this.heartbeats === 'ring' && l !== null && l.id !== this.id && now < l.at + 1.5 * this.timing.heartbeat && this.quietUntil - now <= this.timing.heartbeat;
   }
 
   /** The nearest member each way round the ring that this member's view holds (every other member if it sees none). */
@@ -620,7 +631,8 @@ export class LeadershipMember {
     for (const [k, r] of o.rounds) if (r.sentAt + this.timing.lease <= now) o.rounds.delete(k);
     this.grant = { epoch: o.epoch, leader: this.id, expiresAt: now + this.grantPeriod };
     out.act('SendRenew');
-    const alive = this.heartbeats === 'ring' ? this.config.members.flatMap((m, r) => (this.view.alive(m, now) ? [r] : [])) : [];
+    // Only members it heard itself: passing on what it learned from an earlier leader would keep a dead member in every view longer.
+    const alive = this.heartbeats === 'ring' ? this.config.members.flatMap((m, r) => (this.view.heardDirectly(m, now) ? [r] : [])) : [];
     for (const to of this.others()) out.push({ type: 'send', to, message: { kind: 'Renew', epoch: o.epoch, round: o.round, alive } });
     this.extendIfQuorum(o, now, acks, out);
   }
@@ -638,7 +650,7 @@ export class LeadershipMember {
     if (this.attempt) deadlines.push(this.attempt.lastSent + t.heartbeat, this.attempt.deadline);
     if (this.grant) deadlines.push(this.grant.expiresAt);
     if (this.leaderSeen) deadlines.push(this.leaderSeen.at + t.suspicion);
-    if (this.followingOnRing(now)) deadlines.push(this.followUntil());
+    deadlines.push(this.fallbackAt);
     deadlines.push(this.quietUntil, this.backoffUntil);
     for (const s of this.sittingOut.values()) deadlines.push(s.until);
     const viewChange = this.view.nextChange(now);

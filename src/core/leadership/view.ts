@@ -9,6 +9,8 @@
  */
 export class View {
   private readonly lastHeard = new Map<number, number>();
+  /** When each peer was last heard by a message of its own (not through a leader's view). */
+  private readonly lastHeardDirectly = new Map<number, number>();
   private readonly suspected = new Set<number>();
   /** When each peer's quiet period ends on this member's clock, as its latest heartbeat told. */
   private readonly quietUntil = new Map<number, number>();
@@ -29,6 +31,19 @@ export class View {
   /** Records that `id` was heard from at local time `now`. */
   heard(id: number, now: number): void {
     this.lastHeard.set(id, now);
+    this.lastHeardDirectly.set(id, now);
+  }
+
+  /** Records that a leader's Renew, received at `now`, says the leader heard `id` less than S ago. */
+  heardThrough(id: number, now: number): void {
+    this.lastHeard.set(id, now);
+  }
+
+  /** True when `id` is this member or sent it a message less than S ago. */
+  heardDirectly(id: number, now: number): boolean {
+    if (id === this.self) return true;
+    const at = this.lastHeardDirectly.get(id);
+    return at !== undefined && now - at < this.suspicion;
   }
 
   /** Records what `id`'s heartbeat heard at `now` said: `quietLeft` ms of its quiet period left. */
