@@ -3,6 +3,7 @@
  * seed, the shrunk case and the command that replays it (HS_REPLAY=SEED:PATH).
  */
 import fc from 'fast-check';
+import { majority } from '../../src/core/leadership/epoch.js';
 import { DEFAULT_TIMING } from '../../src/core/leadership/settings.js';
 import type { LeadershipFault } from '../../src/sim/leadership/faults.js';
 import { type LeadershipSimOptions, type LeadershipSimResult, simulateLeadership } from '../../src/sim/leadership/simulator.js';
@@ -166,6 +167,18 @@ export function keepsInvariants(arbitrary: fc.Arbitrary<LeadershipCase>, extra: 
   return fc.property(arbitrary, (c) => {
     const problem = firstViolation(runCase(c, extra, rhoSim));
     if (problem) throw new Error(problem);
+  });
+}
+
+/** Liveness: once the faults of a schedule stop with a connected majority up, a leader is in office within livenessBound. */
+export function reachesLeader(arbitrary: fc.Arbitrary<LeadershipCase>, extra: Partial<LeadershipSimOptions> = {}) {
+  return fc.property(arbitrary, (c) => {
+    fc.pre(c.ids.length - permanentlyDown(c) >= majority(c.ids.length));
+    const r = runCase(c, extra);
+    if (r.violations.length > 0) throw new Error(`${r.violations[0]!.invariant} violated: ${r.violations[0]!.detail}`);
+    if (r.timeToLeader === null || r.timeToLeader > r.livenessBound) {
+      throw new Error(`no leader in office ${r.livenessBound.toFixed(1)} ms after the faults stopped at ${r.faultsEnd} ms (first at ${r.timeToLeader})`);
+    }
   });
 }
 
