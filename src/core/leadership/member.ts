@@ -43,8 +43,9 @@ export type HeartbeatTargets =
   /**
    * While it follows a leader whose last Renew is less than 1.5 H old: its two ring neighbours
    * that its view holds (the next live member each way round the ring, so a suspected neighbour
-   * is passed over). The leader's Renews carry the leader's view, which every follower's view
-   * takes in. Otherwise (no leader, or one Renew missed) every other member, as with 'all'.
+   * is passed over). The leader's Renews carry the members it heard itself, which every
+   * follower's view takes in. Otherwise (no leader, one Renew missed, or more than H of its own
+   * quiet period left) every other member, as with 'all'.
    */
   | 'ring';
 

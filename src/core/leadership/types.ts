@@ -45,8 +45,8 @@ export type LeadershipMessage =
     }
   /**
    * `alive`: on a ring whose members heartbeat only their ring neighbours, the ranks of the
-   * members the leader's view holds, so that each follower's view holds them too (empty when
-   * every member heartbeats every other).
+   * members the leader heard itself less than S ago, so that each follower's view holds them too
+   * (empty when every member heartbeats every other).
    */
   | { readonly kind: 'Renew'; readonly epoch: Epoch; readonly round: number; readonly alive: readonly number[] }
   | { readonly kind: 'RenewAck'; readonly epoch: Epoch; readonly round: number }
