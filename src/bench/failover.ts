@@ -7,7 +7,7 @@
  * under 20 % loss, and what an idle member costs (datagrams per second, CPU).
  */
 import { type MemberLine, type StayCluster, withStayCluster } from '../cluster/stay-cluster.js';
-import { expectedSuspicions } from '../cluster/ring-suspicions.js';
+import { expectedSuspicions } from '../cluster/expected-suspicions.js';
 import type { StayReport } from '../cluster/stay-report.js';
 import { randomIds } from '../config/ids.js';
 import { hostMonotonicMs as hostNow } from '../runtime/leadership-faults.js';

@@ -5,7 +5,7 @@
  * stay-report.ts (exit 0 safe, 1 an overlap or a repeated or decreasing token, 3 no leader).
  */
 import { runStayFaults } from '../cluster/stay-launch.js';
-import { expectedSuspicions } from '../cluster/ring-suspicions.js';
+import { expectedSuspicions } from '../cluster/expected-suspicions.js';
 import type { StayReport } from '../cluster/stay-report.js';
 import { EXIT } from './exit-codes.js';
 import type { HeartbeatTargets } from '../core/leadership/member.js';

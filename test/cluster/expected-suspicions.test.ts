@@ -1,6 +1,6 @@
 /** The expected false suspicions on a ring of ring heartbeats: the simulator's count, scaled to the calm time observed. */
 import test from 'ava';
-import { expectedRingFollowerSuspicions, expectedSuspicions, simulatedRingFollowerRate } from '../../src/cluster/ring-suspicions.js';
+import { expectedRingFollowerSuspicions, expectedSuspicions, simulatedRingFollowerRate } from '../../src/cluster/expected-suspicions.js';
 import { expectedFollowerSuspicions } from '../../src/cluster/stay-report.js';
 
 const calm = (withLeaderMs: number, withoutMs = 0) => ({ total: 0, calm: { byFollowers: 0, byLeaders: 0 }, calmMs: withLeaderMs + withoutMs, calmWithLeaderMs: withLeaderMs });
