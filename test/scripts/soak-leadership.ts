@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { launchOnFreePorts } from '../../src/cluster/free-ports.js';
-import { type StayReport, stayReport } from '../../src/cluster/stay-report.js';
+import { type ObservedEvent, type StayReport, stayReport } from '../../src/cluster/stay-report.js';
 import { PortInUseError } from '../../src/errors.js';
 import { hostMonotonicMs } from '../../src/runtime/leadership-faults.js';
 import { SeededRandom } from '../../src/util/random.js';
@@ -58,6 +58,8 @@ if (bad) {
 /** What one run did and what the observer concluded. */
 interface RunResult {
   readonly report: StayReport;
+  /** What the observer saw, kept for an unsafe run's post-mortem. */
+  readonly events: readonly ObservedEvent[];
   readonly kills: number;
   readonly restarts: number;
   readonly pauses: number;
@@ -125,7 +127,7 @@ async function run(seed: number, ports: readonly number[], dir: string): Promise
     }
     for (const t of timers) clearTimeout(t);
     await procs.stopAll();
-    return { report: stayReport(procs.events, hostMonotonicMs()), kills, restarts, pauses };
+    return { report: stayReport(procs.events, hostMonotonicMs()), events: procs.events, kills, restarts, pauses };
   } finally {
     procs.killAll();
     current = undefined;
@@ -156,7 +158,11 @@ for (let i = 0; i < runs; i++) {
     console.log(`run ${i + 1} (seed ${seed}): UNSAFE`);
     for (const o of r.overlaps) console.log(`  NoOverlappingLeases: member ${o.first.id} (epoch ${o.first.epoch}) and member ${o.second.id} (epoch ${o.second.epoch}) in office together for ${o.ms.toFixed(1)} ms`);
     for (const p of r.tokenProblems) console.log(`  EpochsIncrease: token ${p.token} of member ${p.id} is ${p.problem} (after ${p.previous})`);
-    console.log(`replay: npm run soak:leadership -- --runs 1 --seed ${seed} --members ${n} --seconds ${seconds} --loss ${loss}`);
+    // The schedule is seeded but the timing is not: keep what the observer saw.
+    const seen = join(tmpdir(), `soak-leadership-seed-${seed}.json`);
+    writeFileSync(seen, JSON.stringify(result.events, null, 1));
+    console.log(`observed events: ${seen}`);
+    console.log(`replay: npm run soak:leadership -- --runs 1 --seed ${seed} --members ${n} --seconds ${seconds} --loss ${loss} --heartbeats ${heartbeats}`);
     process.exit(1);
   }
   if ((i + 1) % every === 0 || i + 1 === runs) {
