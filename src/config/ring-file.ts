@@ -7,7 +7,7 @@ import { checkUnique, parseId } from './ids.js';
 import { ringDigest } from './ring-digest.js';
 import { checkPlacement } from './placement.js';
 import { checkHostOrName, HostResolver } from './resolve.js';
-import type { HeartbeatTargets } from '../core/leadership/member.js';
+import { type HeartbeatTargets, isHeartbeatTargets } from '../core/leadership/member.js';
 
 /** Where one node listens and who its neighbours are. */
 export interface Placement {
@@ -48,7 +48,7 @@ export async function readLeadershipRingFile(path: string): Promise<{ members: M
   const data = await readRingJson(path);
   const members = readMembers(data, `ring file ${path}`);
   const heartbeats = (data as { heartbeats?: unknown }).heartbeats ?? 'all';
-  if (heartbeats !== 'all' && heartbeats !== 'ring') throw new ConfigError(`ring file ${path}: heartbeats must be "all" or "ring", got ${JSON.stringify(heartbeats)}`);
+  if (!isHeartbeatTargets(heartbeats)) throw new ConfigError(`ring file ${path}: heartbeats must be "all" or "ring", got ${JSON.stringify(heartbeats)}`);
   return { members, heartbeats };
 }
 

@@ -9,7 +9,7 @@ import { keyProblem } from '../config/key.js';
 import type { Lookup } from '../config/resolve.js';
 import { type Member, readMembers } from '../config/ring-file.js';
 import { ringDigest } from '../config/ring-digest.js';
-import type { HeartbeatTargets } from '../core/leadership/member.js';
+import { type HeartbeatTargets, isHeartbeatTargets } from '../core/leadership/member.js';
 import { DEFAULT_TIMING, type LeadershipTiming, timingProblem } from '../core/leadership/settings.js';
 import { isValidId } from '../core/types.js';
 import { InvalidConfigError } from '../errors.js';
@@ -104,7 +104,7 @@ export function checkMemberOptions(options: MemberOptions): CheckedMember {
   }
   const faults = checkMemberFaults(options.faults);
   const heartbeats = options.heartbeats ?? 'all';
-  if (heartbeats !== 'all' && heartbeats !== 'ring') throw new InvalidConfigError(`heartbeats: must be 'all' or 'ring', got ${JSON.stringify(heartbeats)}`);
+  if (!isHeartbeatTargets(heartbeats)) throw new InvalidConfigError(`heartbeats: must be 'all' or 'ring', got ${JSON.stringify(heartbeats)}`);
   // A Renew's bitmap of ranks has a one-byte length.
   if (heartbeats === 'ring' && members.length > MAX_RING_HEARTBEAT_MEMBERS) throw new InvalidConfigError(`heartbeats: 'ring' allows at most ${MAX_RING_HEARTBEAT_MEMBERS} members, the ring has ${members.length}`);
   if (options.thread !== undefined && typeof options.thread !== 'boolean') throw new InvalidConfigError('thread: must be true or false');

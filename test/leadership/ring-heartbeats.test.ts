@@ -39,16 +39,14 @@ test('ring heartbeats: a crashed leader of 7 is replaced within failoverBound, a
   for (let seed = 1; seed <= runs(4); seed++) {
     const faults = [];
     for (let k = 0; k < 8; k++) faults.push({ at: 2000 + 2000 * k, kind: k % 2 === 0 ? ('crashLeader' as const) : ('resignLeader' as const), downFor: 900 });
-    {
-      const r = simulateLeadership({ ids: RING, seed, faults, heartbeats: 'ring', network: { delayMin: 0.1, delayMax: 2 } });
-      t.deepEqual(r.violations, []);
-      for (const f of r.failovers) {
-        t.not(f.after, null, `no leader after the ${f.kind} at ${f.at} ms (seed ${seed})`);
-        if (f.kind === 'crash') {
-          t.true(f.after! <= r.failoverBound, `crash failover ${f.after} ms > bound ${r.failoverBound} ms (seed ${seed})`);
-          crash.push(f.after!);
-        } else t.true(f.after! < 100, `resign handover ${f.after} ms (seed ${seed})`);
-      }
+    const r = simulateLeadership({ ids: RING, seed, faults, heartbeats: 'ring', network: { delayMin: 0.1, delayMax: 2 } });
+    t.deepEqual(r.violations, []);
+    for (const f of r.failovers) {
+      t.not(f.after, null, `no leader after the ${f.kind} at ${f.at} ms (seed ${seed})`);
+      if (f.kind === 'crash') {
+        t.true(f.after! <= r.failoverBound, `crash failover ${f.after} ms > bound ${r.failoverBound} ms (seed ${seed})`);
+        crash.push(f.after!);
+      } else t.true(f.after! < 100, `resign handover ${f.after} ms (seed ${seed})`);
     }
   }
   t.true(crash.length >= runs(4) * 3);

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { launchOnFreePorts } from '../../src/cluster/free-ports.js';
 import { type ObservedEvent, type StayReport, stayReport } from '../../src/cluster/stay-report.js';
+import { isHeartbeatTargets } from '../../src/core/leadership/member.js';
 import { PortInUseError } from '../../src/errors.js';
 import { hostMonotonicMs } from '../../src/runtime/leadership-faults.js';
 import { SeededRandom } from '../../src/util/random.js';
@@ -48,7 +49,7 @@ const bad =
   : !(seconds > 0 && seconds <= 600) ? `--seconds must be in (0, 600], got ${values.seconds}`
   : !(loss >= 0 && loss < 1) ? `--loss must be a probability in [0, 1), got ${values.loss}`
   : !(Number.isInteger(every) && every > 0) ? `--every must be a positive integer, got ${values.every}`
-  : heartbeats !== 'all' && heartbeats !== 'ring' ? `--heartbeats must be all or ring, got ${heartbeats}`
+  : !isHeartbeatTargets(heartbeats) ? `--heartbeats must be all or ring, got ${heartbeats}`
   : undefined;
 if (bad) {
   console.error(`soak:leadership: ${bad}`);

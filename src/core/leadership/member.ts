@@ -49,6 +49,11 @@ export type HeartbeatTargets =
    */
   | 'ring';
 
+/** True for a HeartbeatTargets value (ring files, options and flags are checked with it). */
+export function isHeartbeatTargets(x: unknown): x is HeartbeatTargets {
+  return x === 'all' || x === 'ring';
+}
+
 /** What a member needs to know about its ring and itself. */
 export interface MemberConfig {
   /** The ring file's ids in ring order: the rank of a member is its position. */
